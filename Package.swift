@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies are chosen for build time as much as for value: CI builds
+// from a fresh clone on 2 cores. swift-argument-parser is the only package
+// (≈20 s clean); hashing, TLS and compression come from system C libraries
+// later rather than swift-crypto/NIO, which add minutes to every build.
+let package = Package(
+    name: "devbox",
+    products: [
+        .executable(name: "devbox", targets: ["devbox"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .executableTarget(
+            name: "devbox",
+            dependencies: [
+                "OCI", "Project", "Sandbox", "Platform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Codable OCI types; no I/O.
+        .target(name: "OCI"),
+        // Project discovery and planning: flags + host facts -> runtime spec. Pure.
+        .target(name: "Project", dependencies: ["OCI", "Platform"]),
+        // Thin wrappers over the syscalls devbox needs for files and the environment.
+        .target(name: "Platform"),
+        // Executes a runtime spec: namespaces, mounts, init, TTY.
+        .target(name: "Sandbox", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap"]),
+        // The part that must run in a single-threaded child after clone().
+        .target(name: "CSandbox"),
+        .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
+        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["OCI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

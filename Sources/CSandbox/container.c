@@ -1,0 +1,73 @@
+// PID 1 of the container, from clone() to the init loop.
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void dbx_die(const char *what, const char *path, int err) {
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf, "devbox: %s%s%s: %s\n", what, path ? " " : "", path ? path : "",
+                     strerror(err));
+    if (n > 0) (void)!write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    _exit(DBX_EXIT_SETUP);
+}
+
+void dbx_trace(const struct dbx_config *c, const char *what, const char *path) {
+    if (!c->debug) return;
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf, "devbox[debug]: %s %s\n", what, path ? path : "");
+    if (n > 0) (void)!write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static void loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) dbx_die("cannot open a socket to bring up lo", NULL, errno);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) dbx_die("cannot read flags of", "lo", errno);
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) dbx_die("cannot bring up", "lo", errno);
+    close(fd);
+}
+
+void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd) {
+    // Die with devbox: when it is killed, this PID 1 dies and the kernel
+    // kills everything else in the PID namespace. No orphans.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    char go;
+    // The parent may already be gone (then the pipe reads EOF): leave.
+    if (read(sync_fd, &go, 1) != 1) _exit(DBX_EXIT_SETUP);
+    close(sync_fd);
+
+    if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
+        dbx_die("cannot set hostname", c->hostname, errno);
+    if (c->loopback_up) loopback_up();
+    if (dbx_setup_mounts(c) < 0) _exit(DBX_EXIT_SETUP);
+
+    // The terminal lives in the container's own devpts, so `tty` names a
+    // path that exists inside; the parent gets the master end.
+    char slave[64] = {0};
+    if (c->tty) {
+        int master = dbx_open_pty(slave, sizeof slave);
+        if (master < 0) dbx_die("cannot allocate a pseudo-terminal", NULL, -master);
+        if (dbx_send_fd(console_fd, master) < 0) dbx_die("cannot pass the terminal to devbox", NULL, errno);
+        close(master);
+        close(console_fd);
+    }
+
+    sigset_t oldmask;
+    sigemptyset(&oldmask);  // the command starts with nothing blocked
+    pid_t cmd = fork();
+    if (cmd < 0) dbx_die("cannot start the command", NULL, errno);
+    if (cmd == 0) dbx_exec_command(c, c->tty ? slave : NULL, &oldmask);
+    dbx_init_loop(c, cmd, &oldmask);
+}

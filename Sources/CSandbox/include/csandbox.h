@@ -1,0 +1,97 @@
+// The execution half of devbox's sandbox. Swift plans everything (which
+// namespaces, which mounts in which order, which ids, which capabilities) and
+// hands this code a flat, fully resolved description; C only executes it,
+// because the steps after clone() must run in a single-threaded process and
+// must not depend on the Swift runtime.
+#ifndef CSANDBOX_H
+#define CSANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+// One step of the mount setup, executed in order by one loop (bubblewrap's
+// model). Paths are absolute and already resolved against the staging area:
+// host paths start with /oldroot, container paths with /newroot.
+enum dbx_op_kind {
+    DBX_OP_MKDIR = 1,     // mkdir -p dst (mode)
+    DBX_OP_TMPFS,         // tmpfs on dst, data = mount options
+    DBX_OP_BIND,          // recursive bind src on dst; mountpoint made to match src
+    DBX_OP_OVERLAY,       // overlay on dst, data = full option string
+    DBX_OP_PROC,          // new proc instance on dst
+    DBX_OP_DEVPTS,        // new devpts instance on dst, data = options
+    DBX_OP_SYMLINK,       // symlink src (target) at dst, unless dst exists
+    DBX_OP_WRITE_FILE,    // create dst with contents data (mode)
+    DBX_OP_READONLY,      // make dst and everything below it read-only
+    DBX_OP_MQUEUE,        // new mqueue instance on dst
+};
+
+#define DBX_OP_FLAG_READONLY 0x1   // for BIND/TMPFS: read-only after mounting
+#define DBX_OP_FLAG_OPTIONAL 0x2   // a missing source is skipped, not an error
+
+struct dbx_op {
+    int kind;
+    int flags;
+    unsigned int mode;
+    const char *src;
+    const char *dst;
+    const char *data;
+};
+
+struct dbx_config {
+    // clone(2) namespace flags (CLONE_NEWUSER | CLONE_NEWNS | ...).
+    int clone_flags;
+
+    // Id maps. Either written directly by the parent (map text as the kernel
+    // wants it), or by the setuid helpers given as argv (the child's pid is
+    // inserted as argv[1]).
+    const char *uid_map;
+    const char *gid_map;
+    const char *const *newuidmap_argv;   // NULL: write uid_map directly
+    const char *const *newgidmap_argv;
+    int deny_setgroups;                  // required for direct unprivileged gid maps
+
+    const char *hostname;                // NULL: keep
+    int loopback_up;                     // bring up lo in a new network namespace
+
+    // Staging directory on the host that gets a private tmpfs (bubblewrap uses /tmp).
+    const char *staging;
+    const struct dbx_op *ops;
+    size_t nops;
+
+    // The command.
+    const char *const *argv;
+    const char *const *envp;
+    const char *search_path;             // PATH used to resolve argv[0]
+    const char *cwd;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;
+    size_t ngroups;
+    uint64_t capabilities;               // bounding = permitted = effective = inheritable
+    int no_new_privs;
+
+    int tty;                             // allocate a pty inside the container
+    int forward_stdin;                   // with tty: copy our stdin to the pty
+    int debug;                           // trace each step on stderr
+};
+
+// Runs the sandbox to completion. Returns the exit status devbox should exit
+// with (the command's, 128+N for a signal, 125 for a setup failure inside the
+// sandbox), or -1 when the sandbox could not be started; then errbuf holds a
+// one-line reason.
+int dbx_run(const struct dbx_config *config, char *errbuf, size_t errlen);
+
+// Small wrappers for Swift, which cannot call variadic or macro-only APIs.
+int dbx_unshare(int flags);
+int dbx_probe_userns_overlay(const char *lower, const char *upper, const char *work,
+                             const char *target, char *errbuf, size_t errlen);
+int dbx_seccomp_mode(void);
+int dbx_clone_newuser(void);
+int dbx_clone_newns(void);
+int dbx_clone_newpid(void);
+int dbx_clone_newuts(void);
+int dbx_clone_newipc(void);
+int dbx_clone_newnet(void);
+
+#endif

@@ -1,0 +1,153 @@
+// The command's process (identity, capabilities, exec) and the tiny init
+// that stays as PID 1: reaps every child and passes signals on.
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int last_cap(void) {
+    int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    int last = 40;
+    if (fd >= 0) {
+        char buf[16] = {0};
+        if (read(fd, buf, sizeof buf - 1) > 0) {
+            int v = 0;
+            for (char *p = buf; *p >= '0' && *p <= '9'; p++) v = v * 10 + (*p - '0');
+            if (v > 0) last = v;
+        }
+        close(fd);
+    }
+    return last;
+}
+
+// The bounding set limits what any later exec (setuid binaries, file
+// capabilities) can ever regain; drop it first, while CAP_SETPCAP is held.
+static void drop_bounding_set(uint64_t keep) {
+    int last = last_cap();
+    for (int cap = 0; cap <= last; cap++) {
+        if (keep & (1ULL << cap)) continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            dbx_die("cannot drop capability from the bounding set", NULL, errno);
+    }
+}
+
+static void set_capabilities(uint64_t keep) {
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    for (int i = 0; i < 2; i++) {
+        uint32_t bits = (uint32_t)(keep >> (32 * i));
+        data[i].effective = data[i].permitted = data[i].inheritable = bits;
+    }
+    if (syscall(SYS_capset, &hdr, data) < 0) dbx_die("cannot set capabilities", NULL, errno);
+}
+
+static void exec_in_path(const struct dbx_config *c) {
+    const char *name = c->argv[0];
+    char *const *argv = (char *const *)c->argv;
+    char *const *envp = (char *const *)c->envp;
+    if (strchr(name, '/')) {
+        execve(name, argv, envp);
+    } else {
+        int saw_eacces = 0;
+        const char *p = c->search_path ? c->search_path : "/usr/local/bin:/usr/bin:/bin";
+        char buf[4096];
+        while (*p) {
+            const char *end = strchrnul(p, ':');
+            size_t dlen = (size_t)(end - p);
+            if (dlen == 0) { p = *end ? end + 1 : end; continue; }
+            if (dlen + strlen(name) + 2 < sizeof buf) {
+                memcpy(buf, p, dlen);
+                buf[dlen] = '/';
+                strcpy(buf + dlen + 1, name);
+                execve(buf, argv, envp);
+                if (errno == EACCES) saw_eacces = 1;
+                else if (errno != ENOENT && errno != ENOTDIR) break;
+            }
+            p = *end ? end + 1 : end;
+        }
+        if (saw_eacces) errno = EACCES;
+    }
+    int e = errno;
+    char msg[512];
+    int n;
+    if (e == ENOENT)
+        n = snprintf(msg, sizeof msg, "devbox: %s: command not found in the container (PATH=%s)\n", name,
+                     c->search_path ? c->search_path : "");
+    else
+        n = snprintf(msg, sizeof msg, "devbox: cannot run %s: %s\n", name, strerror(e));
+    if (n > 0) (void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+    _exit(e == ENOENT ? 127 : 126);
+}
+
+void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
+    if (pty_slave) {
+        setsid();
+        int fd = open(pty_slave, O_RDWR);
+        if (fd < 0) dbx_die("cannot open the terminal", pty_slave, errno);
+        if (ioctl(fd, TIOCSCTTY, 0) < 0) dbx_die("cannot make the terminal controlling", pty_slave, errno);
+        for (int i = 0; i < 3; i++) dup2(fd, i);
+        if (fd > 2) close(fd);
+    }
+    drop_bounding_set(c->capabilities);
+    // Change identity with the capabilities kept, then set the final sets:
+    // a profile may not keep CAP_SETUID, but the switch itself needs it.
+    if (!c->deny_setgroups && setgroups(c->ngroups, c->groups) < 0) dbx_die("cannot set groups", NULL, errno);
+    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+    if (setresgid(c->gid, c->gid, c->gid) < 0) dbx_die("cannot set gid", NULL, errno);
+    if (setresuid(c->uid, c->uid, c->uid) < 0) dbx_die("cannot set uid", NULL, errno);
+    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+    set_capabilities(c->capabilities);
+    if (c->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        dbx_die("cannot set no_new_privs", NULL, errno);
+    if (c->cwd && chdir(c->cwd) < 0) dbx_die("cannot enter the working directory", c->cwd, errno);
+    sigprocmask(SIG_SETMASK, oldmask, NULL);
+    exec_in_path(c);
+}
+
+void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask) {
+    (void)oldmask;
+    dbx_trace(c, "init: waiting for command", NULL);
+    // PID 1 keeps no pipe ends open, so readers see EOF when the command ends.
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull >= 0) { dup2(devnull, 0); dup2(devnull, 1); close(devnull); }
+
+    sigset_t fwd;
+    dbx_forwarded_signals(&fwd);
+    int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
+    if (sfd < 0) dbx_die("cannot watch signals", NULL, errno);
+    for (;;) {
+        struct signalfd_siginfo si;
+        ssize_t n = read(sfd, &si, sizeof si);
+        if (n != sizeof si) {
+            if (n < 0 && errno == EINTR) continue;
+            dbx_die("cannot read signals", NULL, n < 0 ? errno : EIO);
+        }
+        if (si.ssi_signo == SIGCHLD) {
+            int status;
+            pid_t p;
+            while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+                if (p != command) continue;
+                if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+                if (WIFSIGNALED(status)) _exit(128 + WTERMSIG(status));
+            }
+            continue;
+        }
+        // Signals the terminal sent to the whole foreground group already
+        // reached the command; only pass on those sent with kill().
+        if (si.ssi_code == SI_KERNEL) continue;
+        kill(command, (int)si.ssi_signo);
+    }
+}

@@ -1,0 +1,36 @@
+// Shared between the parent (launch.c), the container's PID 1 (setup.c,
+// init.c) and the terminal proxy (tty.c). Not part of the Swift interface.
+#ifndef CSANDBOX_INTERNAL_H
+#define CSANDBOX_INTERNAL_H
+
+#define _GNU_SOURCE
+#include "csandbox.h"
+#include <signal.h>
+
+// Exit status for a failure inside the sandbox before the command runs
+// (podman and docker use 125 for the same).
+#define DBX_EXIT_SETUP 125
+
+// Signals devbox passes on to the command. SIGCHLD is handled, not forwarded.
+void dbx_forwarded_signals(sigset_t *set);
+
+// Printing from the child: stderr only, async-signal-safe (no stdio).
+void dbx_die(const char *what, const char *path, int err) __attribute__((noreturn));
+void dbx_trace(const struct dbx_config *c, const char *what, const char *path);
+
+// PID 1 of the container: mounts, pivot_root, then runs the command and reaps.
+void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
+    __attribute__((noreturn));
+int dbx_setup_mounts(const struct dbx_config *c);
+void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask)
+    __attribute__((noreturn));
+void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask)
+    __attribute__((noreturn));
+
+// Terminal side: pty inside the container, proxy in the parent.
+int dbx_open_pty(char *slave_path, size_t len);
+int dbx_send_fd(int sock, int fd);
+int dbx_recv_fd(int sock);
+int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd);
+
+#endif

@@ -1,0 +1,156 @@
+// The parent side of a run: clone the container's PID 1 into its new
+// namespaces, give it its id maps, then supervise it until it exits.
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+void dbx_forwarded_signals(sigset_t *set) {
+    sigemptyset(set);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaddset(set, sigs[i]);
+}
+
+static int write_file(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    size_t len = strlen(text);
+    ssize_t n = write(fd, text, len);
+    int err = (n == (ssize_t)len) ? 0 : (n < 0 ? -errno : -EIO);
+    close(fd);
+    return err;
+}
+
+// Runs newuidmap/newgidmap with the child's pid inserted after argv[0].
+static int run_map_helper(const char *const *argv, pid_t child, char *err, size_t errlen) {
+    size_t n = 0;
+    while (argv[n]) n++;
+    const char *args[n + 2];
+    char pidbuf[24];
+    snprintf(pidbuf, sizeof pidbuf, "%d", (int)child);
+    args[0] = argv[0];
+    args[1] = pidbuf;
+    for (size_t i = 1; i < n; i++) args[i + 1] = argv[i];
+    args[n + 1] = NULL;
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], NULL, NULL, (char *const *)args, environ);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot run %s: %s (install the uidmap package)", argv[0], strerror(rc));
+        return -1;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(err, errlen, "%s failed for the container's id map; check /etc/subuid and /etc/subgid "
+                 "(or run `devbox doctor`)", argv[0]);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_maps(const struct dbx_config *c, pid_t child, char *err, size_t errlen) {
+    char path[64];
+    if (c->newuidmap_argv) {
+        if (run_map_helper(c->newuidmap_argv, child, err, errlen) < 0) return -1;
+    } else if (c->uid_map) {
+        snprintf(path, sizeof path, "/proc/%d/uid_map", (int)child);
+        int rc = write_file(path, c->uid_map);
+        if (rc < 0) {
+            snprintf(err, errlen, "cannot write the container's uid map: %s", strerror(-rc));
+            return -1;
+        }
+    }
+    if (c->newgidmap_argv) {
+        if (run_map_helper(c->newgidmap_argv, child, err, errlen) < 0) return -1;
+    } else if (c->gid_map) {
+        if (c->deny_setgroups) {
+            snprintf(path, sizeof path, "/proc/%d/setgroups", (int)child);
+            write_file(path, "deny");
+        }
+        snprintf(path, sizeof path, "/proc/%d/gid_map", (int)child);
+        int rc = write_file(path, c->gid_map);
+        if (rc < 0) {
+            snprintf(err, errlen, "cannot write the container's gid map: %s", strerror(-rc));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
+    // Block what we forward before the child exists, so nothing is lost
+    // between clone() and the supervision loop; the child inherits the mask.
+    sigset_t fwd, oldmask;
+    dbx_forwarded_signals(&fwd);
+    sigprocmask(SIG_BLOCK, &fwd, &oldmask);
+
+    int sync[2] = {-1, -1}, console[2] = {-1, -1};
+    if (pipe2(sync, O_CLOEXEC) < 0 ||
+        (c->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)) {
+        snprintf(err, errlen, "cannot create sync channel: %s", strerror(errno));
+        sigprocmask(SIG_SETMASK, &oldmask, NULL);
+        return -1;
+    }
+
+    // A fork-style clone: the caller is single-threaded (devbox checks), so
+    // the child may run ordinary code until it execs.
+    pid_t child = (pid_t)syscall(SYS_clone, (unsigned long)(c->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+    if (child < 0) {
+        int e = errno;
+        snprintf(err, errlen, "cannot create the sandbox's namespaces: %s%s", strerror(e),
+                 e == EINVAL ? " (devbox must be single-threaded here)"
+                 : (e == EPERM || e == ENOSPC) ? " (unprivileged user namespaces are disabled; run `devbox doctor`)" : "");
+        sigprocmask(SIG_SETMASK, &oldmask, NULL);
+        return -1;
+    }
+    if (child == 0) {
+        close(sync[1]);
+        if (console[0] >= 0) close(console[0]);
+        dbx_container_main(c, sync[0], console[1]);
+    }
+    close(sync[0]);
+    if (console[1] >= 0) close(console[1]);
+
+    if (write_maps(c, child, err, errlen) < 0) {
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+        sigprocmask(SIG_SETMASK, &oldmask, NULL);
+        return -1;
+    }
+    if (write(sync[1], "g", 1) != 1) { /* child died: its status is reported below */ }
+    close(sync[1]);
+
+    int master = -1;
+    if (c->tty) {
+        master = dbx_recv_fd(console[0]);  // -1 when the child failed before sending
+        close(console[0]);
+    }
+    int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
+    int status = dbx_supervise(c, child, master, sigfd);
+    if (sigfd >= 0) close(sigfd);
+    if (master >= 0) close(master);
+    sigprocmask(SIG_SETMASK, &oldmask, NULL);
+    return status;
+}
+
+int dbx_unshare(int flags) { return unshare(flags) == 0 ? 0 : -errno; }
+int dbx_clone_newuser(void) { return CLONE_NEWUSER; }
+int dbx_clone_newns(void) { return CLONE_NEWNS; }
+int dbx_clone_newpid(void) { return CLONE_NEWPID; }
+int dbx_clone_newuts(void) { return CLONE_NEWUTS; }
+int dbx_clone_newipc(void) { return CLONE_NEWIPC; }
+int dbx_clone_newnet(void) { return CLONE_NEWNET; }
+int dbx_seccomp_mode(void) { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0); }

@@ -1,0 +1,183 @@
+// The mount loop: executes the planned operations inside the container's
+// mount namespace, then makes the assembled tree the root.
+//
+// The layout follows bubblewrap: a private tmpfs becomes a temporary root,
+// the host's tree stays reachable at /oldroot while the new tree is built at
+// /newroot, and scratch directories (overlay upper/work dirs of throwaway
+// containers, generated files) live in the temporary root itself.
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+struct dbx_mount_attr {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+static int make_readonly(const char *path) {
+    struct dbx_mount_attr attr = {MOUNT_ATTR_RDONLY, 0, 0, 0};
+    return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr);
+}
+
+static int mkdir_p(const char *path, mode_t mode) {
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len >= sizeof buf) return -ENAMETOOLONG;
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(buf, mode) < 0 && errno != EEXIST) return -errno;
+            *p = saved;
+            if (saved == '\0') break;
+        }
+    }
+    return 0;
+}
+
+static int mkdir_parent(const char *path) {
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len >= sizeof buf) return -ENAMETOOLONG;
+    memcpy(buf, path, len + 1);
+    char *slash = strrchr(buf, '/');
+    if (!slash || slash == buf) return 0;
+    *slash = '\0';
+    return mkdir_p(buf, 0755);
+}
+
+// A bind mount needs a mountpoint of the source's kind. A symlink in the way
+// is replaced (the mount would otherwise follow it, possibly out of the tree).
+static int make_mountpoint(const char *dst, int is_dir) {
+    if (is_dir) return mkdir_p(dst, 0755);
+    int rc = mkdir_parent(dst);
+    if (rc < 0) return rc;
+    struct stat st;
+    if (lstat(dst, &st) == 0) {
+        if (!S_ISLNK(st.st_mode)) return 0;
+        if (unlink(dst) < 0) return -errno;
+    }
+    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) return -errno;
+    close(fd);
+    return 0;
+}
+
+static int write_file(const char *dst, const char *data, mode_t mode) {
+    int rc = mkdir_parent(dst);
+    if (rc < 0) return rc;
+    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) return -errno;
+    size_t len = strlen(data), off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0) { rc = -errno; break; }
+        off += (size_t)n;
+    }
+    close(fd);
+    return rc;
+}
+
+static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
+    int rc = 0;
+    struct stat st;
+    dbx_trace(c, "mount op", op->dst);
+    switch (op->kind) {
+    case DBX_OP_MKDIR:
+        if ((rc = mkdir_p(op->dst, op->mode ? op->mode : 0755)) < 0) dbx_die("cannot create directory", op->dst, -rc);
+        break;
+    case DBX_OP_TMPFS:
+        if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
+        if (mount("tmpfs", op->dst, "tmpfs", MS_NOSUID | MS_NODEV, op->data) < 0)
+            dbx_die("cannot mount tmpfs on", op->dst, errno);
+        if ((op->flags & DBX_OP_FLAG_READONLY) && make_readonly(op->dst) < 0)
+            dbx_die("cannot make read-only", op->dst, errno);
+        break;
+    case DBX_OP_BIND:
+        if (stat(op->src, &st) < 0) {
+            if (op->flags & DBX_OP_FLAG_OPTIONAL) break;
+            dbx_die("cannot bind-mount missing", op->src, errno);
+        }
+        if ((rc = make_mountpoint(op->dst, S_ISDIR(st.st_mode))) < 0)
+            dbx_die("cannot create mountpoint", op->dst, -rc);
+        if (mount(op->src, op->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+            dbx_die("cannot bind-mount", op->src, errno);
+        if ((op->flags & DBX_OP_FLAG_READONLY) && make_readonly(op->dst) < 0)
+            dbx_die("cannot make read-only", op->dst, errno);
+        break;
+    case DBX_OP_OVERLAY:
+        if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
+        if (mount("overlay", op->dst, "overlay", 0, op->data) < 0)
+            dbx_die("cannot mount the overlay on", op->dst, errno);
+        break;
+    case DBX_OP_PROC:
+        if ((rc = mkdir_p(op->dst, 0555)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
+        if (mount("proc", op->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+            dbx_die("cannot mount proc on", op->dst, errno);
+        break;
+    case DBX_OP_DEVPTS:
+        if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
+        if (mount("devpts", op->dst, "devpts", MS_NOSUID | MS_NOEXEC, op->data) < 0)
+            dbx_die("cannot mount devpts on", op->dst, errno);
+        break;
+    case DBX_OP_MQUEUE:
+        if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
+        if (mount("mqueue", op->dst, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+            !(op->flags & DBX_OP_FLAG_OPTIONAL))
+            dbx_die("cannot mount mqueue on", op->dst, errno);
+        break;
+    case DBX_OP_SYMLINK:
+        if (lstat(op->dst, &st) == 0) break;
+        if ((rc = mkdir_parent(op->dst)) < 0) dbx_die("cannot create directory for", op->dst, -rc);
+        if (symlink(op->src, op->dst) < 0) dbx_die("cannot create symlink", op->dst, errno);
+        break;
+    case DBX_OP_WRITE_FILE:
+        if ((rc = write_file(op->dst, op->data ? op->data : "", op->mode ? op->mode : 0644)) < 0)
+            dbx_die("cannot write", op->dst, -rc);
+        break;
+    case DBX_OP_READONLY:
+        if (make_readonly(op->dst) < 0) dbx_die("cannot make read-only", op->dst, errno);
+        break;
+    default:
+        dbx_die("unknown mount operation for", op->dst, EINVAL);
+    }
+}
+
+int dbx_setup_mounts(const struct dbx_config *c) {
+    // Nothing done here may propagate back to the host's mount table.
+    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) dbx_die("cannot make mounts private", "/", errno);
+    if (mount("tmpfs", c->staging, "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") < 0)
+        dbx_die("cannot mount the staging tmpfs on", c->staging, errno);
+    if (chdir(c->staging) < 0) dbx_die("cannot enter", c->staging, errno);
+    if (mkdir("oldroot", 0755) < 0 || mkdir("newroot", 0755) < 0) dbx_die("cannot prepare", c->staging, errno);
+    if (syscall(SYS_pivot_root, ".", "oldroot") < 0) dbx_die("cannot pivot into", c->staging, errno);
+    if (chdir("/") < 0) dbx_die("cannot enter", "/", errno);
+
+    for (size_t i = 0; i < c->nops; i++) run_op(c, &c->ops[i]);
+
+    if (umount2("/oldroot", MNT_DETACH) < 0) dbx_die("cannot detach the host's root", NULL, errno);
+    if (chdir("/newroot") < 0) dbx_die("cannot enter", "/newroot", errno);
+    // pivot_root(".", ".") stacks the old root under the new one; detaching
+    // "." then removes the staging tmpfs from view, leaving only the container.
+    if (syscall(SYS_pivot_root, ".", ".") < 0) dbx_die("cannot pivot into the container's root", NULL, errno);
+    if (umount2(".", MNT_DETACH) < 0) dbx_die("cannot detach the staging root", NULL, errno);
+    if (chdir("/") < 0) dbx_die("cannot enter", "/", errno);
+    return 0;
+}

@@ -1,0 +1,180 @@
+// Terminals: the pty is created inside the container (its own devpts), the
+// master end travels to devbox over a socket (crun's console socket), and
+// devbox proxies it to the user's terminal in raw mode.
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+int dbx_open_pty(char *slave_path, size_t len) {
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return -errno;
+    int unlock = 0, n = 0;
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &n) < 0) {
+        int e = errno;
+        close(master);
+        return -e;
+    }
+    snprintf(slave_path, len, "/dev/pts/%d", n);
+    return master;
+}
+
+int dbx_send_fd(int sock, int fd) {
+    char byte = 't';
+    struct iovec iov = {&byte, 1};
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+    return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+int dbx_recv_fd(int sock) {
+    char byte;
+    struct iovec iov = {&byte, 1};
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    ssize_t n;
+    while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {}
+    if (n != 1) return -1;
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    if (!cm || cm->cmsg_type != SCM_RIGHTS) return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+    return fd;
+}
+
+// Restored on every way out: normal exit, error, and atexit for the rest.
+static struct termios saved_termios;
+static int termios_saved = 0;
+
+static void restore_terminal(void) {
+    if (termios_saved) {
+        tcsetattr(0, TCSAFLUSH, &saved_termios);
+        termios_saved = 0;
+    }
+}
+
+static void make_raw(void) {
+    if (!isatty(0) || tcgetattr(0, &saved_termios) < 0) return;
+    termios_saved = 1;
+    atexit(restore_terminal);
+    struct termios raw = saved_termios;
+    cfmakeraw(&raw);
+    tcsetattr(0, TCSAFLUSH, &raw);
+}
+
+static void copy_winsize(int master) {
+    struct winsize ws;
+    if (ioctl(0, TIOCGWINSZ, &ws) == 0 || ioctl(1, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
+}
+
+static int write_all(int fd, const char *buf, size_t len) {
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN) { struct pollfd p = {fd, POLLOUT, 0}; poll(&p, 1, -1); continue; }
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int status_to_exit(int status) {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return DBX_EXIT_SETUP;
+}
+
+// Waits for PID 1, passing signals on and, with a terminal, copying bytes.
+int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd) {
+    if (master >= 0) {
+        make_raw();
+        copy_winsize(master);
+        fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+    }
+    int stdin_open = master >= 0 && c->forward_stdin;
+    int exit_status = -1;
+    char buf[65536];
+    for (;;) {
+        struct pollfd fds[3];
+        int nfds = 0;
+        fds[nfds++] = (struct pollfd){sigfd, POLLIN, 0};
+        if (master >= 0) fds[nfds++] = (struct pollfd){master, POLLIN, 0};
+        if (stdin_open) fds[nfds++] = (struct pollfd){0, POLLIN, 0};
+        if (poll(fds, (nfds_t)nfds, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (fds[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            if (read(sigfd, &si, sizeof si) == sizeof si) {
+                if (si.ssi_signo == SIGCHLD) {
+                    int status;
+                    if (waitpid(child, &status, WNOHANG) == child) { exit_status = status_to_exit(status); break; }
+                } else if (si.ssi_signo == SIGWINCH && master >= 0) {
+                    copy_winsize(master);
+                } else if (si.ssi_code != SI_KERNEL || master >= 0) {
+                    // Terminal-generated signals already reached the command
+                    // (same foreground group) unless it has its own pty.
+                    kill(child, (int)si.ssi_signo);
+                }
+            }
+        }
+        for (int i = 1; i < nfds; i++) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (fds[i].fd == master) {
+                ssize_t n = read(master, buf, sizeof buf);
+                if (n > 0) write_all(1, buf, (size_t)n);
+                else if (n == 0 || (errno != EAGAIN && errno != EINTR)) { close(master); master = -1; stdin_open = 0; }
+            } else {
+                ssize_t n = read(0, buf, sizeof buf);
+                if (n > 0 && master >= 0) write_all(master, buf, (size_t)n);
+                else if (n == 0) {
+                    stdin_open = 0;
+                    if (master >= 0) { char eot = 4; write_all(master, &eot, 1); }
+                }
+            }
+        }
+    }
+    if (master >= 0) {
+        // Drain what the command printed before it exited.
+        for (;;) {
+            ssize_t n = read(master, buf, sizeof buf);
+            if (n <= 0) break;
+            write_all(1, buf, (size_t)n);
+        }
+    }
+    if (exit_status < 0) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        exit_status = status_to_exit(status);
+    }
+    restore_terminal();
+    return exit_status;
+}

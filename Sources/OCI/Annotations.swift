@@ -1,0 +1,13 @@
+// devbox's extensions to the runtime spec travel as annotations, as the spec
+// intends for runtime-specific data.
+public enum DevboxAnnotation {
+    /// Where overlay upper layers live: a host directory, or `tmpfs` for a
+    /// throwaway container (`--rm`) whose changes vanish with it.
+    public static let upperDir = "org.devbox.upperdir"
+    /// Directory for this run's overlay work dirs (same filesystem as upperdir).
+    public static let workDir = "org.devbox.workdir"
+    /// `host` when the root is assembled from the host's own filesystem.
+    public static let rootKind = "org.devbox.root"
+    /// `none` or `host`.
+    public static let network = "org.devbox.network"
+}

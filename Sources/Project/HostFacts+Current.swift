@@ -1,0 +1,47 @@
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension HostFacts {
+    /// Reads the facts of the machine devbox runs on. `dataRoot` is `--root`.
+    public static func current(dataRoot: String? = nil) -> HostFacts {
+        let uid = getuid(), gid = getgid()
+        let env = ProcessEnvironment.current()
+        let passwd = ProcessEnvironment.passwdEntry(uid: uid)
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? passwd?.home ?? "/"
+        let cwd = FileSystem.currentDirectory() ?? home
+
+        let dataHome = env["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/share"
+        let runtimeBase = env["XDG_RUNTIME_DIR"].flatMap { $0.hasPrefix("/") ? $0 + "/devbox" : nil } ?? "/tmp/devbox-\(uid)"
+
+        var entries: [RootEntry] = []
+        for name in FileSystem.list("/") {
+            var st = stat()
+            guard lstat("/" + name, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: entries.append(.init(name: name, kind: .directory))
+            case S_IFREG: entries.append(.init(name: name, kind: .file))
+            case S_IFLNK: entries.append(.init(name: name, kind: .symlink(target: FileSystem.readLink("/" + name) ?? "")))
+            default: entries.append(.init(name: name, kind: .other))
+            }
+        }
+
+        let subUID = FileSystem.read("/etc/subuid").flatMap { SubordinateIDs.range(in: $0, user: passwd?.name, id: uid) }
+        let subGID = FileSystem.read("/etc/subgid").flatMap { SubordinateIDs.range(in: $0, user: passwd?.name, id: uid) }
+        func helper(_ name: String) -> String? {
+            ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"].map { $0 + name }.first(where: FileSystem.isExecutable)
+        }
+
+        return HostFacts(
+            uid: uid, gid: gid, home: home, cwd: cwd, environment: env,
+            hostname: ProcessEnvironment.hostname(),
+            rootEntries: entries,
+            mountPoints: MountInfo.mountPoints(in: FileSystem.read("/proc/self/mountinfo") ?? ""),
+            subordinateUIDs: subUID, subordinateGIDs: subGID,
+            newuidmap: helper("newuidmap"), newgidmap: helper("newgidmap"),
+            dataDir: dataRoot ?? dataHome + "/devbox",
+            runtimeDir: runtimeBase,
+            resolvConf: FileSystem.realPath("/etc/resolv.conf"))
+    }
+}

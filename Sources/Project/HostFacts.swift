@@ -1,0 +1,73 @@
+/// Everything planning needs to know about the host, gathered once so that
+/// planning itself stays a pure function of its inputs.
+public struct HostFacts: Equatable, Sendable {
+    public struct RootEntry: Equatable, Sendable {
+        public enum Kind: Equatable, Sendable {
+            case directory
+            case file
+            case symlink(target: String)
+            case other
+        }
+
+        public var name: String
+        public var kind: Kind
+
+        public init(name: String, kind: Kind) {
+            self.name = name
+            self.kind = kind
+        }
+    }
+
+    public struct IDRange: Equatable, Sendable {
+        public var start: UInt32
+        public var count: UInt32
+
+        public init(start: UInt32, count: UInt32) {
+            self.start = start
+            self.count = count
+        }
+    }
+
+    public var uid: UInt32
+    public var gid: UInt32
+    public var home: String
+    public var cwd: String
+    public var environment: [String: String]
+    public var hostname: String
+    /// Entries of the host's `/`.
+    public var rootEntries: [RootEntry]
+    /// Every mount point of the host (from /proc/self/mountinfo).
+    public var mountPoints: [String]
+    public var subordinateUIDs: IDRange?
+    public var subordinateGIDs: IDRange?
+    public var newuidmap: String?
+    public var newgidmap: String?
+    /// `$XDG_DATA_HOME/devbox` or `--root`.
+    public var dataDir: String
+    /// `$XDG_RUNTIME_DIR/devbox`, else `/tmp/devbox-$UID`.
+    public var runtimeDir: String
+    /// The file /etc/resolv.conf resolves to (it is often a symlink into /run).
+    public var resolvConf: String?
+
+    public init(uid: UInt32, gid: UInt32, home: String, cwd: String, environment: [String: String],
+                hostname: String, rootEntries: [RootEntry], mountPoints: [String],
+                subordinateUIDs: IDRange? = nil, subordinateGIDs: IDRange? = nil,
+                newuidmap: String? = nil, newgidmap: String? = nil,
+                dataDir: String, runtimeDir: String, resolvConf: String?) {
+        self.uid = uid
+        self.gid = gid
+        self.home = home
+        self.cwd = cwd
+        self.environment = environment
+        self.hostname = hostname
+        self.rootEntries = rootEntries
+        self.mountPoints = mountPoints
+        self.subordinateUIDs = subordinateUIDs
+        self.subordinateGIDs = subordinateGIDs
+        self.newuidmap = newuidmap
+        self.newgidmap = newgidmap
+        self.dataDir = dataDir
+        self.runtimeDir = runtimeDir
+        self.resolvConf = resolvConf
+    }
+}

@@ -1,0 +1,65 @@
+import OCI
+
+/// How the host's own root filesystem becomes the container's root (the
+/// built-in default image): each top-level directory gets its own overlay,
+/// because kernel overlayfs refuses a lower layer with mounts below it that
+/// the user namespace may not reveal ("failed to clone lowerpath" for `/`).
+public enum HostRootLayout {
+    /// Top-level names never taken from the host: the container gets its own
+    /// (proc, dev, sys, tmp, run) or they would leak private data (home,
+    /// root: the user's and other users' files).
+    public static let replaced: Set<String> = ["proc", "dev", "sys", "tmp", "run", "home", "root", "lost+found"]
+
+    public static func mounts(entries: [HostFacts.RootEntry], mountPoints: [String], dataDir: String) -> [RuntimeSpec.Mount] {
+        entries.sorted { $0.name < $1.name }.compactMap { entry in
+            guard !replaced.contains(entry.name) else { return nil }
+            let path = "/" + entry.name
+            switch entry.kind {
+            case .symlink(let target):
+                return RuntimeSpec.Mount(destination: path, type: "symlink", source: target)
+            case .file:
+                return RuntimeSpec.Mount(destination: path, type: "bind", source: path, options: ["rbind", "ro"])
+            case .directory:
+                // A directory with other filesystems below it, or one holding
+                // devbox's own store (an overlay may not contain its upper
+                // layer), is shown read-only as it is on the host.
+                let nested = mountPoints.contains { $0.hasPrefix(path + "/") } || dataDir.hasPrefix(path + "/")
+                if nested {
+                    return RuntimeSpec.Mount(destination: path, type: "bind", source: path, options: ["rbind", "ro"])
+                }
+                return RuntimeSpec.Mount(destination: path, type: "overlay", source: "overlay", options: ["lowerdir=" + path])
+            case .other:
+                return nil
+            }
+        }
+    }
+
+    /// The kernel-provided parts every container gets: /proc, a minimal /dev,
+    /// /sys read-only, and fresh /tmp and /run.
+    public static func systemMounts() -> [RuntimeSpec.Mount] {
+        var mounts: [RuntimeSpec.Mount] = [
+            .init(destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"]),
+            .init(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+        ]
+        // Device nodes cannot be created in a user namespace: bind the host's.
+        for device in ["null", "zero", "full", "random", "urandom", "tty"] {
+            mounts.append(.init(destination: "/dev/" + device, type: "bind", source: "/dev/" + device, options: ["rbind", "nosuid", "noexec"]))
+        }
+        mounts += [
+            .init(destination: "/dev/pts", type: "devpts", source: "devpts", options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
+            .init(destination: "/dev/ptmx", type: "symlink", source: "pts/ptmx"),
+            .init(destination: "/dev/shm", type: "tmpfs", source: "shm", options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+            .init(destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"]),
+            .init(destination: "/dev/fd", type: "symlink", source: "/proc/self/fd"),
+            .init(destination: "/dev/stdin", type: "symlink", source: "/proc/self/fd/0"),
+            .init(destination: "/dev/stdout", type: "symlink", source: "/proc/self/fd/1"),
+            .init(destination: "/dev/stderr", type: "symlink", source: "/proc/self/fd/2"),
+            // sysfs may only be mounted by the owner of the network namespace;
+            // with the host's network that is not us, so bind it read-only.
+            .init(destination: "/sys", type: "bind", source: "/sys", options: ["rbind", "ro", "nosuid", "noexec", "nodev"]),
+            .init(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777"]),
+            .init(destination: "/run", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=755"]),
+        ]
+        return mounts
+    }
+}

@@ -1,0 +1,45 @@
+public enum PlanError: Error, Equatable, CustomStringConvertible {
+    case emptyCommand
+    case badVolume(String)
+    case relativeVolumeDestination(String)
+    case missingVolumeSource(String)
+    case relativeWorkdir(String)
+    case badHostname(String)
+
+    public var description: String {
+        switch self {
+        case .emptyCommand:
+            return "no command given; usage: devbox run [OPTIONS] -- COMMAND [ARG...]"
+        case .badVolume(let text):
+            return "invalid volume '\(text)'; use SRC:DST or SRC:DST:ro"
+        case .relativeVolumeDestination(let dst):
+            return "volume destination '\(dst)' is not an absolute path; write it as /path/in/container"
+        case .missingVolumeSource(let src):
+            return "volume source '\(src)' does not exist; create it first or fix the path"
+        case .relativeWorkdir(let dir):
+            return "working directory '\(dir)' is not an absolute path"
+        case .badHostname(let name):
+            return "invalid hostname '\(name)'; use letters, digits, '-' and '.', at most 64 characters"
+        }
+    }
+}
+
+extension RunOptions.Volume {
+    /// `SRC:DST[:ro|:rw]`; relative sources are resolved by the caller.
+    public static func parse(_ text: String) throws(PlanError) -> RunOptions.Volume {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw .badVolume(text)
+        }
+        var readOnly = false
+        if parts.count == 3 {
+            switch parts[2] {
+            case "ro": readOnly = true
+            case "rw": readOnly = false
+            default: throw .badVolume(text)
+            }
+        }
+        guard parts[1].hasPrefix("/") else { throw .relativeVolumeDestination(parts[1]) }
+        return RunOptions.Volume(source: parts[0], destination: parts[1], readOnly: readOnly)
+    }
+}

@@ -1,0 +1,55 @@
+import FoundationEssentials
+
+/// A project: the directory devbox treats as the unit of persistence and the
+/// tree bind-mounted into the container at its own path.
+public struct Project: Equatable, Sendable {
+    public var root: String
+    /// Stable per root path, so each project has its own environment.
+    public var id: String
+
+    public init(root: String) {
+        self.root = root
+        self.id = Project.identifier(for: root)
+    }
+
+    /// Basename plus a hash of the path: readable in `ls`, unique per path.
+    static func identifier(for root: String) -> String {
+        let base = root.split(separator: "/").last.map(String.init) ?? "root"
+        let safe = String(base.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }.prefix(40))
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: naming only, not security
+        for byte in root.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return (safe.isEmpty ? "root" : safe) + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+public enum ProjectLocator {
+    /// Files or directories whose presence marks a project root.
+    public static let markers = ["devbox.toml", ".devcontainer", ".git"]
+
+    /// The nearest directory at or above `directory` holding a marker, else
+    /// `directory` itself. `exists` is injected so the rule is testable.
+    public static func locate(from directory: String, exists: (String) -> Bool) -> Project {
+        var current = directory
+        while true {
+            for marker in markers where exists(join(current, marker)) {
+                return Project(root: current)
+            }
+            if current == "/" { break }
+            current = parent(of: current)
+        }
+        return Project(root: directory)
+    }
+
+    static func join(_ dir: String, _ name: String) -> String {
+        dir == "/" ? "/" + name : dir + "/" + name
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+}

@@ -1,0 +1,47 @@
+/// What the user asked for on the command line, before any planning.
+public struct RunOptions: Equatable, Sendable {
+    public enum Network: String, Equatable, Sendable, CaseIterable {
+        case host, none
+    }
+
+    public enum UserNamespaceMode: String, Equatable, Sendable, CaseIterable {
+        /// The calling user is root inside (the default).
+        case root = ""
+        /// The calling user keeps its uid/gid inside (podman's keep-id).
+        case keepID = "keep-id"
+    }
+
+    public enum HomeMode: String, Equatable, Sendable, CaseIterable {
+        /// A home directory of the container's own, persisted per project.
+        case container
+        /// The user's real home directory, bound read-write.
+        case host
+    }
+
+    public struct Volume: Equatable, Sendable {
+        public var source: String
+        public var destination: String
+        public var readOnly: Bool
+
+        public init(source: String, destination: String, readOnly: Bool) {
+            self.source = source
+            self.destination = destination
+            self.readOnly = readOnly
+        }
+    }
+
+    public var command: [String] = []
+    public var tty = false
+    public var interactive = false
+    public var remove = false
+    public var network: Network = .host
+    public var userns: UserNamespaceMode = .root
+    public var home: HomeMode = .container
+    public var volumes: [Volume] = []
+    /// `KEY=VAL` (or `KEY`, taken from the host) in the order given; later wins.
+    public var environment: [String] = []
+    public var workdir: String?
+    public var hostname: String?
+
+    public init() {}
+}

@@ -1,0 +1,89 @@
+import OCI
+
+/// The result of planning a run: the runtime spec plus the host directories
+/// the caller prepares before launching and cleans up after.
+public struct RunPlan: Equatable, Sendable {
+    public var spec: RuntimeSpec
+    /// The project's persistent environment; nil for a throwaway run.
+    public var container: ContainerLayout?
+    /// This run's overlay work directories, removed when it ends.
+    public var runWorkDir: String?
+    /// Said under `--log-level debug`.
+    public var notes: [String]
+    /// Identity needs newuidmap/newgidmap.
+    public var needsMapHelpers: Bool
+}
+
+public enum RunPlanner {
+    /// Plans `devbox run` on the built-in host image. Pure: everything it
+    /// knows about the machine comes in through `host`.
+    public static func plan(_ options: RunOptions, project: Project, host: HostFacts, runID: String) throws(PlanError) -> RunPlan {
+        guard !options.command.isEmpty else { throw .emptyCommand }
+        if let dir = options.workdir, !dir.hasPrefix("/") { throw .relativeWorkdir(dir) }
+        let hostname = options.hostname ?? host.hostname
+        guard isValidHostname(hostname) else { throw .badHostname(hostname) }
+
+        let identity = IdentityPlanner.plan(mode: options.userns, host: host)
+        let container = options.remove ? nil : ContainerLayout(dataDir: host.dataDir, project: project)
+        let runWorkDir = container?.work(run: runID)
+
+        var mounts = HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints, dataDir: host.dataDir)
+        mounts += HostRootLayout.systemMounts()
+        if let resolv = host.resolvConf {
+            mounts.append(.init(destination: "/etc/resolv.conf", type: "bind", source: resolv, options: ["rbind", "ro"]))
+        }
+        mounts.append(.init(destination: "/etc/hosts", type: "bind", source: "/etc/hosts", options: ["rbind", "ro"]))
+        mounts.append(homeMount(options: options, host: host, container: container, identity: identity))
+        mounts.append(.init(destination: project.root, type: "bind", source: project.root, options: ["rbind", "rw"]))
+        for volume in options.volumes {
+            mounts.append(.init(destination: volume.destination, type: "bind", source: volume.source,
+                                options: ["rbind", volume.readOnly ? "ro" : "rw"]))
+        }
+
+        var namespaces: [RuntimeSpec.Namespace] = [.init(.user), .init(.mount), .init(.pid), .init(.uts), .init(.ipc)]
+        if options.network == .none { namespaces.append(.init(.network)) }
+
+        let env = EnvironmentPlanner.plan(host: host.environment, home: host.home, hostname: hostname,
+                                          tty: options.tty, additions: options.environment)
+        let process = RuntimeSpec.Process(
+            terminal: options.tty,
+            user: .init(uid: identity.uid, gid: identity.gid),
+            args: options.command,
+            env: env,
+            cwd: options.workdir ?? host.cwd,
+            capabilities: .init(uniform: DefaultCapabilities.docker),
+            noNewPrivileges: true)
+
+        let annotations = [
+            DevboxAnnotation.rootKind: "host",
+            DevboxAnnotation.upperDir: container?.upper ?? "tmpfs",
+            DevboxAnnotation.workDir: runWorkDir ?? "tmpfs",
+            DevboxAnnotation.network: options.network.rawValue,
+        ]
+        let spec = RuntimeSpec(
+            process: process,
+            root: .init(path: "/", readonly: true),
+            hostname: hostname,
+            mounts: mounts,
+            linux: .init(namespaces: namespaces, uidMappings: identity.uidMappings, gidMappings: identity.gidMappings),
+            annotations: annotations)
+        return RunPlan(spec: spec, container: container, runWorkDir: runWorkDir, notes: identity.notes,
+                       needsMapHelpers: identity.needsHelpers)
+    }
+
+    static func homeMount(options: RunOptions, host: HostFacts, container: ContainerLayout?, identity: Identity) -> RuntimeSpec.Mount {
+        if options.home == .host {
+            return .init(destination: host.home, type: "bind", source: host.home, options: ["rbind", "rw"])
+        }
+        if let container {
+            return .init(destination: host.home, type: "bind", source: container.home, options: ["rbind", "rw"])
+        }
+        return .init(destination: host.home, type: "tmpfs", source: "tmpfs",
+                     options: ["nosuid", "nodev", "mode=700", "uid=\(identity.uid)", "gid=\(identity.gid)"])
+    }
+
+    static func isValidHostname(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 64
+            && name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "." }
+    }
+}

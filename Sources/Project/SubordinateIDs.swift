@@ -1,0 +1,16 @@
+/// /etc/subuid and /etc/subgid: `name-or-id:start:count` per line.
+public enum SubordinateIDs {
+    /// The first range for the user, matched by name or by numeric id.
+    public static func range(in text: String, user: String?, id: UInt32) -> HostFacts.IDRange? {
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count == 3, !line.hasPrefix("#") else { continue }
+            let owner = String(fields[0])
+            guard owner == user || owner == String(id),
+                  let start = UInt32(fields[1]), let count = UInt32(fields[2]), count > 0
+            else { continue }
+            return HostFacts.IDRange(start: start, count: count)
+        }
+        return nil
+    }
+}

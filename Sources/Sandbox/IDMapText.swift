@@ -1,0 +1,14 @@
+import OCI
+
+/// Id maps in the two forms the kernel and the setuid helpers accept.
+public enum IDMapText {
+    /// /proc/PID/uid_map: "inside outside count" per line.
+    public static func procFile(_ mappings: [RuntimeSpec.IDMapping]) -> String {
+        mappings.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
+    }
+
+    /// newuidmap/newgidmap arguments after the pid.
+    public static func helperArguments(_ mappings: [RuntimeSpec.IDMapping]) -> [String] {
+        mappings.flatMap { [String($0.containerID), String($0.hostID), String($0.size)] }
+    }
+}

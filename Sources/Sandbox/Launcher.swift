@@ -1,0 +1,114 @@
+import CSandbox
+import OCI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How to execute a spec on this machine: what the spec cannot say.
+public struct LaunchEnvironment: Sendable {
+    /// newuidmap and newgidmap, when the spec's maps need them.
+    public var mapHelpers: (uid: String, gid: String)?
+    /// Contents for /etc/hosts (the host's plus the container's hostname).
+    public var hostsFile: String?
+    public var debug: Bool
+    /// Host directory covered by the private staging tmpfs (bubblewrap uses /tmp).
+    public var staging: String
+    /// With a terminal: copy our stdin to it.
+    public var forwardStdin: Bool
+
+    public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
+                staging: String = "/tmp", forwardStdin: Bool = true) {
+        self.mapHelpers = mapHelpers
+        self.hostsFile = hostsFile
+        self.debug = debug
+        self.staging = staging
+        self.forwardStdin = forwardStdin
+    }
+}
+
+/// Runs a runtime spec to completion. The caller must still be
+/// single-threaded: the kernel refuses a new user namespace otherwise.
+public enum Launcher {
+    public static func run(_ spec: RuntimeSpec, environment: LaunchEnvironment) throws(SandboxError) -> Int32 {
+        let steps = SetupCompiler.compile(spec, hostsFile: environment.hostsFile)
+        let capabilities: UInt64
+        do {
+            capabilities = try CapabilitySet.mask(spec.process.capabilities?.bounding ?? [])
+        } catch {
+            throw .capability(error)
+        }
+        if environment.debug {
+            for step in steps { debugLine("step " + step.description) }
+        }
+
+        let strings = CStrings()
+        let ops = UnsafeMutablePointer<dbx_op>.allocate(capacity: max(steps.count, 1))
+        defer { ops.deallocate() }
+        for (i, step) in steps.enumerated() {
+            ops[i] = dbx_op(kind: step.kind.rawValue, flags: step.flags, mode: step.mode,
+                            src: strings.copy(step.source), dst: strings.copy(step.destination),
+                            data: strings.copy(step.data))
+        }
+
+        var config = dbx_config()
+        config.clone_flags = cloneFlags(spec.linux.namespaces)
+        let privileged = geteuid() == 0
+        if let helpers = environment.mapHelpers {
+            config.newuidmap_argv = UnsafePointer(strings.array([helpers.uid] + IDMapText.helperArguments(spec.linux.uidMappings)))
+            config.newgidmap_argv = UnsafePointer(strings.array([helpers.gid] + IDMapText.helperArguments(spec.linux.gidMappings)))
+        } else {
+            config.uid_map = strings.copy(IDMapText.procFile(spec.linux.uidMappings))
+            config.gid_map = strings.copy(IDMapText.procFile(spec.linux.gidMappings))
+            // An unprivileged writer may map its own gid only after giving up
+            // setgroups(2) (user_namespaces(7), CVE-2014-8989).
+            config.deny_setgroups = privileged ? 0 : 1
+        }
+        config.hostname = strings.copy(spec.hostname)
+        config.loopback_up = spec.linux.namespaces.contains { $0.type == .network } ? 1 : 0
+        config.staging = strings.copy(environment.staging)
+        config.ops = UnsafePointer(ops)
+        config.nops = steps.count
+        config.argv = UnsafePointer(strings.array(spec.process.args))
+        config.envp = UnsafePointer(strings.array(spec.process.env))
+        config.search_path = strings.copy(searchPath(spec.process.env))
+        config.cwd = strings.copy(spec.process.cwd)
+        config.uid = spec.process.user.uid
+        config.gid = spec.process.user.gid
+        config.capabilities = capabilities
+        config.no_new_privs = spec.process.noNewPrivileges ? 1 : 0
+        config.tty = spec.process.terminal ? 1 : 0
+        config.forward_stdin = environment.forwardStdin ? 1 : 0
+        config.debug = environment.debug ? 1 : 0
+
+        var errbuf = [CChar](repeating: 0, count: 512)
+        let status = dbx_run(&config, &errbuf, errbuf.count)
+        withExtendedLifetime(strings) {}
+        if status < 0 {
+            throw .launch(String(cString: errbuf))
+        }
+        return status
+    }
+
+    static func cloneFlags(_ namespaces: [RuntimeSpec.Namespace]) -> Int32 {
+        namespaces.reduce(Int32(0)) { flags, ns in
+            switch ns.type {
+            case .user: return flags | dbx_clone_newuser()
+            case .mount: return flags | dbx_clone_newns()
+            case .pid: return flags | dbx_clone_newpid()
+            case .uts: return flags | dbx_clone_newuts()
+            case .ipc: return flags | dbx_clone_newipc()
+            case .network: return flags | dbx_clone_newnet()
+            case .cgroup: return flags
+            }
+        }
+    }
+
+    static func searchPath(_ env: [String]) -> String {
+        env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? "/usr/local/bin:/usr/bin:/bin"
+    }
+
+    static func debugLine(_ text: String) {
+        let line = "devbox[debug]: " + text + "\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+}

@@ -1,0 +1,111 @@
+import OCI
+
+/// Turns a runtime spec into the ordered mount loop. Pure.
+///
+/// Layout during setup (see setup.c): the host's tree is at /oldroot, the
+/// container's root is assembled at /newroot, and the temporary root itself
+/// is scratch space for throwaway overlay layers and generated files.
+public enum SetupCompiler {
+    static let oldRoot = "/oldroot"
+    static let newRoot = "/newroot"
+
+    public static func compile(_ spec: RuntimeSpec, hostsFile: String? = nil) -> [SetupStep] {
+        let annotations = spec.annotations ?? [:]
+        let upper = layerBase(annotations[DevboxAnnotation.upperDir], scratch: "/scratch/upper")
+        let work = layerBase(annotations[DevboxAnnotation.workDir], scratch: "/scratch/work")
+        var steps: [SetupStep] = []
+
+        func overlay(at destination: String, lowers: [String], key: String) {
+            steps.append(.init(.mkdir, destination: upper + "/" + key, mode: 0o755))
+            steps.append(.init(.mkdir, destination: work + "/" + key, mode: 0o755))
+            let options = "lowerdir=" + lowers.joined(separator: ":") + ",upperdir=\(upper)/\(key),workdir=\(work)/\(key),userxattr"
+            steps.append(.init(.overlay, destination: destination, data: options))
+        }
+
+        if annotations[DevboxAnnotation.rootKind] == "host" {
+            // The root holds only mountpoints and symlinks; its own overlay
+            // over an empty directory keeps top-level changes per project.
+            steps.append(.init(.mkdir, destination: "/scratch/empty", mode: 0o755))
+            overlay(at: newRoot, lowers: ["/scratch/empty"], key: "root")
+        } else {
+            steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot, readOnly: spec.root.readonly))
+        }
+
+        for mount in spec.mounts {
+            let target = inside(mount.destination)
+            switch mount.type ?? "bind" {
+            case "overlay":
+                let lowers = (mount.option("lowerdir") ?? "").split(separator: ":").map { host(String($0)) }
+                overlay(at: target, lowers: lowers, key: layerKey(mount.destination))
+            case "bind", "rbind":
+                if mount.destination == "/etc/hosts", let hostsFile {
+                    steps.append(.init(.writeFile, destination: "/scratch/files/hosts", data: hostsFile, mode: 0o644))
+                    steps.append(.init(.bind, source: "/scratch/files/hosts", destination: target, readOnly: true))
+                } else {
+                    steps.append(.init(.bind, source: host(mount.source ?? mount.destination), destination: target,
+                                       readOnly: mount.hasOption("ro")))
+                }
+            case "tmpfs":
+                steps.append(.init(.tmpfs, destination: target, data: dataOptions(mount), readOnly: mount.hasOption("ro")))
+            case "proc":
+                steps.append(.init(.proc, destination: target))
+            case "devpts":
+                steps.append(.init(.devpts, destination: target, data: dataOptions(mount, keep: ["newinstance"])))
+            case "mqueue":
+                steps.append(.init(.mqueue, destination: target, optional: true))
+            case "symlink":
+                steps.append(.init(.symlink, source: mount.source ?? "", destination: target))
+            default:
+                steps.append(.init(.bind, source: host(mount.source ?? mount.destination), destination: target,
+                                   readOnly: mount.hasOption("ro")))
+            }
+        }
+        if let hostname = spec.hostname {
+            steps.append(.init(.writeFile, destination: "/scratch/files/hostname", data: hostname + "\n", mode: 0o644))
+            steps.append(.init(.bind, source: "/scratch/files/hostname", destination: inside("/etc/hostname"), readOnly: true))
+        }
+        if spec.root.readonly && annotations[DevboxAnnotation.rootKind] != "host" {
+            steps.append(.init(.readOnly, destination: newRoot))
+        }
+        return steps
+    }
+
+    /// /etc/hosts as the host has it, plus the container's hostname when the
+    /// host's file does not already resolve it (podman does the same).
+    public static func hostsFile(hostContents: String, hostname: String) -> String {
+        let resolves = hostContents.split(separator: "\n").contains { line in
+            !line.hasPrefix("#") && line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().contains { $0 == hostname }
+        }
+        if resolves { return hostContents }
+        let base = hostContents.isEmpty || hostContents.hasSuffix("\n") ? hostContents : hostContents + "\n"
+        return base + "127.0.1.1\t\(hostname)\n"
+    }
+
+    static func layerBase(_ annotation: String?, scratch: String) -> String {
+        guard let annotation, annotation != "tmpfs" else { return scratch }
+        return host(annotation)
+    }
+
+    static func host(_ path: String) -> String { path == "/" ? oldRoot : oldRoot + path }
+    static func inside(_ path: String) -> String { path == "/" ? newRoot : newRoot + path }
+
+    /// A directory name for a mount destination's layer: "/usr/local" -> "usr%2Flocal".
+    static func layerKey(_ destination: String) -> String {
+        var key = ""
+        for ch in destination.drop(while: { $0 == "/" }) {
+            switch ch {
+            case "/": key += "%2F"
+            case "%": key += "%25"
+            default: key.append(ch)
+            }
+        }
+        return key.isEmpty ? "root" : key
+    }
+
+    /// The `key=value` options a filesystem takes as mount data; flags such
+    /// as nosuid are applied by the C side.
+    static func dataOptions(_ mount: RuntimeSpec.Mount, keep: Set<String> = []) -> String? {
+        let data = (mount.options ?? []).filter { $0.contains("=") || keep.contains($0) }
+        return data.isEmpty ? nil : data.joined(separator: ",")
+    }
+}

@@ -1,0 +1,40 @@
+import CSandbox
+
+/// One operation of the mount loop (bubblewrap's model): plain values, built
+/// by pure code from the spec, executed in order by the C side.
+public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: Int32, Sendable {
+        case mkdir = 1, tmpfs, bind, overlay, proc, devpts, symlink, writeFile, readOnly, mqueue
+    }
+
+    public var kind: Kind
+    public var source: String?
+    public var destination: String
+    public var data: String?
+    public var mode: UInt32 = 0
+    public var readOnly = false
+    public var optional = false
+
+    public init(_ kind: Kind, source: String? = nil, destination: String, data: String? = nil,
+                mode: UInt32 = 0, readOnly: Bool = false, optional: Bool = false) {
+        self.kind = kind
+        self.source = source
+        self.destination = destination
+        self.data = data
+        self.mode = mode
+        self.readOnly = readOnly
+        self.optional = optional
+    }
+
+    var flags: Int32 {
+        (readOnly ? Int32(DBX_OP_FLAG_READONLY) : 0) | (optional ? Int32(DBX_OP_FLAG_OPTIONAL) : 0)
+    }
+
+    public var description: String {
+        var text = "\(kind) \(destination)"
+        if let source { text += " <- \(source)" }
+        if let data { text += " [\(data)]" }
+        if readOnly { text += " ro" }
+        return text
+    }
+}
