@@ -48,6 +48,9 @@ public struct HostFacts: Equatable, Sendable {
     public var runtimeDir: String
     /// The file /etc/resolv.conf resolves to (it is often a symlink into /run).
     public var resolvConf: String?
+    /// The user-owned directory skeleton layered over host directories when
+    /// devbox runs rootless (see Sandbox.HostSkeleton); nil as root.
+    public var hostSkeleton: String?
 
     public init(uid: UInt32, gid: UInt32, home: String, cwd: String, environment: [String: String],
                 hostname: String, rootEntries: [RootEntry], mountPoints: [String],

@@ -10,7 +10,14 @@ public enum HostRootLayout {
     /// root: the user's and other users' files).
     public static let replaced: Set<String> = ["proc", "dev", "sys", "tmp", "run", "home", "root", "lost+found"]
 
-    public static func mounts(entries: [HostFacts.RootEntry], mountPoints: [String], dataDir: String) -> [RuntimeSpec.Mount] {
+    /// Top-level directories that get an overlay (the rest are bound or replaced).
+    public static func overlaid(entries: [HostFacts.RootEntry], mountPoints: [String], dataDir: String) -> [String] {
+        mounts(entries: entries, mountPoints: mountPoints, dataDir: dataDir, skeleton: nil)
+            .filter { $0.type == "overlay" }.map { String($0.destination.dropFirst()) }
+    }
+
+    public static func mounts(entries: [HostFacts.RootEntry], mountPoints: [String], dataDir: String,
+                              skeleton: String?) -> [RuntimeSpec.Mount] {
         entries.sorted { $0.name < $1.name }.compactMap { entry in
             guard !replaced.contains(entry.name) else { return nil }
             let path = "/" + entry.name
@@ -27,7 +34,9 @@ public enum HostRootLayout {
                 if nested {
                     return RuntimeSpec.Mount(destination: path, type: "bind", source: path, options: ["rbind", "ro"])
                 }
-                return RuntimeSpec.Mount(destination: path, type: "overlay", source: "overlay", options: ["lowerdir=" + path])
+                let lowers = skeleton.map { [$0 + path, path] } ?? [path]
+                return RuntimeSpec.Mount(destination: path, type: "overlay", source: "overlay",
+                                         options: ["lowerdir=" + lowers.joined(separator: ":")])
             case .other:
                 return nil
             }

@@ -27,7 +27,8 @@ public enum RunPlanner {
         let container = options.remove ? nil : ContainerLayout(dataDir: host.dataDir, project: project)
         let runWorkDir = container?.work(run: runID)
 
-        var mounts = HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints, dataDir: host.dataDir)
+        var mounts = HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
+                                           dataDir: host.dataDir, skeleton: host.hostSkeleton)
         mounts += HostRootLayout.systemMounts()
         if let resolv = host.resolvConf {
             mounts.append(.init(destination: "/etc/resolv.conf", type: "bind", source: resolv, options: ["rbind", "ro"]))

@@ -58,7 +58,15 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let debugging = global.logLevel == .debug
-        let host = HostFacts.current(dataRoot: global.dataRoot)
+        var host = HostFacts.current(dataRoot: global.dataRoot)
+        if host.uid != 0 {
+            let names = HostRootLayout.overlaid(entries: host.rootEntries, mountPoints: host.mountPoints, dataDir: host.dataDir)
+            do {
+                host.hostSkeleton = try HostSkeleton.prepare(dataDir: host.dataDir, names: names)
+            } catch {
+                fail(error)
+            }
+        }
         let project = ProjectLocator.locate(from: host.cwd, exists: FileSystem.exists)
         let options: RunOptions
         let plan: RunPlan

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+@Suite("isolation and the project")
+struct IsolationTests {
+    @Test("the command does not see host processes", arguments: Runner.all)
+    func pidNamespace(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["run", "--", "sh", "-c", "echo $$; ls -d /proc/[0-9]* | wc -l"])
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.first == "2", "the command is the child of devbox's init")
+        #expect((Int(lines.last ?? "") ?? 99) <= 4, "only init, the shell and its children: \(r.out)")
+    }
+
+    @Test("--hostname sets the hostname, /etc/hostname and /etc/hosts", arguments: Runner.all)
+    func hostname(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["run", "--hostname", "boxy", "--", "sh", "-c", "hostname; cat /etc/hostname; grep -c boxy /etc/hosts"])
+        #expect(r.out == "boxy\nboxy\n1\n", "\(r.stderr)")
+    }
+
+    @Test("the project is writable at its own path and files belong to the user", arguments: Runner.all)
+    func projectOwnership(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let sub = s.project.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        if runner.user != nil { chown(sub.path, runner.uid, runner.gid) }
+        let r = try s.devbox(["run", "--", "sh", "-c", "pwd; echo made > out.txt"], cwd: sub)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out == sub.path + "\n", "the working directory inside is the same path")
+        var st = stat()
+        #expect(stat(sub.appendingPathComponent("out.txt").path, &st) == 0)
+        #expect(st.st_uid == runner.uid && st.st_gid == runner.gid)
+    }
+
+    @Test("writes outside the project persist in the project's layer, never on the host", arguments: Runner.all)
+    func writesLandInUpperLayer(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = "devbox-it-\(UUID().uuidString.prefix(6))"
+        let target = "/var/tmp/\(name)"
+        let w = try s.devbox(["run", "--", "sh", "-c", "echo persisted > \(target)"])
+        #expect(w.status == 0, "\(w.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target), "the host is untouched")
+        let r = try s.devbox(["run", "--", "cat", target])
+        #expect(r.out == "persisted\n", "the next run of the same project sees it: \(r.stderr)")
+        let layer = try #require(s.containerDirectories.first)
+        #expect(FileManager.default.fileExists(atPath: layer + "/upper/var/tmp/\(name)"))
+    }
+
+    @Test("--rm leaves nothing behind", arguments: Runner.all)
+    func throwaway(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["run", "--rm", "--", "sh", "-c", "echo x > /var/tmp/gone && cat /var/tmp/gone"])
+        #expect(r.status == 0 && r.out == "x\n", "\(r.stderr)")
+        #expect(s.containerDirectories.isEmpty, "no environment is kept for the project")
+        let left = try Shell.run(["/usr/bin/find", s.runtime.path, "-mindepth", "1"])
+        #expect(left.out.isEmpty, "left behind: \(left.out)")
+        let again = try s.devbox(["run", "--rm", "--", "test", "-e", "/var/tmp/gone"])
+        #expect(again.status == 1)
+    }
+
+    @Test("the user's home, other homes, /root, /run/user and the host's /tmp stay hidden", arguments: Runner.all)
+    func privatePathsHidden(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let marker = "devbox-secret-\(UUID().uuidString.prefix(6))"
+        let hostTmp = "/tmp/\(marker)"
+        FileManager.default.createFile(atPath: hostTmp, contents: Data("secret".utf8))
+        defer { unlink(hostTmp) }
+        let homeFile = runner.home + "/" + marker
+        FileManager.default.createFile(atPath: homeFile, contents: Data("secret".utf8))
+        defer { unlink(homeFile) }
+        let script = "test ! -e \(hostTmp) && test ! -e \(homeFile) && echo $HOME && ls -A /home | tr '\\n' ' '; echo; ls -A /root 2>/dev/null | wc -l; ls -A /run | wc -l"
+        let r = try s.devbox(["run", "--", "sh", "-c", script])
+        #expect(r.status == 0, "hidden files are visible: \(r.stderr)")
+        let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == runner.home, "the container has a home at the user's path")
+        if runner.uid != 0 {
+            #expect(lines[1].trimmingCharacters(in: .whitespaces) == String(runner.home.split(separator: "/").last ?? ""),
+                    "only the user's own home directory exists under /home: \(lines[1])")
+            #expect(lines[2] == "0", "/root is empty")
+        }
+        #expect(lines[3] == "0", "/run is the container's own")
+    }
+
+    @Test("-v binds a path and refuses a missing source", arguments: Runner.all)
+    func volumes(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.write("data.txt", "volume-data\n")
+        let ok = try s.devbox(["run", "-v", "\(s.project.path)/data.txt:/opt/vol.txt:ro", "--", "sh", "-c", "cat /opt/vol.txt; echo no > /opt/vol.txt"])
+        #expect(ok.out == "volume-data\n")
+        #expect(ok.status != 0, "a :ro volume is read-only")
+        let bad = try s.devbox(["run", "-v", "/does/not/exist:/x", "--", "true"])
+        #expect(bad.status == 125)
+        #expect(bad.stderr.contains("'/does/not/exist' does not exist"))
+    }
+
+    @Test("-e, --env-file and -w set the environment and working directory", arguments: Runner.all)
+    func environment(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.write("vars.env", "# comment\nFROM_FILE=1\n")
+        let r = try s.devbox(["run", "-e", "A=b", "--env-file", "vars.env", "-w", "/tmp", "--",
+                              "sh", "-c", "echo $A $FROM_FILE $container; pwd"])
+        #expect(r.out == "b 1 devbox\n/tmp\n", "\(r.stderr)")
+    }
+
+    @Test("--network none gives only a loopback interface that is up", arguments: Runner.all)
+    func networkNone(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["run", "--rm", "--network", "none", "--", "sh", "-c", "ls /proc/sys/net/ipv4/conf | sort | tr '\\n' ' '; cat /proc/net/dev | grep -c ':'"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out.hasPrefix("all default lo "), "\(r.out)")
+    }
+
+    @Test("--userns keep-id keeps the user's uid inside", arguments: Runner.all)
+    func keepID(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["run", "--userns", "keep-id", "--", "id", "-u"])
+        #expect(r.out == "\(runner.uid)\n", "\(r.stderr)")
+    }
+
+    @Test("ten parallel runs of the same project all succeed", arguments: Runner.all)
+    func parallelRuns(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let running = try (0..<10).map { i in
+            try Shell.start(s.command(["run", "--", "sh", "-c", "echo \(i) > run-\(i).txt; cat run-\(i).txt"]), cwd: s.project)
+        }
+        for (i, r) in running.enumerated() {
+            let result = try Shell.finish(r, timeout: 60)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.out == "\(i)\n")
+        }
+    }
+}
