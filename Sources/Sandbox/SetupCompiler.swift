@@ -23,10 +23,10 @@ public enum SetupCompiler {
         }
 
         if annotations[DevboxAnnotation.rootKind] == "host" {
-            // The root holds only mountpoints and symlinks; its own overlay
-            // over an empty directory keeps top-level changes per project.
-            steps.append(.init(.mkdir, destination: "/scratch/empty", mode: 0o755))
-            overlay(at: newRoot, lowers: ["/scratch/empty"], key: "root")
+            // The root holds only mountpoints and symlinks: a tmpfs per run.
+            // (A root overlay shared by parallel runs of one project made
+            // them race creating mountpoints through it: ESTALE.)
+            steps.append(.init(.tmpfs, destination: newRoot, data: "mode=0755"))
         } else {
             steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot, readOnly: spec.root.readonly))
         }
