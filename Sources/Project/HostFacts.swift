@@ -1,3 +1,5 @@
+import Platform
+
 /// Everything planning needs to know about the host, gathered once so that
 /// planning itself stays a pure function of its inputs.
 public struct HostFacts: Equatable, Sendable {
@@ -18,15 +20,7 @@ public struct HostFacts: Equatable, Sendable {
         }
     }
 
-    public struct IDRange: Equatable, Sendable {
-        public var start: UInt32
-        public var count: UInt32
-
-        public init(start: UInt32, count: UInt32) {
-            self.start = start
-            self.count = count
-        }
-    }
+    public typealias IDRange = Platform.IDRange
 
     public var uid: UInt32
     public var gid: UInt32
