@@ -1,0 +1,67 @@
+# devbox: build, install and test. `make test` is what CI runs (.ci/run).
+SHELL := /bin/bash
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+PREFIX ?= /usr/local
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+RELEASE_DIR := .build-release
+TEST_USER ?= devbox-test
+
+# Debian packages the build, the tests and the benchmarks use.
+DEPS := libcap-dev libseccomp-dev libfuse3-dev libarchive-dev fuse3 uidmap \
+        pkg-config bubblewrap util-linux procps
+BENCH_DEPS := hyperfine time crun podman
+
+.PHONY: all deps build release install test unit-test integration-test completions check-completions bench clean
+
+all: build
+
+# Installs only what is missing, so a prepared machine needs no root.
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# One static executable: no Swift runtime libraries needed at run time.
+release: deps
+	$(SWIFT) build -c release -Xswiftc -static-executable --scratch-path $(RELEASE_DIR)
+	strip -o $(RELEASE_DIR)/devbox $(RELEASE_DIR)/release/devbox
+
+install: release
+	$(SUDO) install -D -m 0755 $(RELEASE_DIR)/devbox $(DESTDIR)$(PREFIX)/bin/devbox
+	$(SUDO) install -D -m 0644 completions/devbox.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/devbox
+	$(SUDO) install -D -m 0644 completions/_devbox $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_devbox
+	$(SUDO) install -D -m 0644 completions/devbox.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/devbox.fish
+
+# Unit tests, then the integration tests against the real binary: as the
+# calling user, and, when that is root, also as an unprivileged user (rootless
+# is the product). That user cannot read a clone under /root, so the binary is
+# copied to a world-readable directory first.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter 'UnitTests\.'
+	@set -e; bindir=$$(mktemp -d /tmp/devbox-bin.XXXXXX); chmod 755 $$bindir; \
+	trap 'rm -rf $$bindir' EXIT; \
+	install -m 0755 .build/debug/devbox $$bindir/devbox; \
+	if [ "$$(id -u)" = 0 ]; then \
+		id -u $(TEST_USER) >/dev/null 2>&1 || useradd -m $(TEST_USER); \
+		export DEVBOX_TEST_USER=$(TEST_USER); \
+	fi; \
+	DEVBOX_BIN=$$bindir/devbox $(SWIFT) test --skip-build --filter 'IntegrationTests\.'
+
+completions: build
+	.build/debug/devbox --generate-completion-script bash > completions/devbox.bash
+	.build/debug/devbox --generate-completion-script zsh > completions/_devbox
+	.build/debug/devbox --generate-completion-script fish > completions/devbox.fish
+
+bench: release
+	@for p in $(BENCH_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get install -y -q $$missing; fi
+	bench/startup.sh $(RELEASE_DIR)/devbox
+
+clean:
+	rm -rf .build $(RELEASE_DIR)

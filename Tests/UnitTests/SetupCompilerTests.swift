@@ -1,0 +1,61 @@
+import OCI
+import Project
+import Sandbox
+import Testing
+
+@Suite("the mount loop compiled from a spec")
+struct SetupCompilerTests {
+    @Test("host paths are read through /oldroot, container paths built under /newroot")
+    func prefixes() throws {
+        let steps = SetupCompiler.compile(try plan().spec)
+        let project = try #require(steps.first { $0.destination == "/newroot/home/ada/src/app" })
+        #expect(project.kind == .bind && project.source == "/oldroot/home/ada/src/app" && !project.readOnly)
+        #expect(steps.first?.kind == .tmpfs && steps.first?.destination == "/newroot", "the root is a fresh tmpfs")
+    }
+
+    @Test("each overlay gets its own upper and work directory")
+    func overlays() throws {
+        let steps = SetupCompiler.compile(try plan().spec)
+        let usr = try #require(steps.first { $0.kind == .overlay && $0.destination == "/newroot/usr" })
+        let data = try #require(usr.data)
+        #expect(data.contains("lowerdir=/oldroot/usr,"))
+        #expect(data.contains("upperdir=/oldroot/home/ada/.local/share/devbox/containers/"))
+        #expect(data.contains("/work/42/usr,userxattr"))
+        let throwaway = SetupCompiler.compile(try plan { $0.remove = true }.spec)
+        #expect(throwaway.contains { $0.kind == .overlay && $0.data?.contains("upperdir=/scratch/upper/usr") == true })
+    }
+
+    @Test("mounts are executed in the spec's order, with generated hostname and hosts last-bound")
+    func order() throws {
+        let steps = SetupCompiler.compile(try plan().spec, hostsFile: "127.0.0.1 localhost\n")
+        let targets = steps.map(\.destination)
+        let proc = try #require(targets.firstIndex(of: "/newroot/proc"))
+        let project = try #require(targets.firstIndex(of: "/newroot/home/ada/src/app"))
+        let home = try #require(targets.firstIndex(of: "/newroot/home/ada"))
+        #expect(proc < home && home < project, "the home is bound before the project inside it")
+        #expect(steps.contains { $0.kind == .writeFile && $0.destination == "/scratch/files/hostname" })
+        #expect(steps.contains { $0.kind == .bind && $0.source == "/scratch/files/hosts" && $0.destination == "/newroot/etc/hosts" })
+    }
+
+    @Test("/etc/hosts gains the hostname only when it does not resolve it already", arguments: [
+        ("127.0.0.1 localhost\n", "box", "127.0.0.1 localhost\n127.0.1.1\tbox\n"),
+        ("127.0.0.1 localhost box\n", "box", "127.0.0.1 localhost box\n"),
+        ("127.0.0.1 localhost", "box", "127.0.0.1 localhost\n127.0.1.1\tbox\n"),
+    ])
+    func hosts(contents: String, hostname: String, expected: String) {
+        #expect(SetupCompiler.hostsFile(hostContents: contents, hostname: hostname) == expected)
+    }
+
+    @Test("capability names resolve with or without the CAP_ prefix, and unknown ones are refused")
+    func capabilities() throws {
+        #expect(try CapabilitySet.mask(["CAP_CHOWN", "net_bind_service"]) == (1 << 0) | (1 << 10))
+        #expect(throws: CapabilityError.unknown("CAP_FLY")) { try CapabilitySet.mask(["CAP_FLY"]) }
+    }
+
+    @Test("id maps render for the kernel and for newuidmap")
+    func idMaps() {
+        let maps: [RuntimeSpec.IDMapping] = [.init(containerID: 0, hostID: 1000, size: 1), .init(containerID: 1, hostID: 100_000, size: 65536)]
+        #expect(IDMapText.procFile(maps) == "0 1000 1\n1 100000 65536\n")
+        #expect(IDMapText.helperArguments(maps) == ["0", "1000", "1", "1", "100000", "65536"])
+    }
+}

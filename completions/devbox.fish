@@ -1,0 +1,109 @@
+function __devbox_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __devbox_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __devbox_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __devbox_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __devbox_parse_tokens -S
+    set -l unparsed_tokens (__devbox_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'devbox'
+        __devbox_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'run'
+            __devbox_parse_subcommand -r 1 'root=' 'log-level=' 't/tty' 'i/interactive' 'rm' 'network=' 'userns=' 'home=' 'v/volume=+' 'e/env=+' 'env-file=+' 'w/workdir=' 'hostname=' 'print-spec' 'version' 'h/help'
+        case 'doctor'
+            __devbox_parse_subcommand 0 'root=' 'log-level=' 'version' 'h/help'
+        case 'help'
+            __devbox_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __devbox_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __devbox_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __devbox_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __devbox_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__devbox_tokens -p)
+    if test -z "$(__devbox_tokens -t)"
+        set -l index (count (__devbox_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'devbox' -f
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox" version' -l 'version' -d 'Show the version.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_positional "devbox" -eq 1' -fa 'run' -d 'Run a command in the project\'s sandbox.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_positional "devbox" -eq 1' -fa 'doctor' -d 'Check that this machine can run devbox sandboxes.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_positional "devbox" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" root' -l 'root' -d 'Storage directory (default: $XDG_DATA_HOME/devbox).' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" log-level' -l 'log-level' -d 'Log level: error, warn, info or debug.' -rfka 'error warn info debug'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" t tty' -l 'tty' -s 't' -d 'Allocate a pseudo-terminal.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" i interactive' -l 'interactive' -s 'i' -d 'Keep stdin attached (stdin is always passed through; accepted for docker compatibility).'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" rm' -l 'rm' -d 'Use a throwaway writable layer: nothing the command changes outside the project is kept.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" network' -l 'network' -d 'Network: host (share the host\'s) or none (only loopback).' -rfka 'host none'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" userns' -l 'userns' -d 'User namespace mode: keep-id keeps your uid/gid inside (default: you are root inside).' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" home' -l 'home' -d 'Home directory: container (the project\'s own, persisted) or host (your real one).' -rfka 'container host'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run"' -l 'volume' -s 'v' -d 'Bind mount SRC:DST[:ro].' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run"' -l 'env' -s 'e' -d 'Set KEY=VAL, or pass KEY from the host.' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run"' -l 'env-file' -d 'Read KEY=VAL lines from a file.' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" w workdir' -l 'workdir' -s 'w' -d 'Working directory inside (default: the current one).' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" hostname' -l 'hostname' -d 'Hostname inside the container.' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" print-spec' -l 'print-spec' -d 'Print the OCI runtime spec (config.json) instead of running it.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" version' -l 'version' -d 'Show the version.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox doctor" root' -l 'root' -d 'Storage directory (default: $XDG_DATA_HOME/devbox).' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox doctor" log-level' -l 'log-level' -d 'Log level: error, warn, info or debug.' -rfka 'error warn info debug'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox doctor" version' -l 'version' -d 'Show the version.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox doctor" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox help" version' -l 'version' -d 'Show the version.'
