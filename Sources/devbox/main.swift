@@ -1,5 +1,14 @@
+import Project
+
 // The entry point stays synchronous: the sandbox is started from this very
 // process, and the kernel refuses a new user namespace to a process that has
 // more than one thread (Dispatch, async/await and Foundation.Process all
 // start some). See docs/ARCHITECTURE.md.
+//
+// `devbox run` with ordinary arguments skips ArgumentParser (see
+// RunArguments); everything else, including every error, goes through it.
+let arguments = CommandLine.arguments
+if arguments.count > 2, arguments[1] == "run", let run = RunArguments.parse(Array(arguments.dropFirst(2))) {
+    RunInvocation.execute(run)
+}
 Devbox.main()

@@ -1,0 +1,103 @@
+import OCI
+import Platform
+import Project
+import Sandbox
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `devbox run` does once its arguments are known, however they were
+/// parsed (see RunArguments for why there are two parsers).
+enum RunInvocation {
+    static func execute(_ args: RunArguments) -> Never {
+        let debugging = args.logLevel == "debug"
+        var host = HostFacts.current(dataRoot: args.dataRoot)
+        if host.uid != 0 {
+            let names = HostRootLayout.overlaid(entries: host.rootEntries, mountPoints: host.mountPoints, dataDir: host.dataDir)
+            do {
+                host.hostSkeleton = try HostSkeleton.prepare(dataDir: host.dataDir, names: names)
+            } catch {
+                fail(error)
+            }
+        }
+        let project = ProjectLocator.locate(from: host.cwd, exists: FileSystem.exists)
+        let plan: RunPlan
+        do {
+            let options = try makeOptions(args, host: host)
+            plan = try RunPlanner.plan(options, project: project, host: host, runID: String(getpid()))
+        } catch {
+            fail(error)
+        }
+        for note in plan.notes { debug(debugging, note) }
+        debug(debugging, "project \(project.root) (id \(project.id))")
+
+        if args.printSpec {
+            do {
+                print(try SpecPrinter.json(plan.spec))
+            } catch {
+                fail("cannot encode the spec: \(error)")
+            }
+            exit(0)
+        }
+        let environment = prepare(plan, host: host, debugging: debugging)
+        let status: Int32
+        do {
+            status = try Launcher.run(plan.spec, environment: environment)
+        } catch {
+            if let work = plan.runWorkDir { FileSystem.removeTree(work) }
+            fail(error)
+        }
+        if let work = plan.runWorkDir { FileSystem.removeTree(work) }
+        exit(status)
+    }
+
+    private static func makeOptions(_ args: RunArguments, host: HostFacts) throws(PlanError) -> RunOptions {
+        var options = RunOptions()
+        options.command = args.command
+        options.tty = args.tty
+        options.interactive = args.interactive
+        options.remove = args.remove
+        options.network = args.network
+        options.home = args.home
+        options.workdir = args.workdir
+        options.hostname = args.hostname
+        switch args.userns {
+        case nil, "", "host": options.userns = .root
+        case "keep-id": options.userns = .keepID
+        case let other?: fail("unknown --userns mode '\(other)'; use keep-id or leave it out")
+        }
+        for text in args.volumes {
+            var parsed = try RunOptions.Volume.parse(text)
+            let absolute = parsed.source.hasPrefix("/") ? parsed.source : host.cwd + "/" + parsed.source
+            guard let resolved = FileSystem.realPath(absolute) else { throw .missingVolumeSource(parsed.source) }
+            parsed.source = resolved
+            options.volumes.append(parsed)
+        }
+        for file in args.envFiles {
+            guard let text = FileSystem.read(file) else { fail("cannot read env file '\(file)'; check the path") }
+            options.environment += EnvironmentPlanner.parseEnvFile(text)
+        }
+        options.environment += args.env
+        return options
+    }
+
+    /// Creates the host directories the plan names and returns how to launch.
+    private static func prepare(_ plan: RunPlan, host: HostFacts, debugging: Bool) -> LaunchEnvironment {
+        if let container = plan.container {
+            for dir in [container.upper, container.home, container.work] where !FileSystem.makeDirectories(dir, mode: 0o700) {
+                fail("cannot create \(dir): \(String(cString: strerror(errno))); check that \(host.dataDir) is writable")
+            }
+            StaleRuns.remove(in: container.work)
+        }
+        if let work = plan.runWorkDir, !FileSystem.makeDirectories(work, mode: 0o700) {
+            fail("cannot create \(work): \(String(cString: strerror(errno)))")
+        }
+        var helpers: (uid: String, gid: String)?
+        if plan.needsMapHelpers, let uidHelper = host.newuidmap, let gidHelper = host.newgidmap {
+            helpers = (uidHelper, gidHelper)
+        }
+        let hosts = SetupCompiler.hostsFile(hostContents: FileSystem.read("/etc/hosts") ?? "127.0.0.1\tlocalhost\n",
+                                            hostname: plan.spec.hostname ?? host.hostname)
+        return LaunchEnvironment(mapHelpers: helpers, hostsFile: hosts, debug: debugging, forwardStdin: true)
+    }
+}

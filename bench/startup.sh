@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Start-up cost of `devbox run --rm -- true` next to the bare process, plain
+# namespaces and bubblewrap, in one hyperfine run, as an unprivileged user.
+# Prints medians and the ratio devbox/bwrap, then peak RSS (median of runs).
+#
+#   bench/startup.sh [path/to/devbox]      (default: .build-release/devbox)
+#
+# As root it re-runs itself as the user $BENCH_USER (created if missing).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${1:-$here/../.build-release/devbox}
+runs=${RUNS:-100}
+user=${BENCH_USER:-devbox-bench}
+
+for tool in hyperfine bwrap unshare python3 /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make bench installs it)" >&2; exit 1; }
+done
+
+if [ "$(id -u)" = 0 ] && [ -z "${BENCH_AS_USER:-}" ]; then
+    id -u "$user" >/dev/null 2>&1 || useradd -m "$user"
+    work=$(mktemp -d /tmp/devbox-bench.XXXXXX)
+    chmod 755 "$work"
+    install -m 0755 "$bin" "$work/devbox"
+    install -m 0755 "$0" "$work/startup.sh"
+    chown "$user:" "$work"
+    trap 'rm -rf "$work"' EXIT
+    home=$(getent passwd "$user" | cut -d: -f6)
+    setpriv --reuid="$user" --regid="$user" --init-groups -- \
+        env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" BENCH_AS_USER=1 RUNS="$runs" \
+        XDG_DATA_HOME="$work/data" "$work/startup.sh" "$work/devbox"
+    exit
+fi
+
+project=$(mktemp -d /tmp/devbox-bench-proj.XXXXXX)
+mkdir "$project/.git"
+cd "$project"
+trap 'chmod -R u+rwx "$project" 2>/dev/null; rm -rf "$project"' EXIT
+
+echo "devbox: $bin ($(stat -c %s "$bin") bytes), user $(id -un), $(nproc) cores, kernel $(uname -r)"
+"$bin" run --rm -- true   # first run builds the shared host skeleton; not timed
+
+bwrap_cmd="bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev true"
+devbox_cmd="$bin run --rm -- true"
+hyperfine -N --warmup 10 --runs "$runs" --export-json "$project/startup.json" \
+    -n true "/bin/true" \
+    -n unshare "unshare -Urmpfiu true" \
+    -n bwrap "$bwrap_cmd" \
+    -n devbox "$devbox_cmd" >/dev/null
+
+rss() { # median peak RSS in KiB over 15 runs
+    for _ in $(seq 15); do /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; done | sort -n | sed -n 8p
+}
+rss_bwrap=$(rss $bwrap_cmd)
+rss_devbox=$(rss $devbox_cmd)
+
+python3 - "$project/startup.json" "$rss_bwrap" "$rss_devbox" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+print(f"{'command':10} {'median':>9} {'mean':>9} {'stddev':>8}")
+for name in ["true", "unshare", "bwrap", "devbox"]:
+    r = results[name]
+    print(f"{name:10} {r['median']*1000:8.2f}ms {r['mean']*1000:8.2f}ms {r['stddev']*1000:7.2f}ms")
+ratio = results["devbox"]["median"] / results["bwrap"]["median"]
+rss_b, rss_d = int(sys.argv[2]), int(sys.argv[3])
+print(f"startup ratio devbox/bwrap (median): {ratio:.2f}x   target <= 1.20x")
+print(f"peak RSS: bwrap {rss_b} KiB, devbox {rss_d} KiB, ratio {rss_d/rss_b:.2f}x   target <= 2.00x")
+PY
