@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CSandbox"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["OCI"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project"]),
     ],
     swiftLanguageModes: [.v6]
 )
