@@ -17,7 +17,7 @@ let package = Package(
         .executableTarget(
             name: "devbox",
             dependencies: [
-                "OCI", "Project", "Sandbox", "Platform",
+                "OCI", "Project", "Sandbox", "Platform", "CSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -105,9 +105,21 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
         return -1;
     }
 
+    int flags = c->clone_flags;
+    if (c->userns_fd >= 0) {
+        // Join the held namespace: its maps are already written, and the
+        // caller (single-threaded) gets full capabilities in it.
+        if (setns(c->userns_fd, CLONE_NEWUSER) < 0) {
+            snprintf(err, errlen, "cannot join the user namespace: %s", strerror(errno));
+            sigprocmask(SIG_SETMASK, &oldmask, NULL);
+            return -1;
+        }
+        flags &= ~CLONE_NEWUSER;
+    }
+
     // A fork-style clone: the caller is single-threaded (devbox checks), so
     // the child may run ordinary code until it execs.
-    pid_t child = (pid_t)syscall(SYS_clone, (unsigned long)(c->clone_flags | SIGCHLD), NULL, NULL, NULL, NULL);
+    pid_t child = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
     if (child < 0) {
         int e = errno;
         snprintf(err, errlen, "cannot create the sandbox's namespaces: %s%s", strerror(e),
@@ -124,7 +136,7 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
     close(sync[0]);
     if (console[1] >= 0) close(console[1]);
 
-    if (write_maps(c, child, err, errlen) < 0) {
+    if (c->userns_fd < 0 && write_maps(c, child, err, errlen) < 0) {
         kill(child, SIGKILL);
         waitpid(child, NULL, 0);
         sigprocmask(SIG_SETMASK, &oldmask, NULL);

@@ -15,9 +15,12 @@ public struct LaunchEnvironment: Sendable {
     public var staging: String
     /// With a terminal: copy our stdin to it.
     public var forwardStdin: Bool
+    /// Where the user-namespace holder's pid file lives; nil: no holder.
+    public var runtimeDir: String?
 
     public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
-                staging: String = "/tmp", forwardStdin: Bool = true) {
+                staging: String = "/tmp", forwardStdin: Bool = true, runtimeDir: String? = nil) {
+        self.runtimeDir = runtimeDir
         self.mapHelpers = mapHelpers
         self.hostsFile = hostsFile
         self.debug = debug
@@ -53,7 +56,11 @@ public enum Launcher {
         var config = dbx_config()
         config.clone_flags = cloneFlags(spec.linux.namespaces)
         let privileged = geteuid() == 0
-        if let helpers = environment.mapHelpers {
+        config.userns_fd = -1
+        if let helpers = environment.mapHelpers, let runtimeDir = environment.runtimeDir {
+            config.userns_fd = try UserNamespaceHolder.open(runtimeDir: runtimeDir, spec: spec, helpers: helpers,
+                                                            debug: environment.debug)
+        } else if let helpers = environment.mapHelpers {
             config.newuidmap_argv = UnsafePointer(strings.array([helpers.uid] + IDMapText.helperArguments(spec.linux.uidMappings)))
             config.newgidmap_argv = UnsafePointer(strings.array([helpers.gid] + IDMapText.helperArguments(spec.linux.gidMappings)))
         } else {
@@ -83,6 +90,7 @@ public enum Launcher {
         var errbuf = [CChar](repeating: 0, count: 512)
         let status = dbx_run(&config, &errbuf, errbuf.count)
         withExtendedLifetime(strings) {}
+        if config.userns_fd >= 0 { close(config.userns_fd) }
         if status < 0 {
             throw .launch(String(cString: errbuf))
         }

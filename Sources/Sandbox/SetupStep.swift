@@ -33,7 +33,7 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         var text = "\(kind) \(destination)"
         if let source { text += " <- \(source)" }
-        if let data { text += " [\(data)]" }
+        if let data { text += " [" + data.split(separator: "\n").joined(separator: "\\n") + "]" }
         if readOnly { text += " ro" }
         return text
     }

@@ -98,6 +98,7 @@ enum RunInvocation {
         }
         let hosts = SetupCompiler.hostsFile(hostContents: FileSystem.read("/etc/hosts") ?? "127.0.0.1\tlocalhost\n",
                                             hostname: plan.spec.hostname ?? host.hostname)
-        return LaunchEnvironment(mapHelpers: helpers, hostsFile: hosts, debug: debugging, forwardStdin: true)
+        return LaunchEnvironment(mapHelpers: helpers, hostsFile: hosts, debug: debugging, forwardStdin: true,
+                                 runtimeDir: host.runtimeDir)
     }
 }

@@ -1,3 +1,4 @@
+import CSandbox
 import Project
 
 // The entry point stays synchronous: the sandbox is started from this very
@@ -8,6 +9,9 @@ import Project
 // `devbox run` with ordinary arguments skips ArgumentParser (see
 // RunArguments); everything else, including every error, goes through it.
 let arguments = CommandLine.arguments
+if arguments.first == "devbox-userns" {
+    dbx_holder_idle(Int32(arguments.dropFirst().first ?? "") ?? 300)
+}
 if arguments.count > 2, arguments[1] == "run", let run = RunArguments.parse(Array(arguments.dropFirst(2))) {
     RunInvocation.execute(run)
 }

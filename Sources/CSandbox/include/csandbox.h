@@ -50,6 +50,7 @@ struct dbx_config {
     const char *const *newuidmap_argv;   // NULL: write uid_map directly
     const char *const *newgidmap_argv;
     int deny_setgroups;                  // required for direct unprivileged gid maps
+    int userns_fd;                       // >= 0: join this user namespace instead (no maps)
 
     const char *hostname;                // NULL: keep
     int loopback_up;                     // bring up lo in a new network namespace
@@ -81,6 +82,14 @@ struct dbx_config {
 // sandbox), or -1 when the sandbox could not be started; then errbuf holds a
 // one-line reason.
 int dbx_run(const struct dbx_config *config, char *errbuf, size_t errlen);
+
+// Starts the idle process that keeps a user namespace, mapped with the
+// helpers, alive for later runs. Returns its pid, or -1 with errbuf set.
+pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *const *newgidmap_argv,
+                              int idle_seconds, char *errbuf, size_t errlen);
+
+// The holder's life after its re-exec as `devbox-userns IDLE_SECONDS`.
+void dbx_holder_idle(int idle_seconds) __attribute__((noreturn));
 
 // Small wrappers for Swift, which cannot call variadic or macro-only APIs.
 int dbx_unshare(int flags);

@@ -1,0 +1,77 @@
+import CSandbox
+import OCI
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Finds or starts the idle process that holds a user namespace with the
+/// spec's id maps (see holder.c for why), and opens that namespace.
+///
+/// One holder per distinct pair of maps, named in the runtime directory.
+/// A holder is only used after checking, with its namespace already open,
+/// that it is ours (its name) and maps exactly what the spec asks for.
+public enum UserNamespaceHolder {
+    static let idleSeconds: Int32 = 300
+
+    /// An open file descriptor of the namespace, or nil when none can be had
+    /// (the caller then maps a fresh namespace itself).
+    public static func open(runtimeDir: String, spec: RuntimeSpec, helpers: (uid: String, gid: String),
+                            debug: Bool) throws(SandboxError) -> Int32 {
+        let uidMap = IDMapText.procFile(spec.linux.uidMappings)
+        let gidMap = IDMapText.procFile(spec.linux.gidMappings)
+        let pidFile = runtimeDir + "/userns-\(fingerprint(uidMap + "|" + gidMap)).pid"
+        if let text = FileSystem.read(pidFile), let pid = Int32(text.filter(\.isNumber)),
+           let fd = join(pid: pid, uidMap: uidMap, gidMap: gidMap) {
+            return fd
+        }
+        guard FileSystem.makeDirectories(runtimeDir, mode: 0o700) else {
+            throw .prepare(path: runtimeDir, reason: String(cString: strerror(errno)))
+        }
+        let strings = CStrings()
+        let uidArgv = strings.array([helpers.uid] + IDMapText.helperArguments(spec.linux.uidMappings))
+        let gidArgv = strings.array([helpers.gid] + IDMapText.helperArguments(spec.linux.gidMappings))
+        var errbuf = [CChar](repeating: 0, count: 512)
+        let pid = dbx_spawn_userns_holder(UnsafePointer(uidArgv), UnsafePointer(gidArgv), idleSeconds, &errbuf, errbuf.count)
+        withExtendedLifetime(strings) {}
+        guard pid > 0 else { throw .launch(String(cString: errbuf)) }
+        if debug { Launcher.debugLine("started user namespace holder \(pid)") }
+        // Parallel first runs may each start one; the last pid file wins and
+        // the others' holders exit when idle.
+        _ = FileSystem.writeAtomically(pidFile, contents: "\(pid)\n", mode: 0o600)
+        // Ours and still starting (it may be mid-exec): no checks needed.
+        let fd = Glibc.open("/proc/\(pid)/ns/user", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .launch("cannot open the user namespace of holder \(pid): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    static func join(pid: Int32, uidMap: String, gidMap: String) -> Int32? {
+        let fd = Glibc.open("/proc/\(pid)/ns/user", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        // Checked after opening: if the pid was reused meanwhile, these
+        // describe the process whose namespace we hold.
+        let comm = FileSystem.read("/proc/\(pid)/comm") ?? ""
+        guard comm == "devbox-userns\n",
+              numbers(FileSystem.read("/proc/\(pid)/uid_map")) == numbers(uidMap),
+              numbers(FileSystem.read("/proc/\(pid)/gid_map")) == numbers(gidMap)
+        else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    static func numbers(_ text: String?) -> [UInt64] {
+        (text ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { UInt64($0) }
+    }
+
+    /// FNV-1a of the maps: a file name, not a security boundary.
+    static func fingerprint(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
