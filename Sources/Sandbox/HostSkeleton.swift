@@ -28,6 +28,11 @@ public enum HostSkeleton {
         guard FileSystem.makeDirectories(base, mode: 0o700) else {
             throw .prepare(path: base, reason: String(cString: strerror(errno)))
         }
+        // One builder at a time; the others wait and then find it built.
+        let lock = open(base + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        defer { if lock >= 0 { close(lock) } }
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        if FileSystem.isDirectory(current) { return current }
         let building = current + ".building-\(getpid())"
         FileSystem.removeTree(building)
         guard mkdir(building, 0o755) == 0 else { throw .prepare(path: building, reason: String(cString: strerror(errno))) }
@@ -44,7 +49,7 @@ public enum HostSkeleton {
             }
         }
         // Older skeletons are no longer used by new runs.
-        for old in FileSystem.list(base) where base + "/" + old != current && !old.contains(".building-") {
+        for old in FileSystem.list(base) where base + "/" + old != current && old != ".lock" {
             FileSystem.removeTree(base + "/" + old)
         }
         return current

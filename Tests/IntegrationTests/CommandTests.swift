@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@Suite("print-spec, doctor and home")
+struct CommandTests {
+    @Test("--print-spec prints the OCI runtime spec and runs nothing", arguments: Runner.all)
+    func printSpec(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["run", "--print-spec", "--network", "none", "--", "sh", "-c", "touch ran"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let spec = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        let process = try #require(spec["process"] as? [String: Any])
+        #expect(process["args"] as? [String] == ["sh", "-c", "touch ran"])
+        #expect(process["cwd"] as? String == s.project.path)
+        let linux = try #require(spec["linux"] as? [String: Any])
+        let namespaces = (linux["namespaces"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+        #expect(namespaces == ["user", "mount", "pid", "uts", "ipc", "network"])
+        let mounts = (spec["mounts"] as? [[String: Any]] ?? []).compactMap { $0["destination"] as? String }
+        #expect(mounts.contains(s.project.path) && mounts.contains("/proc") && mounts.contains("/usr"))
+        #expect(!FileManager.default.fileExists(atPath: s.project.appendingPathComponent("ran").path))
+    }
+
+    @Test("doctor reports one line per check and exits 0 where devbox runs", arguments: Runner.all)
+    func doctor(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["doctor"])
+        #expect(r.status == 0, "\(r.out)\(r.stderr)")
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.count == 6)
+        #expect(lines.first?.hasPrefix("ok   user namespaces") == true)
+        #expect(lines.contains { $0.hasPrefix("ok   overlayfs in a user namespace") })
+        #expect(lines.allSatisfy { $0.hasPrefix("ok ") || $0.contains("; fix: ") }, "every problem comes with a fix")
+    }
+
+    @Test("the container's home persists per project; --home host binds the real one", arguments: Runner.all)
+    func home(runner: Runner) throws {
+        let s = try Scratch(runner)
+        _ = try s.devbox(["run", "--", "sh", "-c", "echo kept > $HOME/.note"])
+        #expect(try s.devbox(["run", "--", "cat", "\(runner.home)/.note"]).out == "kept\n")
+        #expect(!FileManager.default.fileExists(atPath: runner.home + "/.note"), "the real home is untouched")
+        let marker = "devbox-home-\(UUID().uuidString.prefix(6))"
+        FileManager.default.createFile(atPath: runner.home + "/" + marker, contents: Data())
+        defer { unlink(runner.home + "/" + marker) }
+        #expect(try s.devbox(["run", "--home", "host", "--", "test", "-e", "\(runner.home)/\(marker)"]).status == 0)
+    }
+}
