@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +55,10 @@ static void holder_main(int ready_fd, int go_fd, int idle_seconds) __attribute__
 static void holder_main(int ready_fd, int go_fd, int idle_seconds) {
     prctl(PR_SET_NAME, "devbox-userns");
     if (unshare(CLONE_NEWUSER) < 0) _exit(1);
-    char c = 'u';
-    if (write(ready_fd, &c, 1) != 1 || read(go_fd, &c, 1) != 1) _exit(1);
+    // One write (atomic on a pipe): our pid says we are ready to be mapped.
+    pid_t me = getpid();
+    char c;
+    if (write(ready_fd, &me, sizeof me) != sizeof me || read(go_fd, &c, 1) != 1) _exit(1);
     // Hold nothing of the caller's: an inherited pipe end would keep a
     // reader of devbox's output waiting for EOF.
     syscall(SYS_close_range, 0U, ~0U, 0U);
@@ -86,23 +87,6 @@ void dbx_holder_idle(int idle_seconds) {
     }
 }
 
-static int run_helper(const char *const *argv, pid_t pid) {
-    size_t n = 0;
-    while (argv[n]) n++;
-    const char *args[n + 2];
-    char pidbuf[24];
-    snprintf(pidbuf, sizeof pidbuf, "%d", (int)pid);
-    args[0] = argv[0];
-    args[1] = pidbuf;
-    for (size_t i = 1; i < n; i++) args[i + 1] = argv[i];
-    args[n + 1] = NULL;
-    pid_t child;
-    if (posix_spawn(&child, argv[0], NULL, NULL, (char *const *)args, environ) != 0) return -1;
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *const *newgidmap_argv,
                               int idle_seconds, char *err, size_t errlen) {
     int ready[2], go[2];
@@ -124,21 +108,20 @@ pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *con
             close(go[1]);
             holder_main(ready[1], go[0], idle_seconds);
         }
-        (void)!write(ready[1], &holder, sizeof holder);
         _exit(holder > 0 ? 0 : 1);
     }
     close(ready[1]);
     close(go[0]);
-    pid_t holder = -1;
-    char c;
-    int ok = read_full(ready[0], &holder, sizeof holder) == 0 && holder > 0 && read_full(ready[0], &c, 1) == 0;
     waitpid(middle, NULL, 0);
-    if (ok && (run_helper(newuidmap_argv, holder) < 0 || run_helper(newgidmap_argv, holder) < 0)) {
-        snprintf(err, errlen, "newuidmap/newgidmap failed for the container's id map; check /etc/subuid and /etc/subgid "
-                 "(or run `devbox doctor`)");
-        ok = 0;
-    } else if (!ok) {
+    pid_t holder = -1;
+    int ok = read_full(ready[0], &holder, sizeof holder) == 0 && holder > 0;
+    if (!ok) {
         snprintf(err, errlen, "the user namespace holder did not start");
+    } else {
+        pid_t u = dbx_spawn_map_helper(newuidmap_argv, holder, err, errlen);
+        pid_t g = u > 0 ? dbx_spawn_map_helper(newgidmap_argv, holder, err, errlen) : -1;
+        if (u < 0 || dbx_wait_map_helper(u, newuidmap_argv[0], err, errlen) < 0) ok = 0;
+        if (g < 0 || dbx_wait_map_helper(g, newgidmap_argv[0], err, errlen) < 0) ok = 0;
     }
     if (ok && write(go[1], "g", 1) != 1) ok = 0;
     close(ready[0]);

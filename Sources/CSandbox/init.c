@@ -52,7 +52,7 @@ static void set_capabilities(uint64_t keep) {
     if (syscall(SYS_capset, &hdr, data) < 0) dbx_die("cannot set capabilities", NULL, errno);
 }
 
-static void exec_in_path(const struct dbx_config *c) {
+__attribute__((noreturn)) static void exec_in_path(const struct dbx_config *c) {
     const char *name = c->argv[0];
     char *const *argv = (char *const *)c->argv;
     char *const *envp = (char *const *)c->envp;

@@ -27,6 +27,10 @@ void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *ol
 void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask)
     __attribute__((noreturn));
 
+// newuidmap/newgidmap: argv without the pid, which is inserted as argv[1].
+pid_t dbx_spawn_map_helper(const char *const *argv, pid_t target, char *err, size_t errlen);
+int dbx_wait_map_helper(pid_t helper, const char *name, char *err, size_t errlen);
+
 // Terminal side: pty inside the container, proxy in the parent.
 int dbx_open_pty(char *slave_path, size_t len);
 int dbx_send_fd(int sock, int fd);

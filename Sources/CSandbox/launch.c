@@ -34,13 +34,12 @@ static int write_file(const char *path, const char *text) {
     return err;
 }
 
-// Runs newuidmap/newgidmap with the child's pid inserted after argv[0].
-static int run_map_helper(const char *const *argv, pid_t child, char *err, size_t errlen) {
+pid_t dbx_spawn_map_helper(const char *const *argv, pid_t target, char *err, size_t errlen) {
     size_t n = 0;
     while (argv[n]) n++;
     const char *args[n + 2];
     char pidbuf[24];
-    snprintf(pidbuf, sizeof pidbuf, "%d", (int)child);
+    snprintf(pidbuf, sizeof pidbuf, "%d", (int)target);
     args[0] = argv[0];
     args[1] = pidbuf;
     for (size_t i = 1; i < n; i++) args[i + 1] = argv[i];
@@ -51,11 +50,15 @@ static int run_map_helper(const char *const *argv, pid_t child, char *err, size_
         snprintf(err, errlen, "cannot run %s: %s (install the uidmap package)", argv[0], strerror(rc));
         return -1;
     }
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    return pid;
+}
+
+int dbx_wait_map_helper(pid_t helper, const char *name, char *err, size_t errlen) {
+    int status = 0;
+    while (waitpid(helper, &status, 0) < 0 && errno == EINTR) {}
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         snprintf(err, errlen, "%s failed for the container's id map; check /etc/subuid and /etc/subgid "
-                 "(or run `devbox doctor`)", argv[0]);
+                 "(or run `devbox doctor`)", name);
         return -1;
     }
     return 0;
@@ -63,9 +66,16 @@ static int run_map_helper(const char *const *argv, pid_t child, char *err, size_
 
 static int write_maps(const struct dbx_config *c, pid_t child, char *err, size_t errlen) {
     char path[64];
-    if (c->newuidmap_argv) {
-        if (run_map_helper(c->newuidmap_argv, child, err, errlen) < 0) return -1;
-    } else if (c->uid_map) {
+    if (c->newuidmap_argv && c->newgidmap_argv) {
+        // The helpers are setuid programs costing ~2 ms each to start; they
+        // write different files, so run them side by side.
+        pid_t u = dbx_spawn_map_helper(c->newuidmap_argv, child, err, errlen);
+        pid_t g = u > 0 ? dbx_spawn_map_helper(c->newgidmap_argv, child, err, errlen) : -1;
+        int ok = u > 0 && dbx_wait_map_helper(u, c->newuidmap_argv[0], err, errlen) == 0;
+        if (g < 0 || dbx_wait_map_helper(g, c->newgidmap_argv[0], err, errlen) < 0) ok = 0;
+        return ok ? 0 : -1;
+    }
+    if (c->uid_map) {
         snprintf(path, sizeof path, "/proc/%d/uid_map", (int)child);
         int rc = write_file(path, c->uid_map);
         if (rc < 0) {
@@ -73,9 +83,7 @@ static int write_maps(const struct dbx_config *c, pid_t child, char *err, size_t
             return -1;
         }
     }
-    if (c->newgidmap_argv) {
-        if (run_map_helper(c->newgidmap_argv, child, err, errlen) < 0) return -1;
-    } else if (c->gid_map) {
+    if (c->gid_map) {
         if (c->deny_setgroups) {
             snprintf(path, sizeof path, "/proc/%d/setgroups", (int)child);
             write_file(path, "deny");

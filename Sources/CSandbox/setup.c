@@ -35,20 +35,21 @@ static int make_readonly(const char *path) {
     return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr);
 }
 
+// mkdir -p, optimistic: the full path first, parents only when missing, so
+// the common case (parent exists) costs one syscall.
 static int mkdir_p(const char *path, mode_t mode) {
+    if (mkdir(path, mode) == 0 || errno == EEXIST) return 0;
+    if (errno != ENOENT) return -errno;
     char buf[4096];
     size_t len = strlen(path);
     if (len >= sizeof buf) return -ENAMETOOLONG;
     memcpy(buf, path, len + 1);
-    for (char *p = buf + 1; ; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(buf, mode) < 0 && errno != EEXIST) return -errno;
-            *p = saved;
-            if (saved == '\0') break;
-        }
-    }
+    char *slash = strrchr(buf, '/');
+    if (!slash || slash == buf) return -ENOENT;
+    *slash = '\0';
+    int rc = mkdir_p(buf, 0755);
+    if (rc < 0) return rc;
+    if (mkdir(path, mode) < 0 && errno != EEXIST) return -errno;
     return 0;
 }
 

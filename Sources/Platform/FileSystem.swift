@@ -88,17 +88,7 @@ public enum FileSystem {
             return
         }
         chmod(path, 0o700)
-        if let dir = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(dir)
-            for name in names { removeTree(path + "/" + name) }
-        }
+        for name in list(path) { removeTree(path + "/" + name) }
         rmdir(path)
     }
 
@@ -121,5 +111,13 @@ public enum FileSystem {
         let n = readlink(path, &buf, buf.count - 1)
         guard n >= 0 else { return nil }
         return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension String {
+    /// The NUL-terminated text a C function wrote into `buffer`.
+    public init(cBuffer buffer: [CChar]) {
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        self = String(decoding: bytes, as: UTF8.self)
     }
 }

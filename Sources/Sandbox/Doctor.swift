@@ -71,7 +71,7 @@ public enum Doctor {
         var errbuf = [CChar](repeating: 0, count: 256)
         let rc = dbx_probe_userns_overlay(base + "/lower", base + "/upper", base + "/work", base + "/merged", &errbuf, errbuf.count)
         if rc == 0 { return .init(name: name, status: .ok, detail: "kernel overlayfs mounts and writes", fix: nil) }
-        return .init(name: name, status: .fail, detail: String(cString: errbuf),
+        return .init(name: name, status: .fail, detail: String(cBuffer: errbuf),
                      fix: "use Linux 5.11 or newer with overlayfs (modprobe overlay); \(scratch) must be on a filesystem with user xattrs")
     }
 

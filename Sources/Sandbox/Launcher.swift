@@ -58,8 +58,16 @@ public enum Launcher {
         let privileged = geteuid() == 0
         config.userns_fd = -1
         if let helpers = environment.mapHelpers, let runtimeDir = environment.runtimeDir {
-            config.userns_fd = try UserNamespaceHolder.open(runtimeDir: runtimeDir, spec: spec, helpers: helpers,
-                                                            debug: environment.debug)
+            // The holder only saves time: without it, map a fresh namespace.
+            do {
+                config.userns_fd = try UserNamespaceHolder.open(runtimeDir: runtimeDir, spec: spec, helpers: helpers,
+                                                                debug: environment.debug)
+            } catch {
+                if environment.debug { debugLine("no user namespace holder (\(error)); mapping this run's own") }
+            }
+        }
+        if config.userns_fd >= 0 {
+            // Joined: the held namespace is already mapped.
         } else if let helpers = environment.mapHelpers {
             config.newuidmap_argv = UnsafePointer(strings.array([helpers.uid] + IDMapText.helperArguments(spec.linux.uidMappings)))
             config.newgidmap_argv = UnsafePointer(strings.array([helpers.gid] + IDMapText.helperArguments(spec.linux.gidMappings)))
@@ -92,7 +100,7 @@ public enum Launcher {
         withExtendedLifetime(strings) {}
         if config.userns_fd >= 0 { close(config.userns_fd) }
         if status < 0 {
-            throw .launch(String(cString: errbuf))
+            throw .launch(String(cBuffer: errbuf))
         }
         return status
     }

@@ -34,7 +34,7 @@ public enum UserNamespaceHolder {
         var errbuf = [CChar](repeating: 0, count: 512)
         let pid = dbx_spawn_userns_holder(UnsafePointer(uidArgv), UnsafePointer(gidArgv), idleSeconds, &errbuf, errbuf.count)
         withExtendedLifetime(strings) {}
-        guard pid > 0 else { throw .launch(String(cString: errbuf)) }
+        guard pid > 0 else { throw .launch(String(cBuffer: errbuf)) }
         if debug { Launcher.debugLine("started user namespace holder \(pid)") }
         // Parallel first runs may each start one; the last pid file wins and
         // the others' holders exit when idle.
