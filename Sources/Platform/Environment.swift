@@ -19,7 +19,7 @@ public enum ProcessEnvironment {
     public static func hostname() -> String {
         var buf = [CChar](repeating: 0, count: 256)
         guard gethostname(&buf, buf.count - 1) == 0 else { return "localhost" }
-        return String(cString: buf)
+        return String(cBuffer: buf)
     }
 
     /// The passwd entry's name and home for a uid. Parsed directly: a static

@@ -1,5 +1,6 @@
 import CSandbox
 import OCI
+import Platform
 #if canImport(Glibc)
 import Glibc
 #endif
