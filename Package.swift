@@ -17,7 +17,7 @@ let package = Package(
         .executableTarget(
             name: "devbox",
             dependencies: [
-                "OCI", "Project", "Sandbox", "Platform", "CSandbox",
+                "OCI", "Project", "Sandbox", "Platform", "CSandbox", "ImageStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -29,10 +29,14 @@ let package = Package(
         .target(name: "Platform"),
         // Executes a runtime spec: namespaces, mounts, init, TTY.
         .target(name: "Sandbox", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap"]),
+        // Content-addressed blobs, unpacked layers, image references.
+        .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSandbox", "CArchive", "CNettle"]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         // The part that must run in a single-threaded child after clone().
         .target(name: "CSandbox"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
-        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform"]),
+        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project"]),
     ],
     swiftLanguageModes: [.v6]

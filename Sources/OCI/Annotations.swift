@@ -6,8 +6,12 @@ public enum DevboxAnnotation {
     public static let upperDir = "org.devbox.upperdir"
     /// Directory for this run's overlay work dirs (same filesystem as upperdir).
     public static let workDir = "org.devbox.workdir"
-    /// `host` when the root is assembled from the host's own filesystem.
+    /// `host` (the host's own filesystem) or `image` (layers in lowerdirs).
     public static let rootKind = "org.devbox.root"
+    /// The image's reference, for `devbox run IMAGE`.
+    public static let image = "org.devbox.image"
+    /// The image's unpacked layer directories, top-most first, `:`-separated.
+    public static let lowerDirs = "org.devbox.lowerdirs"
     /// `none` or `host`.
     public static let network = "org.devbox.network"
 }

@@ -3,9 +3,14 @@
 public struct ContainerLayout: Equatable, Sendable {
     public var directory: String
 
-    public init(dataDir: String, project: Project) {
-        directory = dataDir + "/containers/" + project.id
+    /// One environment per project and image: switching images must not
+    /// mix one image's changes into another's.
+    public init(dataDir: String, project: Project, image: ImageRoot? = nil) {
+        directory = dataDir + "/containers/" + project.id + (image.map { "-" + $0.manifestDigest.short } ?? "")
     }
+
+    /// The manifest digest of the image the environment was made from.
+    public var imageRecord: String { directory + "/image" }
 
     public var upper: String { directory + "/upper" }
     public var work: String { directory + "/work" }

@@ -12,8 +12,6 @@ extension HostFacts {
         let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? passwd?.home ?? "/"
         let cwd = FileSystem.currentDirectory() ?? home
 
-        let dataHome = env["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/share"
-        let runtimeBase = env["XDG_RUNTIME_DIR"].flatMap { $0.hasPrefix("/") ? $0 + "/devbox" : nil } ?? "/tmp/devbox-\(uid)"
 
         var entries: [RootEntry] = []
         for name in FileSystem.list("/") {
@@ -40,8 +38,8 @@ extension HostFacts {
             mountPoints: MountInfo.mountPoints(in: FileSystem.read("/proc/self/mountinfo") ?? ""),
             subordinateUIDs: subUID, subordinateGIDs: subGID,
             newuidmap: helper("newuidmap"), newgidmap: helper("newgidmap"),
-            dataDir: dataRoot ?? dataHome + "/devbox",
-            runtimeDir: runtimeBase,
+            dataDir: DataPaths.data(root: dataRoot, environment: env, home: home),
+            runtimeDir: DataPaths.runtime(environment: env, uid: uid),
             resolvConf: FileSystem.realPath("/etc/resolv.conf"))
     }
 }

@@ -5,6 +5,9 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case missingVolumeSource(String)
     case relativeWorkdir(String)
     case badHostname(String)
+    case unknownImageUser(String)
+    case unmappedUser(UInt32)
+    case noImageCommand(String)
 
     public var description: String {
         switch self {
@@ -18,6 +21,12 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
             return "volume source '\(src)' does not exist; create it first or fix the path"
         case .relativeWorkdir(let dir):
             return "working directory '\(dir)' is not an absolute path"
+        case .unknownImageUser(let name):
+            return "user or group '\(name)' is not in the image's /etc/passwd or /etc/group; use a numeric uid:gid"
+        case .unmappedUser(let uid):
+            return "uid \(uid) is not mapped into the container; add a range to /etc/subuid and /etc/subgid (see `devbox doctor`) or run as another user"
+        case .noImageCommand(let image):
+            return "image '\(image)' has no Entrypoint or Cmd; give a command after --"
         case .badHostname(let name):
             return "invalid hostname '\(name)'; use letters, digits, '-' and '.', at most 64 characters"
         }

@@ -23,6 +23,8 @@ public struct RunArguments: Equatable, Sendable {
     public var hostname: String?
     public var printSpec = false
     public var command: [String] = []
+    /// `devbox run IMAGE -- ...`
+    public var image: String?
 
     public init() {}
 
@@ -84,8 +86,10 @@ public struct RunArguments: Equatable, Sendable {
                         guard result.apply(flag.long, nil) else { return nil }
                     }
                 }
+            } else if result.image == nil {
+                result.image = arg
             } else {
-                return nil  // positionals before `--` are ArgumentParser's to report
+                return nil  // a second positional before `--` is ArgumentParser's to report
             }
         }
         return nil  // no `--`: no command

@@ -31,6 +31,8 @@ public struct RunOptions: Equatable, Sendable {
     }
 
     public var command: [String] = []
+    /// The image to run; nil runs the built-in host image.
+    public var image: ImageRoot?
     public var tty = false
     public var interactive = false
     public var remove = false

@@ -18,6 +18,9 @@ public enum RunPlanner {
     /// Plans `devbox run` on the built-in host image. Pure: everything it
     /// knows about the machine comes in through `host`.
     public static func plan(_ options: RunOptions, project: Project, host: HostFacts, runID: String) throws(PlanError) -> RunPlan {
+        if let image = options.image {
+            return try ImageRunPlanner.plan(options, image: image, project: project, host: host, runID: runID)
+        }
         guard !options.command.isEmpty else { throw .emptyCommand }
         if let dir = options.workdir, !dir.hasPrefix("/") { throw .relativeWorkdir(dir) }
         let hostname = options.hostname ?? host.hostname

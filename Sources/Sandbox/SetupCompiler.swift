@@ -27,6 +27,8 @@ public enum SetupCompiler {
             // (A root overlay shared by parallel runs of one project made
             // them race creating mountpoints through it: ESTALE.)
             steps.append(.init(.tmpfs, destination: newRoot, data: "mode=0755"))
+        } else if annotations[DevboxAnnotation.rootKind] == "image", let lowers = annotations[DevboxAnnotation.lowerDirs] {
+            overlay(at: newRoot, lowers: lowers.split(separator: ":").map { host(String($0)) }, key: "root")
         } else {
             steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot, readOnly: spec.root.readonly))
         }

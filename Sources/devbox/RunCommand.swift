@@ -5,7 +5,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a command in the project's sandbox.",
-        usage: "devbox run [OPTIONS] -- COMMAND [ARG...]",
+        usage: "devbox run [OPTIONS] [IMAGE] -- COMMAND [ARG...]",
         discussion: "With no image configured, the container's root is the host's own filesystem, read-only, under a writable layer kept per project.")
 
     @OptionGroup var global: GlobalOptions
@@ -46,6 +46,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("print-spec"), help: "Print the OCI runtime spec (config.json) instead of running it.")
     var printSpec = false
 
+    @Argument(help: "Image to run (default: `image` in devbox.toml, else the host itself).")
+    var image: String?
+
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
@@ -66,6 +69,7 @@ struct RunCommand: ParsableCommand {
         args.hostname = hostname
         args.printSpec = printSpec
         args.command = command
+        args.image = image
         RunInvocation.execute(args)
     }
 }

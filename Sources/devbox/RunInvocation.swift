@@ -12,7 +12,9 @@ enum RunInvocation {
     static func execute(_ args: RunArguments) -> Never {
         let debugging = args.logLevel == "debug"
         var host = HostFacts.current(dataRoot: args.dataRoot)
-        if host.uid != 0 {
+        let project = ProjectLocator.locate(from: host.cwd, exists: FileSystem.exists)
+        let image = ImageSelection.resolve(args.image, project: project, dataDir: host.dataDir)
+        if host.uid != 0 && image == nil {
             let names = HostRootLayout.overlaid(entries: host.rootEntries, mountPoints: host.mountPoints, dataDir: host.dataDir)
             do {
                 host.hostSkeleton = try HostSkeleton.prepare(dataDir: host.dataDir, names: names)
@@ -20,10 +22,10 @@ enum RunInvocation {
                 fail(error)
             }
         }
-        let project = ProjectLocator.locate(from: host.cwd, exists: FileSystem.exists)
         let plan: RunPlan
         do {
-            let options = try makeOptions(args, host: host)
+            var options = try makeOptions(args, host: host)
+            options.image = image
             plan = try RunPlanner.plan(options, project: project, host: host, runID: String(getpid()))
         } catch {
             fail(error)
@@ -39,7 +41,7 @@ enum RunInvocation {
             }
             exit(0)
         }
-        let environment = prepare(plan, host: host, debugging: debugging)
+        let environment = prepare(plan, host: host, image: image, debugging: debugging)
         let status: Int32
         do {
             status = try Launcher.run(plan.spec, environment: environment)
@@ -82,12 +84,15 @@ enum RunInvocation {
     }
 
     /// Creates the host directories the plan names and returns how to launch.
-    private static func prepare(_ plan: RunPlan, host: HostFacts, debugging: Bool) -> LaunchEnvironment {
+    private static func prepare(_ plan: RunPlan, host: HostFacts, image: ImageRoot?, debugging: Bool) -> LaunchEnvironment {
         if let container = plan.container {
             for dir in [container.upper, container.home, container.work] where !FileSystem.makeDirectories(dir, mode: 0o700) {
                 fail("cannot create \(dir): \(String(cString: strerror(errno))); check that \(host.dataDir) is writable")
             }
             StaleRuns.remove(in: container.work)
+            if let image {
+                _ = FileSystem.writeAtomically(container.imageRecord, contents: image.manifestDigest.description + "\n")
+            }
         }
         if let work = plan.runWorkDir, !FileSystem.makeDirectories(work, mode: 0o700) {
             fail("cannot create \(work): \(String(cString: strerror(errno)))")

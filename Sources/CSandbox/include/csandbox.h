@@ -103,4 +103,11 @@ int dbx_clone_newuts(void);
 int dbx_clone_newipc(void);
 int dbx_clone_newnet(void);
 
+// Layer unpacking: paths are relative to the layer root fd and may not
+// leave it or pass through a symlink. Return 0/fd or -errno.
+int dbx_layer_open_dir(int root, const char *path);
+int dbx_layer_whiteout(int root, const char *dir, const char *name);
+int dbx_layer_opaque(int root, const char *dir);
+int dbx_layer_chmod(int root, const char *path, unsigned int mode);
+
 #endif

@@ -1,0 +1,144 @@
+import FoundationEssentials
+import OCI
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An image as stored: its reference, manifest and configuration.
+public struct StoredImage: Sendable {
+    public var reference: String
+    public var manifestDigest: Digest
+    public var manifest: ImageManifest
+    public var config: ImageConfig
+    /// Compressed size of config and layers.
+    public var size: Int64
+}
+
+/// The store of images under the data directory: blobs, unpacked layers,
+/// references. Safe under concurrent devbox processes: blobs and layers are
+/// written to temporary names and renamed, references change under a lock.
+public struct ImageStore: Sendable {
+    public let layout: StoreLayout
+    public let blobs: BlobStore
+    public let refs: RefStore
+
+    public init(root: String) {
+        layout = StoreLayout(root: root)
+        blobs = BlobStore(layout: layout)
+        refs = RefStore(layout: layout)
+    }
+
+    // MARK: reading
+
+    public func image(_ text: String) throws(StoreError) -> StoredImage {
+        let all = refs.all()
+        var key: String?
+        if let ref = try? ImageReference(parsing: text), all[ref.description] != nil {
+            key = ref.description
+        } else {
+            // An image id (a manifest digest or a prefix of it), as docker accepts.
+            let id = text.hasPrefix("sha256:") ? String(text.dropFirst(7)) : text
+            if id.count >= 6 { key = all.first { $0.value.hex.hasPrefix(id) }?.key }
+        }
+        guard let key, let digest = all[key] else { throw .notFound(text) }
+        return try load(reference: key, manifest: digest)
+    }
+
+    public func images() -> [StoredImage] {
+        refs.all().sorted { $0.key < $1.key }.compactMap { try? load(reference: $0.key, manifest: $0.value) }
+    }
+
+    func load(reference: String, manifest digest: Digest) throws(StoreError) -> StoredImage {
+        let manifest: ImageManifest = try decode(blobs.read(digest))
+        let config: ImageConfig = try decode(blobs.read(manifest.config.digest))
+        let size = manifest.layers.reduce(manifest.config.size) { $0 + $1.size }
+        return StoredImage(reference: reference, manifestDigest: digest, manifest: manifest, config: config, size: size)
+    }
+
+    /// The image's layer directories, top-most first (overlayfs lowerdir
+    /// order), unpacking any that are not yet.
+    public func layerDirectories(_ image: StoredImage) throws(StoreError) -> [String] {
+        let unpacker = LayerUnpacker(layout: layout)
+        var dirs: [String] = []
+        for layer in image.manifest.layers {
+            dirs.append(try unpacker.unpack(layer.digest))
+        }
+        return dirs.reversed()
+    }
+
+    // MARK: writing
+
+    /// Stores a manifest for `config` and `layers` and points `reference` at it.
+    public func commit(reference: ImageReference, config: ImageConfig, layers: [Descriptor]) throws(StoreError) -> StoredImage {
+        let configBytes = try encode(config)
+        let configDigest = try blobs.put(configBytes)
+        let manifest = ImageManifest(config: Descriptor(mediaType: MediaType.ociConfig, digest: configDigest, size: Int64(configBytes.count)),
+                                     layers: layers)
+        let manifestDigest = try blobs.put(try encode(manifest))
+        try tag(reference, manifestDigest)
+        return try load(reference: reference.description, manifest: manifestDigest)
+    }
+
+    public func tag(_ reference: ImageReference, _ manifest: Digest) throws(StoreError) {
+        try refs.update { (map: inout [String: Digest]) throws(StoreError) in map[reference.description] = manifest }
+    }
+
+    /// Removes a reference; its content stays until `prune`.
+    public func remove(_ text: String) throws(StoreError) -> String {
+        let image = try image(text)
+        try refs.update { (map: inout [String: Digest]) throws(StoreError) in map[image.reference] = nil }
+        return image.reference
+    }
+
+    /// Deletes blobs and unpacked layers that no reference and no entry of
+    /// `inUse` (manifest digests of project environments) needs. Returns bytes freed.
+    public func prune(inUse: Set<Digest> = []) throws(StoreError) -> Int64 {
+        try refs.locked { () throws(StoreError) -> Int64 in
+            var keep = Set<String>()
+            for manifestDigest in Set(refs.all().values).union(inUse) {
+                keep.insert(manifestDigest.hex)
+                guard let bytes = try? blobs.read(manifestDigest),
+                      let manifest = try? JSONDecoder().decode(ImageManifest.self, from: Data(bytes)) else { continue }
+                keep.insert(manifest.config.digest.hex)
+                manifest.layers.forEach { keep.insert($0.digest.hex) }
+            }
+            var freed: Int64 = 0
+            for dir in [layout.blobs, layout.layers] {
+                for name in FileSystem.list(dir) where !keep.contains(name) {
+                    freed += DiskUsage.bytes(dir + "/" + name)
+                    FileSystem.removeTree(dir + "/" + name)
+                }
+            }
+            FileSystem.removeTree(layout.tmp)
+            return freed
+        }
+    }
+
+    // MARK: JSON
+
+    func encode<T: Encodable>(_ value: T) throws(StoreError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do { return Array(try encoder.encode(value)) } catch { throw .invalidDocument("\(error)") }
+    }
+
+    func decode<T: Decodable>(_ bytes: [UInt8]) throws(StoreError) -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(bytes)) } catch {
+            throw .invalidDocument("\(T.self): \(error)")
+        }
+    }
+}
+
+enum DiskUsage {
+    /// Allocated bytes of a file or tree (without following symlinks).
+    static func bytes(_ path: String) -> Int64 {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return 0 }
+        var total = Int64(st.st_blocks) * 512
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            for name in FileSystem.list(path) { total += bytes(path + "/" + name) }
+        }
+        return total
+    }
+}

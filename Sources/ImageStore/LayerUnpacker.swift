@@ -1,0 +1,196 @@
+import CArchive
+import CSandbox
+import OCI
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Unpacks one layer tarball (plain, gzip or zstd) into its own directory in
+/// the form kernel overlayfs understands, with libarchive doing tar and
+/// decompression. Hostile entries are refused before anything lands in the
+/// store: the layer is built in a temporary directory and renamed into place
+/// only when every entry was accepted.
+public struct LayerUnpacker {
+    /// Larger than any real file; a bigger declared size is an attack or corruption.
+    static let maxEntrySize: Int64 = 1 << 40
+    static let whiteoutPrefix = ".wh."
+    static let opaqueMarker = ".wh..wh..opq"
+
+    public let layout: StoreLayout
+    /// Keep owners from the archive (only root can); otherwise everything
+    /// belongs to the calling user, who is root inside the container.
+    public let keepOwners: Bool
+
+    public init(layout: StoreLayout, keepOwners: Bool = getuid() == 0) {
+        self.layout = layout
+        self.keepOwners = keepOwners
+    }
+
+    /// Unpacks the blob `digest` (already verified, in the store) unless it is
+    /// unpacked already. Returns the layer directory.
+    @discardableResult
+    public func unpack(_ digest: Digest) throws(StoreError) -> String {
+        let target = layout.layer(digest)
+        if FileSystem.isDirectory(target) { return target }
+        for dir in [layout.layers, layout.tmp] where !FileSystem.makeDirectories(dir, mode: 0o700) {
+            throw .io(path: dir, reason: String(cString: strerror(errno)))
+        }
+        let staging = layout.tmp + "/layer-\(digest.short)-\(getpid())"
+        FileSystem.removeTree(staging)
+        guard mkdir(staging, 0o755) == 0 else { throw .io(path: staging, reason: String(cString: strerror(errno))) }
+        do {
+            try extract(blob: layout.blob(digest), into: staging, name: digest.short)
+        } catch {
+            FileSystem.removeTree(staging)
+            throw error
+        }
+        // Another process may have unpacked the same layer meanwhile: keep theirs.
+        if rename(staging, target) != 0 {
+            FileSystem.removeTree(staging)
+            guard FileSystem.isDirectory(target) else { throw .io(path: target, reason: String(cString: strerror(errno))) }
+        }
+        return target
+    }
+
+    private func extract(blob: String, into directory: String, name: String) throws(StoreError) {
+        guard let reader = archive_read_new() else { throw .io(path: blob, reason: "out of memory") }
+        defer { archive_read_free(reader) }
+        archive_read_support_filter_gzip(reader)
+        archive_read_support_filter_zstd(reader)
+        archive_read_support_format_tar(reader)
+        guard archive_read_open_filename(reader, blob, 1 << 20) == ARCHIVE_OK else {
+            throw .corruptLayer(layer: name, reason: errorText(reader))
+        }
+        guard let writer = archive_write_disk_new() else { throw .io(path: directory, reason: "out of memory") }
+        defer { archive_write_free(writer) }
+        var flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_XATTR
+            | ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS
+        if keepOwners { flags |= ARCHIVE_EXTRACT_OWNER }
+        archive_write_disk_set_options(writer, flags)
+
+        // libarchive resolves entries against the working directory; devbox
+        // is single-threaded here, and the previous directory comes back.
+        let rootFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let previous = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0, fchdir(rootFD) == 0 else { throw .io(path: directory, reason: String(cString: strerror(errno))) }
+        defer {
+            if previous >= 0 { _ = fchdir(previous); close(previous) }
+            close(rootFD)
+        }
+
+        var entry: OpaquePointer?
+        while true {
+            let status = archive_read_next_header(reader, &entry)
+            if status == ARCHIVE_EOF { break }
+            guard status >= ARCHIVE_WARN, let entry else { throw .corruptLayer(layer: name, reason: errorText(reader)) }
+            try extractEntry(entry, reader: reader, writer: writer, rootFD: rootFD, layer: name)
+        }
+        guard archive_write_close(writer) >= ARCHIVE_WARN else {
+            throw .io(path: directory, reason: errorText(writer))
+        }
+    }
+
+    private func extractEntry(_ entry: OpaquePointer, reader: OpaquePointer, writer: OpaquePointer,
+                              rootFD: Int32, layer: String) throws(StoreError) {
+        let raw = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        let path: String
+        switch EntryPath.normalize(raw) {
+        case .success(let clean): path = clean
+        case .failure(let reason): throw .hostileEntry(layer: layer, entry: raw, reason: reason.rawValue)
+        }
+        if path.isEmpty { return }  // the layer root itself ("./")
+        let size = archive_entry_size(entry)
+        guard size >= 0, size <= Self.maxEntrySize else {
+            throw .hostileEntry(layer: layer, entry: raw, reason: "declares an absurd size (\(size) bytes)")
+        }
+        let (dir, base) = EntryPath.split(path)
+        if base == Self.opaqueMarker {
+            let rc = dbx_layer_opaque(rootFD, dir)
+            guard rc == 0 else { throw hostile(layer, raw, -rc) }
+            return
+        }
+        if base.hasPrefix(Self.whiteoutPrefix) {
+            let target = String(base.dropFirst(Self.whiteoutPrefix.count))
+            guard !target.isEmpty, target != ".", target != ".." else {
+                throw .hostileEntry(layer: layer, entry: raw, reason: "is a whiteout of nothing")
+            }
+            let rc = dbx_layer_whiteout(rootFD, dir, target)
+            guard rc == 0 else { throw hostile(layer, raw, -rc) }
+            return
+        }
+        if let link = archive_entry_hardlink(entry).map({ String(cString: $0) }) {
+            guard case .success(let cleanLink) = EntryPath.normalize(link), !cleanLink.isEmpty else {
+                throw .hostileEntry(layer: layer, entry: raw, reason: "is a hard link to '\(link)', outside the layer")
+            }
+            archive_entry_set_hardlink(entry, cleanLink)
+        }
+        let type = archive_entry_filetype(entry)
+        if (type == S_IFCHR || type == S_IFBLK) && !keepOwners {
+            return  // device nodes cannot be created rootless; /dev is the container's own anyway
+        }
+        archive_entry_set_pathname(entry, path)
+        let header = archive_write_header(writer, entry)
+        guard header >= ARCHIVE_WARN else {
+            throw .hostileEntry(layer: layer, entry: raw, reason: "cannot be extracted safely: \(errorText(writer))")
+        }
+        if archive_entry_size(entry) > 0 {
+            var buffer: UnsafeRawPointer?
+            var length = 0
+            var offset: la_int64_t = 0
+            while true {
+                let r = archive_read_data_block(reader, &buffer, &length, &offset)
+                if r == ARCHIVE_EOF { break }
+                guard r >= ARCHIVE_WARN else { throw .corruptLayer(layer: layer, reason: errorText(reader)) }
+                guard archive_write_data_block(writer, buffer, length, offset) >= ARCHIVE_WARN else {
+                    throw .io(path: path, reason: errorText(writer))
+                }
+            }
+        }
+        guard archive_write_finish_entry(writer) >= ARCHIVE_WARN else { throw .io(path: path, reason: errorText(writer)) }
+        // libarchive drops setuid/setgid when it may not set the owner; the
+        // owner here is the user, who is root inside, so restore them.
+        let mode = UInt32(archive_entry_mode(entry))
+        if !keepOwners, mode & 0o6000 != 0, type == S_IFREG {
+            _ = dbx_layer_chmod(rootFD, path, mode & 0o7777)
+        }
+    }
+
+    private func hostile(_ layer: String, _ entry: String, _ err: Int32) -> StoreError {
+        let reason = err == ELOOP || err == EXDEV || err == ENOTDIR
+            ? "goes through a symlink or outside the layer"
+            : String(cString: strerror(err))
+        return .hostileEntry(layer: layer, entry: entry, reason: reason)
+    }
+
+    private func errorText(_ archive: OpaquePointer) -> String {
+        archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"
+    }
+}
+
+/// Archive entry names, checked and cleaned before anything is written.
+enum EntryPath {
+    enum Problem: String, Error {
+        case absolute = "has an absolute path"
+        case parent = "contains '..'"
+        case empty = "has an empty name"
+    }
+
+    /// "./a//b/" → "a/b"; refuses absolute paths and `..` anywhere.
+    static func normalize(_ raw: String) -> Result<String, Problem> {
+        if raw.hasPrefix("/") { return .failure(.absolute) }
+        var parts: [Substring] = []
+        for part in raw.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { return .failure(.parent) }
+            parts.append(part)
+        }
+        if parts.isEmpty && !(raw == "." || raw == "./" || raw.isEmpty) { return .failure(.empty) }
+        return .success(parts.joined(separator: "/"))
+    }
+
+    static func split(_ path: String) -> (dir: String, base: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+}

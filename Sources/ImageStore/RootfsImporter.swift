@@ -1,0 +1,59 @@
+import OCI
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `devbox import ROOTFS.tar[.gz|.zst] NAME`: a one-layer image from a root
+/// filesystem tarball, stored as it came (its compression decides the media type).
+public struct RootfsImporter {
+    public let store: ImageStore
+
+    public init(store: ImageStore) {
+        self.store = store
+    }
+
+    public func importTarball(_ path: String, as reference: ImageReference) throws(StoreError) -> StoredImage {
+        guard FileSystem.exists(path) else { throw .io(path: path, reason: "no such file") }
+        let (digest, size) = try store.blobs.ingest(file: path)
+        let blob = store.layout.blob(digest)
+        let diffID = try DiffID.compute(blob: blob, name: digest.short)
+        // Unpack now: a hostile or corrupt tarball is refused here, before
+        // anything refers to it.
+        do {
+            try LayerUnpacker(layout: store.layout).unpack(digest)
+        } catch {
+            unlink(blob)
+            throw error
+        }
+        let layer = Descriptor(mediaType: Self.mediaType(of: blob), digest: digest, size: size)
+        let config = ImageConfig(
+            architecture: HostPlatform.current.architecture, os: "linux",
+            config: .init(Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["/bin/sh"]),
+            rootfs: .init(diffIDs: [diffID]))
+        return try store.commit(reference: reference, config: config, layers: [layer])
+    }
+
+    static func mediaType(of path: String) -> String {
+        let magic = Array((FileSystem.readPrefix(path, count: 4) ?? []))
+        if magic.starts(with: [0x1f, 0x8b]) { return MediaType.ociLayerGzip }
+        if magic.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) { return MediaType.ociLayerZstd }
+        return MediaType.ociLayer
+    }
+}
+
+/// The platform images are chosen for: the machine devbox runs on.
+public enum HostPlatform {
+    public static var current: OCI.Platform {
+        var info = utsname()
+        uname(&info)
+        let machine = withUnsafePointer(to: info.machine) {
+            $0.withMemoryRebound(to: CChar.self, capacity: 65) { String(cString: $0) }
+        }
+        switch machine {
+        case "x86_64": return OCI.Platform(architecture: "amd64", os: "linux")
+        case "aarch64", "arm64": return OCI.Platform(architecture: "arm64", os: "linux", variant: "v8")
+        default: return OCI.Platform(architecture: machine, os: "linux")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import CNettle
+import OCI
+
+/// Streaming sha256 from nettle: builds in seconds where swift-crypto adds
+/// minutes to every clean build (PLATFORM-NOTES).
+public struct SHA256 {
+    private var context = sha256_ctx()
+
+    public init() {
+        nettle_sha256_init(&context)
+    }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        nettle_sha256_update(&context, bytes.count, base.assumingMemoryBound(to: UInt8.self))
+    }
+
+    public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    public mutating func finalize() -> Digest {
+        var out = [UInt8](repeating: 0, count: 32)
+        nettle_sha256_digest(&context, 32, &out)
+        let hex = out.map { byte -> String in
+            let s = String(byte, radix: 16)
+            return byte < 16 ? "0" + s : s
+        }.joined()
+        // Always 64 lowercase hex digits, so this cannot fail.
+        return Digest(hex: hex)!
+    }
+
+    public static func digest(_ bytes: [UInt8]) -> Digest {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+}

@@ -1,0 +1,73 @@
+import OCI
+
+/// An image to run, as planning needs it: already unpacked layers, the
+/// image's configuration and its own /etc/passwd and /etc/group.
+public struct ImageRoot: Equatable, Sendable {
+    public var reference: String
+    public var manifestDigest: Digest
+    /// Layer directories, top-most first.
+    public var layers: [String]
+    public var config: ImageConfig.Execution
+    public var passwd: String?
+    public var group: String?
+
+    public init(reference: String, manifestDigest: Digest, layers: [String], config: ImageConfig.Execution,
+                passwd: String?, group: String?) {
+        self.reference = reference
+        self.manifestDigest = manifestDigest
+        self.layers = layers
+        self.config = config
+        self.passwd = passwd
+        self.group = group
+    }
+}
+
+/// The image's `User` ("name", "uid", "name:group", "uid:gid") resolved
+/// against the image's own account files, never the host's.
+public enum ImageUser {
+    public struct Resolved: Equatable, Sendable {
+        public var uid: UInt32
+        public var gid: UInt32
+        public var home: String
+    }
+
+    public static func resolve(_ spec: String?, passwd: String?, group: String?) throws(PlanError) -> Resolved {
+        guard let spec, !spec.isEmpty else { return Resolved(uid: 0, gid: 0, home: home(uid: 0, passwd: passwd) ?? "/root") }
+        let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+        let entries = accounts(passwd)
+        let user: (uid: UInt32, gid: UInt32, home: String)
+        if let uid = UInt32(parts[0]) {
+            let entry = entries.first { $0.uid == uid }
+            user = (uid, entry?.gid ?? uid, entry?.home ?? "/")
+        } else if let entry = entries.first(where: { $0.name == parts[0] }) {
+            user = (entry.uid, entry.gid, entry.home)
+        } else {
+            throw .unknownImageUser(parts[0])
+        }
+        var gid = user.gid
+        if parts.count == 2 {
+            if let numeric = UInt32(parts[1]) {
+                gid = numeric
+            } else if let entry = accounts(group).first(where: { $0.name == parts[1] }) {
+                gid = entry.uid
+            } else {
+                throw .unknownImageUser(parts[1])
+            }
+        }
+        return Resolved(uid: user.uid, gid: gid, home: user.home)
+    }
+
+    static func home(uid: UInt32, passwd: String?) -> String? {
+        accounts(passwd).first { $0.uid == uid }?.home
+    }
+
+    /// passwd (`name:x:uid:gid:gecos:home:shell`) or group (`name:x:gid:...`).
+    static func accounts(_ text: String?) -> [(name: String, uid: UInt32, gid: UInt32, home: String)] {
+        (text ?? "").split(separator: "\n").compactMap { line in
+            let f = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard f.count >= 3, let id = UInt32(f[2]) else { return nil }
+            let gid = f.count > 3 ? UInt32(f[3]) ?? id : id
+            return (String(f[0]), id, gid, f.count > 5 ? String(f[5]) : "/")
+        }
+    }
+}

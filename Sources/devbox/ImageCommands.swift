@@ -1,0 +1,158 @@
+import ArgumentParser
+import FoundationEssentials
+import ImageStore
+import OCI
+import Platform
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Create a one-layer image from a root filesystem tarball (.tar, .tar.gz, .tar.zst).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The tarball.") var file: String
+    @Argument(help: "The image's name, e.g. myimage:1.0.") var name: String
+
+    func run() throws {
+        let reference = parseReference(name)
+        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        do {
+            let image = try RootfsImporter(store: store).importTarball(file, as: reference)
+            print(image.manifestDigest)
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+struct ImagesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "images", abstract: "List images in the store.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        let images = ImageStore(root: DataPaths.currentData(root: global.dataRoot)).images()
+        switch format {
+        case .json:
+            let rows = images.map { ImageSummary(reference: $0.reference, digest: $0.manifestDigest, size: $0.size,
+                                                 layers: $0.manifest.layers.count, created: $0.config.created) }
+            print(try jsonText(rows))
+        case .table:
+            var lines = [["REFERENCE", "IMAGE ID", "LAYERS", "SIZE"]]
+            for image in images {
+                lines.append([image.reference, image.manifestDigest.short, String(image.manifest.layers.count), byteCount(image.size)])
+            }
+            print(table(lines))
+        }
+    }
+}
+
+struct ImageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image", abstract: "Inspect and manage images.",
+        subcommands: [InspectCommand.self, PruneCommand.self, RmiCommand.self])
+
+    struct InspectCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show an image's digest, layers, config and size as JSON.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Image reference or id.") var reference: String
+
+        func run() throws {
+            let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+            do {
+                let image = try store.image(reference)
+                print(try jsonText(ImageDetails(reference: image.reference, digest: image.manifestDigest, size: image.size,
+                                                layers: image.manifest.layers, config: image.config)))
+            } catch let error as StoreError {
+                fail(error)
+            }
+        }
+    }
+
+    struct PruneCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "prune", abstract: "Remove blobs and layers no image or environment uses.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let root = DataPaths.currentData(root: global.dataRoot)
+            do {
+                let freed = try ImageStore(root: root).prune(inUse: EnvironmentImages.inUse(dataDir: root))
+                print("freed \(byteCount(freed))")
+            } catch {
+                fail(error)
+            }
+        }
+    }
+}
+
+struct RmiCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rmi", abstract: "Remove image references (content goes with `devbox image prune`).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Image references or ids.") var references: [String]
+
+    func run() throws {
+        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        for reference in references {
+            do {
+                print("untagged \(try store.remove(reference))")
+            } catch {
+                fail(error)
+            }
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+struct ImageSummary: Encodable {
+    var reference: String
+    var digest: Digest
+    var size: Int64
+    var layers: Int
+    var created: String?
+}
+
+struct ImageDetails: Encodable {
+    var reference: String
+    var digest: Digest
+    var size: Int64
+    var layers: [Descriptor]
+    var config: ImageConfig
+}
+
+func parseReference(_ text: String) -> ImageReference {
+    do {
+        return try ImageReference(parsing: text)
+    } catch {
+        fail(error)
+    }
+}
+
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+func byteCount(_ bytes: Int64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"]
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1000 && unit < units.count - 1 {
+        value /= 1000
+        unit += 1
+    }
+    let rounded = (value * 10).rounded() / 10
+    return unit == 0 ? "\(bytes) B" : "\(rounded) \(units[unit])"
+}
+
+func table(_ rows: [[String]]) -> String {
+    guard let first = rows.first else { return "" }
+    let widths = (0..<first.count).map { col in rows.map { $0[col].count }.max() ?? 0 }
+    return rows.map { row in
+        row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 3) }.joined()
+    }.joined(separator: "\n")
+}

@@ -1,0 +1,41 @@
+import ImageStore
+import OCI
+import Platform
+import Project
+
+/// Which image a run uses: the command line's, else devbox.toml's, else
+/// none (the host image). Unpacks its layers if needed.
+enum ImageSelection {
+    static func resolve(_ argument: String?, project: Project, dataDir: String) -> ImageRoot? {
+        var name = argument
+        if name == nil {
+            let file = project.root + "/devbox.toml"
+            if let text = FileSystem.read(file) {
+                do {
+                    name = try ProjectConfig.parse(text, file: file).image
+                } catch {
+                    fail(error)
+                }
+            }
+        }
+        guard let name else { return nil }
+        let store = ImageStore(root: dataDir)
+        do {
+            let image = try store.image(name)
+            let layers = try store.layerDirectories(image)
+            return ImageRoot(reference: image.reference, manifestDigest: image.manifestDigest, layers: layers,
+                             config: image.config.config ?? .init(),
+                             passwd: accountFile("etc/passwd", layers), group: accountFile("etc/group", layers))
+        } catch {
+            fail(error)
+        }
+    }
+
+    /// The top-most layer's copy of an account file (the image's, never the host's).
+    static func accountFile(_ path: String, _ layers: [String]) -> String? {
+        for layer in layers {
+            if let text = FileSystem.read(layer + "/" + path, limit: 4 << 20) { return text }
+        }
+        return nil
+    }
+}
