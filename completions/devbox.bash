@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|import|images|image|rmi|doctor|help)
+    run|import|load|images|image|rmi|doctor|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run import images image rmi doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run import load images image rmi doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -243,6 +243,28 @@ _devbox_import() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_load() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --input -i)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--input'|'-i')
         return
         ;;
     esac

@@ -4,6 +4,13 @@ import Platform
 import Glibc
 #endif
 
+public struct BlobWrite: Sendable {
+    public var digest: Digest
+    public var size: Int64
+    /// False when the store already had this content.
+    public var created: Bool
+}
+
 /// Content-addressed blobs: `blobs/sha256/<hex>`. A blob is hashed while it
 /// is written to a temporary file and renamed into place only when its digest
 /// is known (and matches, when one was expected), so the store never holds a
@@ -18,7 +25,7 @@ public struct BlobStore: Sendable {
     public func contains(_ digest: Digest) -> Bool { FileSystem.exists(layout.blob(digest)) }
 
     /// Copies a file into the store.
-    public func ingest(file path: String, expected: Digest? = nil) throws(StoreError) -> (digest: Digest, size: Int64) {
+    public func ingest(file path: String, expected: Digest? = nil) throws(StoreError) -> BlobWrite {
         let source = open(path, O_RDONLY | O_CLOEXEC)
         guard source >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
         defer { close(source) }
@@ -46,7 +53,7 @@ public struct BlobStore: Sendable {
     /// Streams bytes from `produce` into a new blob.
     public func write(expected: Digest?,
                       _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void)
-        throws(StoreError) -> (digest: Digest, size: Int64) {
+        throws(StoreError) -> BlobWrite {
         for dir in [layout.blobs, layout.tmp] where !FileSystem.makeDirectories(dir, mode: 0o700) {
             throw .io(path: dir, reason: String(cString: strerror(errno)))
         }
@@ -79,11 +86,15 @@ public struct BlobStore: Sendable {
             unlink(tmp)
             throw .digestMismatch(expected: expected, actual: digest)
         }
+        if contains(digest) {
+            unlink(tmp)
+            return BlobWrite(digest: digest, size: size, created: false)
+        }
         if rename(tmp, layout.blob(digest)) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(tmp)
             throw .io(path: layout.blob(digest), reason: reason)
         }
-        return (digest, size)
+        return BlobWrite(digest: digest, size: size, created: true)
     }
 }

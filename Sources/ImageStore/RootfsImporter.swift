@@ -15,7 +15,8 @@ public struct RootfsImporter {
 
     public func importTarball(_ path: String, as reference: ImageReference) throws(StoreError) -> StoredImage {
         guard FileSystem.exists(path) else { throw .io(path: path, reason: "no such file") }
-        let (digest, size) = try store.blobs.ingest(file: path)
+        let ingested = try store.blobs.ingest(file: path)
+        let (digest, size) = (ingested.digest, ingested.size)
         let blob = store.layout.blob(digest)
         let diffID = try DiffID.compute(blob: blob, name: digest.short)
         // Unpack now: a hostile or corrupt tarball is refused here, before
@@ -23,7 +24,7 @@ public struct RootfsImporter {
         do {
             try LayerUnpacker(layout: store.layout).unpack(digest)
         } catch {
-            unlink(blob)
+            if ingested.created { unlink(blob) }
             throw error
         }
         let layer = Descriptor(mediaType: Self.mediaType(of: blob), digest: digest, size: size)

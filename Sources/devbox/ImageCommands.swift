@@ -156,3 +156,23 @@ func table(_ rows: [[String]]) -> String {
         row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 3) }.joined()
     }.joined(separator: "\n")
 }
+
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load images from an OCI image layout (directory or tar) or a docker save archive.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "The archive or layout directory.") var input: String
+    @Argument(help: "Name for images the archive does not name.") var name: String?
+
+    func run() throws {
+        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        do {
+            let images = try ArchiveLoader(store: store).load(input, name: name.map(parseReference))
+            for image in images { print("loaded \(image.reference) \(image.manifestDigest)") }
+        } catch {
+            fail(error)
+        }
+    }
+}

@@ -39,7 +39,7 @@ struct CommandTests {
         #expect(try s.devbox(["run", "--", "cat", "\(runner.home)/.note"]).out == "kept\n")
         #expect(!FileManager.default.fileExists(atPath: runner.home + "/.note"), "the real home is untouched")
         let marker = "devbox-home-\(UUID().uuidString.prefix(6))"
-        FileManager.default.createFile(atPath: runner.home + "/" + marker, contents: Data())
+        _ = FileManager.default.createFile(atPath: runner.home + "/" + marker, contents: Data())
         defer { unlink(runner.home + "/" + marker) }
         #expect(try s.devbox(["run", "--home", "host", "--", "test", "-e", "\(runner.home)/\(marker)"]).status == 0)
     }

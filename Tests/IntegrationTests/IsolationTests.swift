@@ -65,10 +65,10 @@ struct IsolationTests {
         let s = try Scratch(runner)
         let marker = "devbox-secret-\(UUID().uuidString.prefix(6))"
         let hostTmp = "/tmp/\(marker)"
-        FileManager.default.createFile(atPath: hostTmp, contents: Data("secret".utf8))
+        _ = FileManager.default.createFile(atPath: hostTmp, contents: Data("secret".utf8))
         defer { unlink(hostTmp) }
         let homeFile = runner.home + "/" + marker
-        FileManager.default.createFile(atPath: homeFile, contents: Data("secret".utf8))
+        _ = FileManager.default.createFile(atPath: homeFile, contents: Data("secret".utf8))
         defer { unlink(homeFile) }
         let script = "test ! -e \(hostTmp) && test ! -e \(homeFile) && echo $HOME && ls -A /home | tr '\\n' ' '; echo; ls -A /root 2>/dev/null | wc -l; ls -A /run | wc -l"
         let r = try s.devbox(["run", "--", "sh", "-c", script])

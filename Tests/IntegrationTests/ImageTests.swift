@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// Builds fixture images with Tests/fixtures/make_image.py (from Debian's
+/// static busybox) in a directory the runner can read.
+func fixture(_ kind: String, _ arg: String, extra: [String] = [], in s: Scratch) throws -> String {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let out = s.root.appendingPathComponent("fixture-\(kind)-\(arg.filter(\.isLetter))").path
+    let r = try Shell.run(["/usr/bin/python3", root.appendingPathComponent("fixtures/make_image.py").path, kind, out, arg] + extra)
+    #expect(r.status == 0, "\(r.stderr)")
+    _ = try Shell.run(["/bin/chmod", "-R", "a+rX", s.root.path])
+    return out
+}
+
+@Suite("images: load, import, run")
+struct ImageTests {
+    @Test("a layered image unpacks to what its layers say", arguments: Runner.all)
+    func layeredTree(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let layout = try fixture("layout", "test/layers:1", in: s)
+        let load = try s.devbox(["load", "-i", layout])
+        #expect(load.status == 0 && load.out.contains("loaded docker.io/test/layers:1"), "\(load.stderr)")
+        let script = """
+            test ! -e /to_delete && echo whiteout-ok
+            ls /a | tr '\\n' ' '; echo
+            cat /f /d/x
+            test "$(stat -c %i /hl1)" = "$(stat -c %i /hl2)" && echo hardlink-ok
+            readlink /s
+            stat -c %A /bin/suid
+            cat "/$(ls / | grep 'a very long')/file"
+            echo $GREETING $PATH
+            """
+        let r = try s.devbox(["run", "--rm", "test/layers:1", "--", "/bin/sh", "-c", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out == "whiteout-ok\n3 \nback\nv2\nhardlink-ok\n/bin/busybox\n-rwsr-xr-x\npax\nhello /bin\n")
+    }
+
+    @Test("with no command the image's Cmd runs in its WorkingDir; a command replaces Cmd", arguments: Runner.all)
+    func entrypointAndCmd(runner: Runner) throws {
+        let s = try Scratch(runner)
+        _ = try s.devbox(["load", "-i", try fixture("layout", "cmd:1", in: s)])
+        let cmd = try s.devbox(["run", "--rm", "cmd:1"])
+        #expect(cmd.out == "from-cmd\n", "\(cmd.stderr)")
+        let pwd = try s.devbox(["run", "--rm", "cmd:1", "--", "/bin/sh", "-c", "pwd"])
+        #expect(pwd.out == s.project.path + "\n", "an explicit command runs in the project")
+    }
+
+    @Test("the image's User is resolved from the image's /etc/passwd", arguments: Runner.all)
+    func imageUser(runner: Runner) throws {
+        let s = try Scratch(runner)
+        _ = try s.devbox(["load", "-i", try fixture("layout", "user:1", extra: ["ada"], in: s)])
+        let r = try s.devbox(["run", "--rm", "user:1", "--", "/bin/sh", "-c", "id -u; id -g; echo $HOME"])
+        #expect(r.out == "1000\n1000\n/home/ada\n", "\(r.stderr)")
+    }
+
+    @Test("changes persist in the project's layer for that image; --rm keeps nothing", arguments: Runner.all)
+    func persistence(runner: Runner) throws {
+        let s = try Scratch(runner)
+        _ = try s.devbox(["load", "-i", try fixture("layout", "keep:1", in: s)])
+        _ = try s.devbox(["run", "keep:1", "--", "/bin/sh", "-c", "echo kept > /etc/state"])
+        #expect(try s.devbox(["run", "keep:1", "--", "cat", "/etc/state"]).out == "kept\n")
+        #expect(try s.devbox(["run", "--rm", "keep:1", "--", "test", "-e", "/etc/state"]).status == 1)
+    }
+
+    @Test("devbox.toml's image is used when the command line names none", arguments: Runner.all)
+    func projectImage(runner: Runner) throws {
+        let s = try Scratch(runner)
+        _ = try s.devbox(["load", "-i", try fixture("layout", "toml:1", in: s)])
+        try s.write("devbox.toml", "# the project's toolchain\nimage = \"toml:1\" # pinned\n")
+        let r = try s.devbox(["run", "--rm", "--", "cat", "/d/x"])
+        #expect(r.out == "v2\n", "\(r.stderr)")
+    }
+
+    @Test("hostile layers are refused with the entry named, and the store stays as it was",
+          arguments: Runner.all, ["dotdot", "absolute", "symlink-then-file", "symlink-then-whiteout", "hardlink-outside"])
+    func hostile(runner: Runner, kind: String) throws {
+        let s = try Scratch(runner)
+        let store = s.data.appendingPathComponent("devbox/blobs/sha256").path
+        let r = try s.devbox(["load", "-i", try fixture("hostile", kind, in: s)])
+        #expect(r.status == 125)
+        #expect(r.stderr.hasPrefix("devbox: layer ") && r.stderr.contains("refused: entry '"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        // The message names the layer; neither its blob nor its unpacked
+        // directory may remain (other tests share this store).
+        let layer = String(r.stderr.split(separator: " ").dropFirst(2).first ?? "")
+        let blobs = (try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []
+        let layers = (try? FileManager.default.contentsOfDirectory(atPath: s.data.appendingPathComponent("devbox/layers").path)) ?? []
+        #expect(layer.count == 12 && !blobs.contains { $0.hasPrefix(layer) } && !layers.contains { $0.hasPrefix(layer) })
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/planted") && !FileManager.default.fileExists(atPath: "/abs-escape"))
+    }
+
+    @Test("a truncated layer is refused as corrupt", arguments: Runner.all)
+    func truncated(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["load", "-i", try fixture("truncated", "trunc:1", in: s)])
+        #expect(r.status == 125 && r.stderr.contains("truncated or corrupt"), "\(r.stderr)")
+    }
+
+    @Test("docker save archives load, and import makes a one-layer image", arguments: Runner.all)
+    func dockerSaveAndImport(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let archive = s.root.appendingPathComponent("saved.tar").path
+        _ = try fixture("dockersave", "saved/img:2", in: s)
+        _ = try Shell.run(["/bin/mv", s.root.appendingPathComponent("fixture-dockersave-savedimg").path, archive])
+        _ = try Shell.run(["/bin/chmod", "a+r", archive])
+        let load = try s.devbox(["load", "-i", archive])
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(try s.devbox(["run", "--rm", "saved/img:2", "--", "cat", "/f"]).out == "back\n")
+
+        let rootfs = s.root.appendingPathComponent("rootfs.tar.gz").path
+        let tree = s.root.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: tree.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: tree.appendingPathComponent("bin/busybox").path)
+        try FileManager.default.createSymbolicLink(atPath: tree.appendingPathComponent("bin/sh").path, withDestinationPath: "busybox")
+        _ = try Shell.run(["/bin/tar", "-C", tree.path, "-czf", rootfs, "."])
+        _ = try Shell.run(["/bin/chmod", "a+r", rootfs])
+        let imported = try s.devbox(["import", rootfs, "rootfs:1"])
+        #expect(imported.status == 0 && imported.out.hasPrefix("sha256:"), "\(imported.stderr)")
+        #expect(try s.devbox(["run", "--rm", "rootfs:1", "--", "/bin/sh", "-c", "echo ok"]).out == "ok\n")
+    }
+
+    @Test("images, inspect, rmi and prune", arguments: Runner.all)
+    func management(runner: Runner) throws {
+        let s = try Scratch(runner)
+        _ = try s.devbox(["load", "-i", try fixture("layout", "manage:1", in: s)])
+        let list = try s.devbox(["images", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])
+        #expect(rows.contains { $0["reference"] as? String == "docker.io/library/manage:1" && $0["layers"] as? Int == 3 })
+        let inspect = try s.devbox(["image", "inspect", "manage:1"])
+        let details = try #require(try JSONSerialization.jsonObject(with: inspect.stdout) as? [String: Any])
+        #expect((details["layers"] as? [Any])?.count == 3 && (details["digest"] as? String)?.hasPrefix("sha256:") == true)
+        #expect(try s.devbox(["rmi", "manage:1"]).status == 0)
+        #expect(try s.devbox(["image", "inspect", "manage:1"]).stderr.contains("is not in the store"))
+        let prune = try s.devbox(["image", "prune"])
+        #expect(prune.status == 0 && prune.out.hasPrefix("freed "), "\(prune.stderr)")
+    }
+}
