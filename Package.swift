@@ -17,7 +17,7 @@ let package = Package(
         .executableTarget(
             name: "devbox",
             dependencies: [
-                "OCI", "Project", "Sandbox", "Platform", "CSandbox", "ImageStore",
+                "OCI", "Project", "Sandbox", "Platform", "CSandbox", "ImageStore", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,6 +31,11 @@ let package = Package(
         .target(name: "Sandbox", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap"]),
         // Content-addressed blobs, unpacked layers, image references.
         .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSandbox", "CArchive", "CNettle"]),
+        // OCI distribution client (pull, push, login). Transfers are made by
+        // the curl program: Debian's libcurl cannot be linked into a static
+        // executable (Kerberos and LDAP have no static builds), and curl
+        // brings HTTPS with the system CAs and HTTP(S)_PROXY/NO_PROXY.
+        .target(name: "Registry", dependencies: ["OCI", "Platform", "ImageStore"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         // The part that must run in a single-threaded child after clone().

@@ -54,47 +54,13 @@ public struct BlobStore: Sendable {
     public func write(expected: Digest?,
                       _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void)
         throws(StoreError) -> BlobWrite {
-        for dir in [layout.blobs, layout.tmp] where !FileSystem.makeDirectories(dir, mode: 0o700) {
-            throw .io(path: dir, reason: String(cString: strerror(errno)))
-        }
-        let tmp = layout.tmp + "/blob-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: tmp, reason: String(cString: strerror(errno))) }
-        var hasher = SHA256()
-        var size: Int64 = 0
+        let writer = try BlobWriter(layout: layout, expected: expected)
         do {
-            try produce { bytes in
-                hasher.update(bytes)
-                size += Int64(bytes.count)
-                var offset = 0
-                while offset < bytes.count {
-                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { throw StoreError.io(path: tmp, reason: String(cString: strerror(errno))) }
-                    offset += n
-                }
-            }
-            guard fsync(fd) == 0 else { throw StoreError.io(path: tmp, reason: String(cString: strerror(errno))) }
+            try produce { bytes in try writer.append(bytes) }
         } catch {
-            close(fd)
-            unlink(tmp)
-            throw (error as? StoreError) ?? .io(path: tmp, reason: "\(error)")
+            writer.abort()
+            throw (error as? StoreError) ?? .io(path: writer.tmp, reason: "\(error)")
         }
-        close(fd)
-        let digest = hasher.finalize()
-        if let expected, expected != digest {
-            unlink(tmp)
-            throw .digestMismatch(expected: expected, actual: digest)
-        }
-        if contains(digest) {
-            unlink(tmp)
-            return BlobWrite(digest: digest, size: size, created: false)
-        }
-        if rename(tmp, layout.blob(digest)) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw .io(path: layout.blob(digest), reason: reason)
-        }
-        return BlobWrite(digest: digest, size: size, created: true)
+        return try writer.commit()
     }
 }
