@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|import|load|images|image|rmi|doctor|help)
+    run|pull|login|import|load|images|image|rmi|doctor|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run import load images image rmi doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run pull login import load images image rmi doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -224,6 +224,56 @@ _devbox_run() {
         return
         ;;
     '--hostname')
+        return
+        ;;
+    esac
+}
+
+_devbox_pull() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --tls-verify)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--tls-verify')
+        return
+        ;;
+    esac
+}
+
+_devbox_login() {
+    repeating_flags=()
+    non_repeating_flags=(--password-stdin --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --username -u --password -p --tls-verify)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--username'|'-u')
+        return
+        ;;
+    '--password'|'-p')
+        return
+        ;;
+    '--tls-verify')
         return
         ;;
     esac

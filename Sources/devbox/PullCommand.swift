@@ -1,0 +1,66 @@
+import ArgumentParser
+import ImageStore
+import OCI
+import Platform
+import Registry
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct PullCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pull", abstract: "Pull an image from a registry.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
+    @Option(name: .customLong("tls-verify"), help: "Verify TLS (false also allows plain HTTP).") var tlsVerify: Bool?
+    @Argument(help: "Image reference, e.g. docker.io/library/alpine:3.20.") var reference: String
+
+    func run() throws {
+        let ref = parseReference(reference)
+        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        let env = ProcessEnvironment.current()
+        let credentials = Credentials.lookup(registry: ref.registry,
+                                             files: Credentials.files(environment: env, home: env["HOME"] ?? "/"))
+        do {
+            let image = try Puller(store: store, progress: PullProgress(quiet: quiet))
+                .pull(ref, credentials: credentials, tlsVerify: tlsVerify)
+            print(image.manifestDigest)
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+struct LoginCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "login", abstract: "Store credentials for a registry (podman's auth.json).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "User name.") var username: String
+    @Option(name: .shortAndLong, help: "Password (prefer --password-stdin).") var password: String?
+    @Flag(name: .customLong("password-stdin"), help: "Read the password from stdin.") var passwordStdin = false
+    @Option(name: .customLong("tls-verify"), help: "Verify TLS (false also allows plain HTTP).") var tlsVerify: Bool?
+    @Argument(help: "Registry host, e.g. registry.example.com or localhost:5000.") var registry: String
+
+    func run() throws {
+        var secret = password
+        if passwordStdin { secret = readLine(strippingNewline: true) }
+        guard let secret, !secret.isEmpty else { fail("no password given; use --password-stdin or -p") }
+        let credentials = Credentials(username: username, password: secret)
+        // Check them against the registry's base endpoint before saving.
+        let probe = RegistryClient(reference: parseReference(registry + "/devbox-login-check"), credentials: credentials,
+                                   tlsVerify: tlsVerify)
+        do {
+            _ = try probe.send(HTTPRequest(url: probe.url("tags/list")))
+        } catch {
+            switch error {
+            case .unauthorized: fail("\(registry) refused these credentials")
+            case .transport, .curlMissing: fail(error)
+            default: break  // the repository need not exist: the credentials were accepted
+            }
+        }
+        let env = ProcessEnvironment.current()
+        let file = Credentials.files(environment: env, home: env["HOME"] ?? "/").first ?? "/tmp/devbox-auth.json"
+        guard Credentials.save(credentials, registry: registry, file: file) else { fail("cannot write \(file)") }
+        print("Login Succeeded (\(file))")
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+@Suite("pulling from a registry on loopback")
+struct PullTests {
+    static let treeScript = "test ! -e /to_delete && ls /a && cat /f /d/x && stat -c %A /bin/suid"
+    static let treeOutput = "3\nback\nv2\n-rwsr-xr-x\n"
+
+    @Test("an image pushed with skopeo pulls back and runs, as root and rootless", arguments: Runner.all)
+    func pushPullRun(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let registry = try LocalRegistry()
+        try registry.push(layout: try fixture("layout", "t:1", in: s), name: "t:1", as: "devbox/t:1")
+        let pull = try s.devbox(["pull", "\(registry.host)/devbox/t:1"])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        #expect(pull.out.hasPrefix("sha256:"))
+        let r = try s.devbox(["run", "--rm", "\(registry.host)/devbox/t:1", "--", "/bin/sh", "-c", Self.treeScript])
+        #expect(r.out == Self.treeOutput, "\(r.stderr)")
+        try expectStoreVerifies(s)
+    }
+
+    @Test("a registry with basic auth: refused without login, wrong password refused, works after login")
+    func basicAuth() throws {
+        let s = try Scratch(Runner.all[0])
+        let registry = try LocalRegistry(auth: ("ada", "s3cret"))
+        try registry.push(layout: try fixture("layout", "a:1", in: s), name: "a:1", as: "private/a:1", credentials: "ada:s3cret")
+        let anonymous = try s.devbox(["pull", "-q", "\(registry.host)/private/a:1"])
+        #expect(anonymous.status == 125 && anonymous.stderr.contains("devbox login"), "\(anonymous.stderr)")
+        let wrong = try s.devbox(["login", "-u", "ada", "--password-stdin", registry.host], stdin: Data("nope\n".utf8))
+        #expect(wrong.status == 125 && wrong.stderr.contains("refused"), "\(wrong.stderr)")
+        let login = try s.devbox(["login", "-u", "ada", "--password-stdin", registry.host], stdin: Data("s3cret\n".utf8))
+        #expect(login.status == 0, "\(login.stderr)")
+        let auth = try String(contentsOf: s.runtime.appendingPathComponent("containers/auth.json"), encoding: .utf8)
+        #expect(auth.contains(registry.host))
+        #expect(try s.devbox(["pull", "-q", "\(registry.host)/private/a:1"]).status == 0)
+    }
+
+    @Test("a tampered blob is refused and never stored")
+    func tamperedBlob() throws {
+        let s = try Scratch(Runner.all[0])
+        let registry = try LocalRegistry()
+        let layout = try fixture("layout", "x:1", in: s)
+        try registry.push(layout: layout, name: "x:1", as: "tamper/x:1")
+        // The first layer (busybox) is the largest blob in the layout.
+        let blobs = try FileManager.default.contentsOfDirectory(atPath: layout + "/blobs/sha256")
+        let largest = try #require(blobs.max { size(layout + "/blobs/sha256/" + $0) < size(layout + "/blobs/sha256/" + $1) })
+        let file = registry.blobFile(largest)
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count / 2] ^= 0xff
+        try bytes.write(to: file)
+        let r = try s.devbox(["pull", "-q", "\(registry.host)/tamper/x:1"])
+        #expect(r.status == 125 && r.stderr.contains("does not match its digest"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: s.data.appendingPathComponent("devbox/blobs/sha256/\(largest)").path))
+        try expectStoreVerifies(s)
+    }
+
+    @Test("two parallel pulls of one image both succeed and store it once")
+    func parallelPulls() throws {
+        let s = try Scratch(Runner.all[0])
+        let registry = try LocalRegistry()
+        try registry.push(layout: try fixture("layout", "p:1", in: s), name: "p:1", as: "par/p:1")
+        let pulls = try (0..<2).map { _ in try Shell.start(s.command(["pull", "-q", "\(registry.host)/par/p:1"]), cwd: s.project) }
+        for pull in pulls {
+            let r = try Shell.finish(pull)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let images = try s.devbox(["images", "--format", "json"])
+        #expect(images.out.components(separatedBy: "par/p:1").count == 2, "one reference")
+        try expectStoreVerifies(s)
+    }
+
+    @Test("a pull killed with SIGKILL leaves no bad blob, and the next pull succeeds")
+    func killedPull() throws {
+        let s = try Scratch(Runner.all[0])
+        let registry = try LocalRegistry()
+        try registry.push(layout: try fixture("layout", "k:1", in: s), name: "k:1", as: "kill/k:1")
+        for delay in [20_000, 60_000, 120_000] as [UInt32] {
+            let pull = try Shell.start(s.command(["pull", "-q", "\(registry.host)/kill/k:1"]), cwd: s.project)
+            usleep(delay)
+            kill(pull.pid, SIGKILL)
+            _ = try? Shell.finish(pull)
+            try expectStoreVerifies(s)
+        }
+        let r = try s.devbox(["pull", "-q", "\(registry.host)/kill/k:1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try s.devbox(["run", "--rm", "\(registry.host)/kill/k:1", "--", "/bin/sh", "-c", Self.treeScript]).out == Self.treeOutput)
+        try expectStoreVerifies(s)
+    }
+}
+
+func size(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+}
+
+/// Every blob in the store hashes to its name.
+func expectStoreVerifies(_ s: Scratch) throws {
+    let dir = s.data.appendingPathComponent("devbox/blobs/sha256").path
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+        let r = try Shell.run(["/usr/bin/sha256sum", dir + "/" + name])
+        #expect(r.out.hasPrefix(name), "blob \(name) does not match its digest")
+    }
+}
