@@ -40,7 +40,9 @@ final class Scratch {
     let runtime: URL
     let runner: Runner
 
-    init(_ runner: Runner) throws {
+    /// `isolated`: a data directory of its own, for tests about what the
+    /// store holds (the shared one has other tests' blobs).
+    init(_ runner: Runner, isolated: Bool = false) throws {
         self.runner = runner
         let unique = String(UUID().uuidString.prefix(8)).lowercased()
         let base = URL(fileURLWithPath: "/tmp").appendingPathComponent("devbox-it-\(unique)")
@@ -48,16 +50,16 @@ final class Scratch {
         project = base.appendingPathComponent("proj-\(unique)")
         // One data dir per user for the whole test process: it holds shared
         // caches (the host skeleton) that every test would otherwise rebuild.
-        data = Scratch.sharedData(for: runner)
+        data = isolated ? base.appendingPathComponent("data") : Scratch.sharedData(for: runner)
         runtime = base.appendingPathComponent("run")
         let fm = FileManager.default
-        for dir in [project.appendingPathComponent(".git"), runtime] {
+        for dir in [project.appendingPathComponent(".git"), runtime] + (isolated ? [data] : []) {
             try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         }
         chmod(base.path, 0o755)
         chmod(runtime.path, 0o700)
         if runner.user != nil {
-            for path in [base.path, project.path, project.appendingPathComponent(".git").path, runtime.path] {
+            for path in [base.path, project.path, project.appendingPathComponent(".git").path, runtime.path] + (isolated ? [data.path] : []) {
                 chown(path, runner.uid, runner.gid)
             }
         }
