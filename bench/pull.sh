@@ -70,6 +70,7 @@ as_user hyperfine --runs "$runs" --export-json "$scratch/pull.json" --prepare "$
 
 # Start-up on the same unpacked rootfs.
 as_user "$scratch/devbox" pull -q --root "$scratch/s-devbox" "$ref" >/dev/null
+rm -rf "$scratch/s-oci" "$scratch/s-bundle"
 as_user sh -c "skopeo copy -q --src-tls-verify=false docker://$ref oci:$scratch/s-oci:x && umoci unpack --rootless --image $scratch/s-oci:x $scratch/s-bundle"
 mkdir -p "$scratch/proj/.git" && chown -R "$user:" "$scratch/proj"
 as_user sh -c "cd $scratch/proj && $scratch/devbox run --rm --root $scratch/s-devbox $ref -- true"

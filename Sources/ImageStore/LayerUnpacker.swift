@@ -40,12 +40,18 @@ public struct LayerUnpacker {
         FileSystem.removeTree(staging)
         guard mkdir(staging, 0o755) == 0 else { throw .io(path: staging, reason: String(cString: strerror(errno))) }
         do {
-            try extract(blob: layout.blob(digest), into: staging, name: digest.short)
+            try extract(.file(layout.blob(digest)), into: staging, name: digest.short)
         } catch {
             FileSystem.removeTree(staging)
             throw error
         }
-        // Another process may have unpacked the same layer meanwhile: keep theirs.
+        return try publish(staging: staging, digest: digest)
+    }
+
+    /// Moves a fully unpacked staging directory into place. Another process
+    /// may have unpacked the same layer meanwhile: then theirs is kept.
+    func publish(staging: String, digest: Digest) throws(StoreError) -> String {
+        let target = layout.layer(digest)
         if rename(staging, target) != 0 {
             FileSystem.removeTree(staging)
             guard FileSystem.isDirectory(target) else { throw .io(path: target, reason: String(cString: strerror(errno))) }
@@ -53,13 +59,23 @@ public struct LayerUnpacker {
         return target
     }
 
-    private func extract(blob: String, into directory: String, name: String) throws(StoreError) {
-        guard let reader = archive_read_new() else { throw .io(path: blob, reason: "out of memory") }
+    enum Source {
+        case file(String)
+        case descriptor(Int32)
+    }
+
+    func extract(_ source: Source, into directory: String, name: String) throws(StoreError) {
+        guard let reader = archive_read_new() else { throw .io(path: directory, reason: "out of memory") }
         defer { archive_read_free(reader) }
         archive_read_support_filter_gzip(reader)
         archive_read_support_filter_zstd(reader)
         archive_read_support_format_tar(reader)
-        guard archive_read_open_filename(reader, blob, 1 << 20) == ARCHIVE_OK else {
+        let opened: Int32
+        switch source {
+        case .file(let path): opened = archive_read_open_filename(reader, path, 1 << 20)
+        case .descriptor(let fd): opened = archive_read_open_fd(reader, fd, 1 << 20)
+        }
+        guard opened == ARCHIVE_OK else {
             throw .corruptLayer(layer: name, reason: errorText(reader))
         }
         guard let writer = archive_write_disk_new() else { throw .io(path: directory, reason: "out of memory") }

@@ -8,6 +8,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     case invalidDocument(String)
     case inUse(String)
+    /// A message another devbox process (a layer unpacker) already worded.
+    case reported(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "image '\(ref)' is not in the store; run `devbox images` to list images, or `devbox pull \(ref)`"
         case .invalidDocument(let reason):
             return "invalid image document: \(reason)"
+        case .reported(let message):
+            return message
         case .inUse(let ref):
             return "image '\(ref)' is used by a project's environment; remove that first"
         }

@@ -38,7 +38,7 @@ public struct Puller {
             throw .badDocument("manifest of \(reference): \(error)")
         }
         let blobs = ([manifest.config] + manifest.layers).filter { !store.blobs.contains($0.digest) }
-        try download(blobs, client: client)
+        try download(blobs, layers: Set(manifest.layers.map(\.digest)), client: client)
         do {
             for layer in manifest.layers {
                 progress.line("unpacking layer \(layer.digest.short)")
@@ -64,19 +64,26 @@ public struct Puller {
         return (response.body, digest)
     }
 
-    func download(_ blobs: [Descriptor], client: RegistryClient) throws(RegistryError) {
+    /// Downloads blobs side by side; layers are unpacked as they stream.
+    func download(_ blobs: [Descriptor], layers: Set<Digest>, client: RegistryClient) throws(RegistryError) {
         guard !blobs.isEmpty else { return }
         var writers: [BlobWriter] = []
+        var streams: [StreamingUnpack?] = []
         do {
-            for blob in blobs { writers.append(try BlobWriter(layout: store.layout, expected: blob.digest)) }
+            for blob in blobs {
+                writers.append(try BlobWriter(layout: store.layout, expected: blob.digest))
+                let unpacked = FileSystem.isDirectory(store.layout.layer(blob.digest))
+                streams.append(layers.contains(blob.digest) && !unpacked ? try StreamingUnpack(layout: store.layout, digest: blob.digest) : nil)
+            }
         } catch {
             throw .store(error)
         }
         let total = blobs.reduce(Int64(0)) { $0 + $1.size }
         for blob in blobs { progress.line("copying blob \(blob.digest.short) (\(PullProgress.bytes(blob.size)))") }
-        let sinks: [((UnsafeRawBufferPointer) -> Bool)?] = writers.map { writer in
+        let sinks: [((UnsafeRawBufferPointer) -> Bool)?] = zip(writers, streams).map { writer, stream in
             { bytes in
                 do { try writer.append(bytes) } catch { return false }
+                stream?.feed(bytes)
                 progress.advance(by: bytes.count, total: total)
                 return true
             }
@@ -87,14 +94,33 @@ public struct Puller {
         for (i, response) in responses.enumerated() {
             guard response.status == 200 else {
                 writers.forEach { $0.abort() }
+                for stream in streams { _ = try? stream?.finish(verified: false) }
                 throw response.status == 404 ? .notFound("blob \(blobs[i].digest)") : .status(code: response.status, what: "blob \(blobs[i].digest)")
             }
         }
-        do {
-            for writer in writers { _ = try writer.commit() }
-        } catch {
-            writers.forEach { $0.abort() }
-            throw .store(error)
+        // Every blob is verified before any layer is published.
+        var failure: StoreError?
+        var verified: [Bool] = []
+        for writer in writers {
+            do {
+                _ = try writer.commit()
+                verified.append(true)
+            } catch {
+                failure = failure ?? error
+                verified.append(false)
+            }
+        }
+        for (stream, ok) in zip(streams, verified) {
+            do {
+                try stream?.finish(verified: ok && failure == nil)
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure {
+            // Keep the store as it was: drop this pull's verified blobs too.
+            for (blob, ok) in zip(blobs, verified) where ok { unlink(store.layout.blob(blob.digest)) }
+            throw .store(failure)
         }
     }
 }

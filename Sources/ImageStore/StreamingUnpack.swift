@@ -1,0 +1,108 @@
+import OCI
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Unpacks a layer while its bytes arrive: a child process (devbox is
+/// single-threaded, so fork is safe, and libarchive's extraction needs its
+/// own working directory) reads the compressed stream from a pipe into a
+/// staging directory. The parent feeds it, hashes the same bytes into the
+/// blob, and publishes the layer only when the blob matched its digest and
+/// the child accepted every entry. Several layers unpack side by side.
+public final class StreamingUnpack {
+    let unpacker: LayerUnpacker
+    let digest: Digest
+    let staging: String
+    let pid: pid_t
+    var pipeFD: Int32
+    let errorFD: Int32
+    var broken = false
+
+    public init(layout: StoreLayout, digest: Digest) throws(StoreError) {
+        unpacker = LayerUnpacker(layout: layout)
+        self.digest = digest
+        for dir in [layout.layers, layout.tmp] where !FileSystem.makeDirectories(dir, mode: 0o700) {
+            throw .io(path: dir, reason: String(cString: strerror(errno)))
+        }
+        staging = layout.tmp + "/layer-\(digest.short)-\(getpid())-stream"
+        FileSystem.removeTree(staging)
+        guard mkdir(staging, 0o755) == 0 else { throw .io(path: staging, reason: String(cString: strerror(errno))) }
+        var data: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
+        guard pipe(&data) == 0, pipe(&errors) == 0 else { throw .io(path: staging, reason: "cannot create pipes") }
+        // A child that refuses the layer closes its end: writes then fail
+        // with EPIPE instead of killing devbox.
+        signal(SIGPIPE, SIG_IGN)
+        let child = fork()
+        guard child >= 0 else { throw .io(path: staging, reason: String(cString: strerror(errno))) }
+        if child == 0 {
+            // Keep only our two pipe ends: an inherited write end of another
+            // layer's pipe would keep that unpacker from ever seeing EOF.
+            for fd in 3..<Int32(4096) where fd != data[0] && fd != errors[1] { close(fd) }
+            let unpacker = LayerUnpacker(layout: layout)
+            do {
+                try unpacker.extract(.descriptor(data[0]), into: staging, name: digest.short)
+                _exit(0)
+            } catch {
+                let text = error.description
+                _ = text.withCString { write(errors[1], $0, strlen($0)) }
+                _exit(1)
+            }
+        }
+        close(data[0])
+        close(errors[1])
+        // A deep pipe lets the parent hand over a whole chunk and move on to
+        // the next layer instead of waiting for this unpacker.
+        _ = fcntl(data[1], 1031 /* F_SETPIPE_SZ */, 1 << 20)
+        _ = fcntl(data[1], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(errors[0], F_SETFD, FD_CLOEXEC)
+        pid = child
+        pipeFD = data[1]
+        errorFD = errors[0]
+    }
+
+    /// Passes bytes on to the child; after a refusal they are dropped (the
+    /// blob download still completes and `finish` reports the refusal).
+    public func feed(_ bytes: UnsafeRawBufferPointer) {
+        guard !broken, let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(pipeFD, base + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { broken = true; return }
+            offset += n
+        }
+    }
+
+    /// Ends the stream; publishes the layer if `verified` (its blob matched).
+    @discardableResult
+    public func finish(verified: Bool) throws(StoreError) -> String? {
+        if pipeFD >= 0 { close(pipeFD); pipeFD = -1 }
+        if !verified { kill(pid, SIGKILL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var message = [UInt8](repeating: 0, count: 4096)
+        let n = message.withUnsafeMutableBytes { read(errorFD, $0.baseAddress, $0.count) }
+        close(errorFD)
+        let succeeded = (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
+        guard verified, succeeded else {
+            FileSystem.removeTree(staging)
+            if verified {
+                if n > 0 { throw .reported(String(decoding: message[0..<n], as: UTF8.self)) }
+                throw .corruptLayer(layer: digest.short, reason: "the unpacking process failed")
+            }
+            return nil
+        }
+        return try unpacker.publish(staging: staging, digest: digest)
+    }
+
+    deinit {
+        if pipeFD >= 0 {
+            close(pipeFD)
+            kill(pid, SIGKILL)
+            waitpid(pid, nil, 0)
+            close(errorFD)
+            FileSystem.removeTree(staging)
+        }
+    }
+}
