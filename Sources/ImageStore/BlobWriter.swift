@@ -1,3 +1,4 @@
+import CSandbox
 import OCI
 import Platform
 #if canImport(Glibc)
@@ -15,6 +16,8 @@ public final class BlobWriter {
     private var fd: Int32
     private var hasher = SHA256()
     public private(set) var size: Int64 = 0
+    private var flushed: Int64 = 0
+    static let writebackChunk: Int64 = 8 << 20
 
     public init(layout: StoreLayout, expected: Digest?) throws(StoreError) {
         self.layout = layout
@@ -39,6 +42,12 @@ public final class BlobWriter {
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw .io(path: tmp, reason: String(cString: strerror(errno))) }
             offset += n
+        }
+        // Blobs are fsynced before they are published; pushing the data
+        // out as it arrives keeps that fsync from stalling on the whole blob.
+        if size - flushed >= Self.writebackChunk {
+            _ = dbx_start_writeback(fd, flushed, size - flushed)
+            flushed = size
         }
     }
 

@@ -54,6 +54,20 @@ struct PullTests {
         try expectStoreVerifies(s)
     }
 
+    @Test("a hostile layer is refused while it streams, and nothing is stored")
+    func hostileLayerStreamed() throws {
+        let s = try Scratch(Runner.all[0], isolated: true)
+        let registry = try LocalRegistry()
+        try registry.push(layout: try fixture("hostile", "symlink-then-file", in: s), name: "hostile:symlink-then-file", as: "evil/x:1")
+        let r = try s.devbox(["pull", "-q", "\(registry.host)/evil/x:1"])
+        #expect(r.status == 125 && r.stderr.contains("refused: entry 'link/planted'"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        let layers = (try? FileManager.default.contentsOfDirectory(atPath: s.data.appendingPathComponent("devbox/layers").path)) ?? []
+        let blobs = (try? FileManager.default.contentsOfDirectory(atPath: s.data.appendingPathComponent("devbox/blobs/sha256").path)) ?? []
+        #expect(layers.isEmpty && blobs.isEmpty, "layers \(layers), blobs \(blobs)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/planted"))
+    }
+
     @Test("two parallel pulls of one image both succeed and store it once")
     func parallelPulls() throws {
         let s = try Scratch(Runner.all[0], isolated: true)

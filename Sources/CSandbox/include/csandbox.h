@@ -109,5 +109,6 @@ int dbx_layer_open_dir(int root, const char *path);
 int dbx_layer_whiteout(int root, const char *dir, const char *name);
 int dbx_layer_opaque(int root, const char *dir);
 int dbx_layer_chmod(int root, const char *path, unsigned int mode);
+int dbx_start_writeback(int fd, long long offset, long long length);
 
 #endif
