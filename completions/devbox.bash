@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|pull|login|import|load|images|image|rmi|doctor|help)
+    run|pull|push|login|import|load|save|images|image|rmi|doctor|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run pull login import load images image rmi doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run pull push login import load save images image rmi doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -235,6 +235,28 @@ _devbox_pull() {
     repeating_options=()
     non_repeating_options=(--root --log-level --tls-verify)
     __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--tls-verify')
+        return
+        ;;
+    esac
+}
+
+_devbox_push() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --tls-verify)
+    __devbox_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
@@ -315,6 +337,28 @@ _devbox_load() {
         return
         ;;
     '--input'|'-i')
+        return
+        ;;
+    esac
+}
+
+_devbox_save() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --output -o)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--output'|'-o')
         return
         ;;
     esac

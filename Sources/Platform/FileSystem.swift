@@ -148,3 +148,20 @@ extension FileSystem {
         return n < 0 ? nil : Array(bytes[0..<n])
     }
 }
+
+extension FileSystem {
+    /// Writes bytes to a new private file (not atomically: for scratch files).
+    public static func writeBytes(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return true
+    }
+}

@@ -100,7 +100,7 @@ final class CurlProcess {
             config += "upload-file = \(Self.quote(file))\n"
         } else if let body = request.body {
             let path = "/tmp/devbox-body-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            guard FileSystem.writeAtomically(path, contents: String(decoding: body, as: UTF8.self), mode: 0o600) else {
+            guard FileSystem.writeBytes(path, body, mode: 0o600) else {
                 throw .transport("cannot write a request body to /tmp")
             }
             bodyFile = path

@@ -24,6 +24,12 @@ public final class RegistryClient {
 
     public func url(_ path: String) -> String { base + reference.repository + "/" + path }
 
+    /// A Location header made absolute against the registry's origin.
+    public func absolute(_ location: String) -> String {
+        if location.hasPrefix("http://") || location.hasPrefix("https://") { return location }
+        return String(base.dropLast(4)) + location  // base ends with "/v2/"
+    }
+
     /// Sends requests, answering an authentication challenge once.
     public func send(_ requests: [HTTPRequest], sinks: [((UnsafeRawBufferPointer) -> Bool)?] = []) throws(RegistryError) -> [HTTPResponse] {
         var responses = try transport.perform(requests.map(authorized), sinks: sinks)

@@ -176,3 +176,20 @@ struct LoadCommand: ParsableCommand {
         }
     }
 }
+
+struct SaveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "save", abstract: "Write an image to a tar file as an OCI image layout.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "The tar file to write.") var output: String
+    @Argument(help: "Image reference or id.") var reference: String
+
+    func run() throws {
+        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        do {
+            try ArchiveSaver(store: store).save(try store.image(reference), to: output)
+        } catch {
+            fail(error)
+        }
+    }
+}

@@ -64,3 +64,28 @@ struct LoginCommand: ParsableCommand {
         print("Login Succeeded (\(file))")
     }
 }
+
+struct PushCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "push", abstract: "Push an image to a registry.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
+    @Option(name: .customLong("tls-verify"), help: "Verify TLS (false also allows plain HTTP).") var tlsVerify: Bool?
+    @Argument(help: "Image in the store.") var source: String
+    @Argument(help: "Destination reference (default: the image's own).") var destination: String?
+
+    func run() throws {
+        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        let image: StoredImage
+        do { image = try store.image(source) } catch { fail(error) }
+        let target = parseReference(destination ?? image.reference)
+        let env = ProcessEnvironment.current()
+        let credentials = Credentials.lookup(registry: target.registry,
+                                             files: Credentials.files(environment: env, home: env["HOME"] ?? "/"))
+        do {
+            try Pusher(store: store, progress: PullProgress(quiet: quiet)).push(image, to: target, credentials: credentials, tlsVerify: tlsVerify)
+        } catch {
+            fail(error)
+        }
+    }
+}
