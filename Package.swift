@@ -41,7 +41,7 @@ let package = Package(
         // The part that must run in a single-threaded child after clone().
         .target(name: "CSandbox"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
-        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore"]),
+        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project"]),
     ],
     swiftLanguageModes: [.v6]

@@ -21,9 +21,10 @@ struct PullCommand: ParsableCommand {
         let env = ProcessEnvironment.current()
         let credentials = Credentials.lookup(registry: ref.registry,
                                              files: Credentials.files(environment: env, home: env["HOME"] ?? "/"))
+        let settings = RegistrySettings.load(environment: env, home: env["HOME"] ?? "/")
         do {
             let image = try Puller(store: store, progress: PullProgress(quiet: quiet))
-                .pull(ref, credentials: credentials, tlsVerify: tlsVerify)
+                .pull(ref, credentials: credentials, tlsVerify: settings.tlsVerify(for: ref.registry, flag: tlsVerify))
             print(image.manifestDigest)
         } catch {
             fail(error)
@@ -47,8 +48,10 @@ struct LoginCommand: ParsableCommand {
         guard let secret, !secret.isEmpty else { fail("no password given; use --password-stdin or -p") }
         let credentials = Credentials(username: username, password: secret)
         // Check them against the registry's base endpoint before saving.
+        let env0 = ProcessEnvironment.current()
+        let settings = RegistrySettings.load(environment: env0, home: env0["HOME"] ?? "/")
         let probe = RegistryClient(reference: parseReference(registry + "/devbox-login-check"), credentials: credentials,
-                                   tlsVerify: tlsVerify)
+                                   tlsVerify: settings.tlsVerify(for: registry, flag: tlsVerify))
         do {
             _ = try probe.send(HTTPRequest(url: probe.url("tags/list")))
         } catch {
@@ -82,8 +85,10 @@ struct PushCommand: ParsableCommand {
         let env = ProcessEnvironment.current()
         let credentials = Credentials.lookup(registry: target.registry,
                                              files: Credentials.files(environment: env, home: env["HOME"] ?? "/"))
+        let settings = RegistrySettings.load(environment: env, home: env["HOME"] ?? "/")
         do {
-            try Pusher(store: store, progress: PullProgress(quiet: quiet)).push(image, to: target, credentials: credentials, tlsVerify: tlsVerify)
+            try Pusher(store: store, progress: PullProgress(quiet: quiet))
+                .push(image, to: target, credentials: credentials, tlsVerify: settings.tlsVerify(for: target.registry, flag: tlsVerify))
         } catch {
             fail(error)
         }

@@ -1,0 +1,73 @@
+import ImageStore
+import OCI
+import Registry
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("references, digests and registry protocol details")
+struct RegistryTests {
+    @Test("references normalise as docker and podman do", arguments: [
+        ("alpine", "docker.io/library/alpine:latest"),
+        ("alpine:3.20", "docker.io/library/alpine:3.20"),
+        ("library/alpine", "docker.io/library/alpine:latest"),
+        ("index.docker.io/foo/bar:1", "docker.io/foo/bar:1"),
+        ("localhost:5000/x", "localhost:5000/x:latest"),
+        ("127.0.0.1:5000/a/b/c:v1.2", "127.0.0.1:5000/a/b/c:v1.2"),
+        ("ghcr.io/o/r@sha256:" + String(repeating: "a", count: 64), "ghcr.io/o/r@sha256:" + String(repeating: "a", count: 64)),
+    ])
+    func normalise(text: String, expected: String) throws {
+        #expect(try ImageReference(parsing: text).description == expected)
+    }
+
+    @Test("bad references are refused", arguments: ["", "UPPER/case", "a b", "x@sha256:123", "x:", "a//b", "x:t@ag"])
+    func badReferences(text: String) {
+        #expect(throws: ImageReference.ParseError.self) { try ImageReference(parsing: text) }
+    }
+
+    @Test("sha256 matches the known vector")
+    func sha256() {
+        #expect(SHA256.digest(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test("WWW-Authenticate challenges parse", arguments: [
+        (#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull""#,
+         "bearer", ["realm": "https://auth.docker.io/token", "service": "registry.docker.io", "scope": "repository:library/alpine:pull"]),
+        (#"Basic realm="devbox-test""#, "basic", ["realm": "devbox-test"]),
+    ])
+    func challenges(header: String, scheme: String, parameters: [String: String]) throws {
+        let challenge = try #require(AuthChallenge(header))
+        #expect(challenge.scheme == scheme && challenge.parameters == parameters)
+    }
+
+    @Test("the host's platform is picked from an index, preferring its variant")
+    func platformChoice() throws {
+        let d = { (arch: String, variant: String?, hex: Character) in
+            Descriptor(mediaType: MediaType.ociManifest, digest: Digest(hex: String(repeating: hex, count: 64))!, size: 1,
+                       platform: OCI.Platform(architecture: arch, os: "linux", variant: variant))
+        }
+        let list = [d("arm", "v7", "1"), d("arm64", "v8", "2"), d("amd64", nil, "3")]
+        #expect(PlatformMatch.best(list, for: .init(architecture: "amd64", os: "linux"))?.digest.hex.first == "3")
+        #expect(PlatformMatch.best(list, for: .init(architecture: "arm64", os: "linux", variant: "v8"))?.digest.hex.first == "2")
+        #expect(PlatformMatch.best(list, for: .init(architecture: "riscv64", os: "linux")) == nil)
+    }
+
+    @Test("insecure registries come from config.toml; the flag wins")
+    func insecureRegistries() {
+        let settings = RegistrySettings.parse("# mine\ninsecure_registries = [\"reg.lan:5000\", \"10.0.0.5\"]\n[other]\n")
+        #expect(settings.insecureRegistries == ["reg.lan:5000", "10.0.0.5"])
+        #expect(settings.tlsVerify(for: "reg.lan:5000", flag: nil) == false)
+        #expect(settings.tlsVerify(for: "docker.io", flag: nil) == nil)
+        #expect(settings.tlsVerify(for: "reg.lan:5000", flag: true) == true)
+    }
+
+    @Test("credentials are found in auth.json files")
+    func credentials() throws {
+        let path = "/tmp/devbox-auth-test-\(getpid()).json"
+        #expect(Credentials.save(.init(username: "ada", password: "p:w"), registry: "reg.lan", file: path))
+        defer { unlink(path) }
+        #expect(Credentials.lookup(registry: "reg.lan", files: [path]) == .init(username: "ada", password: "p:w"))
+        #expect(Credentials.lookup(registry: "other", files: [path]) == nil)
+    }
+}
