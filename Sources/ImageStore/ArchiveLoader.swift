@@ -78,7 +78,7 @@ public struct ArchiveLoader {
         _ = try ingest(dir, manifest.config.digest)
         for layer in manifest.layers {
             _ = try ingest(dir, layer.digest)
-            try LayerUnpacker(layout: store.layout).unpack(layer.digest)
+            try LayerUnpacker(layout: store.layout, userNamespace: store.userNamespace).unpack(layer.digest)
         }
     }
 
@@ -126,7 +126,7 @@ public struct ArchiveLoader {
                 let blob = try store.blobs.ingest(file: path)
                 let (digest, size) = (blob.digest, blob.size)
                 if blob.created { added.digests.append(digest) }
-                try LayerUnpacker(layout: store.layout).unpack(digest)
+                try LayerUnpacker(layout: store.layout, userNamespace: store.userNamespace).unpack(digest)
                 layers.append(Descriptor(mediaType: RootfsImporter.mediaType(of: store.layout.blob(digest)), digest: digest, size: size))
             }
             let manifest = ImageManifest(config: Descriptor(mediaType: MediaType.ociConfig, digest: configDigest,

@@ -22,8 +22,13 @@ public struct ImageStore: Sendable {
     public let layout: StoreLayout
     public let blobs: BlobStore
     public let refs: RefStore
+    /// Rootless with a subordinate range: an open user namespace (the held
+    /// one devbox runs containers in). Layers are unpacked and removed inside
+    /// it, so files keep owners the range can represent.
+    public var userNamespace: Int32?
 
-    public init(root: String) {
+    public init(root: String, userNamespace: Int32? = nil) {
+        self.userNamespace = userNamespace
         layout = StoreLayout(root: root)
         blobs = BlobStore(layout: layout)
         refs = RefStore(layout: layout)
@@ -59,7 +64,7 @@ public struct ImageStore: Sendable {
     /// The image's layer directories, top-most first (overlayfs lowerdir
     /// order), unpacking any that are not yet.
     public func layerDirectories(_ image: StoredImage) throws(StoreError) -> [String] {
-        let unpacker = LayerUnpacker(layout: layout)
+        let unpacker = LayerUnpacker(layout: layout, userNamespace: userNamespace)
         var dirs: [String] = []
         for layer in image.manifest.layers {
             dirs.append(try unpacker.unpack(layer.digest))
@@ -107,10 +112,10 @@ public struct ImageStore: Sendable {
             for dir in [layout.blobs, layout.layers] {
                 for name in FileSystem.list(dir) where !keep.contains(name) {
                     freed += DiskUsage.bytes(dir + "/" + name)
-                    FileSystem.removeTree(dir + "/" + name)
+                    NamespacedRemoval.remove(dir + "/" + name, userNamespace: userNamespace)
                 }
             }
-            FileSystem.removeTree(layout.tmp)
+            NamespacedRemoval.remove(layout.tmp, userNamespace: userNamespace)
             return freed
         }
     }

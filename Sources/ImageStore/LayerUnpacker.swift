@@ -18,13 +18,16 @@ public struct LayerUnpacker {
     static let opaqueMarker = ".wh..wh..opq"
 
     public let layout: StoreLayout
-    /// Keep owners from the archive (only root can); otherwise everything
-    /// belongs to the calling user, who is root inside the container.
+    /// Keep owners from the archive (root, or inside a user namespace with a
+    /// subordinate range); otherwise everything belongs to the calling user,
+    /// who is root inside the container.
     public let keepOwners: Bool
+    public let userNamespace: Int32?
 
-    public init(layout: StoreLayout, keepOwners: Bool = getuid() == 0) {
+    public init(layout: StoreLayout, userNamespace: Int32? = nil) {
         self.layout = layout
-        self.keepOwners = keepOwners
+        self.userNamespace = userNamespace
+        keepOwners = getuid() == 0 || userNamespace != nil
     }
 
     /// Unpacks the blob `digest` (already verified, in the store) unless it is
@@ -40,9 +43,15 @@ public struct LayerUnpacker {
         FileSystem.removeTree(staging)
         guard mkdir(staging, 0o755) == 0 else { throw .io(path: staging, reason: String(cString: strerror(errno))) }
         do {
-            try extract(.file(layout.blob(digest)), into: staging, name: digest.short)
+            if let userNamespace {
+                try InNamespace.run(userNamespace) { () throws(StoreError) in
+                    try extract(.file(layout.blob(digest)), into: staging, name: digest.short)
+                }
+            } else {
+                try extract(.file(layout.blob(digest)), into: staging, name: digest.short)
+            }
         } catch {
-            FileSystem.removeTree(staging)
+            NamespacedRemoval.remove(staging, userNamespace: userNamespace)
             throw error
         }
         return try publish(staging: staging, digest: digest)
@@ -53,7 +62,7 @@ public struct LayerUnpacker {
     func publish(staging: String, digest: Digest) throws(StoreError) -> String {
         let target = layout.layer(digest)
         if rename(staging, target) != 0 {
-            FileSystem.removeTree(staging)
+            NamespacedRemoval.remove(staging, userNamespace: userNamespace)
             guard FileSystem.isDirectory(target) else { throw .io(path: target, reason: String(cString: strerror(errno))) }
         }
         return target

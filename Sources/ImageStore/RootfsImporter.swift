@@ -22,7 +22,7 @@ public struct RootfsImporter {
         // Unpack now: a hostile or corrupt tarball is refused here, before
         // anything refers to it.
         do {
-            try LayerUnpacker(layout: store.layout).unpack(digest)
+            try LayerUnpacker(layout: store.layout, userNamespace: store.userNamespace).unpack(digest)
         } catch {
             if ingested.created { unlink(blob) }
             throw error

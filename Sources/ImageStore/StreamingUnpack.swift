@@ -1,3 +1,4 @@
+import CSandbox
 import OCI
 import Platform
 #if canImport(Glibc)
@@ -19,8 +20,8 @@ public final class StreamingUnpack {
     let errorFD: Int32
     var broken = false
 
-    public init(layout: StoreLayout, digest: Digest) throws(StoreError) {
-        unpacker = LayerUnpacker(layout: layout)
+    public init(layout: StoreLayout, digest: Digest, userNamespace: Int32? = nil) throws(StoreError) {
+        unpacker = LayerUnpacker(layout: layout, userNamespace: userNamespace)
         self.digest = digest
         for dir in [layout.layers, layout.tmp] where !FileSystem.makeDirectories(dir, mode: 0o700) {
             throw .io(path: dir, reason: String(cString: strerror(errno)))
@@ -38,8 +39,13 @@ public final class StreamingUnpack {
         if child == 0 {
             // Keep only our two pipe ends: an inherited write end of another
             // layer's pipe would keep that unpacker from ever seeing EOF.
-            for fd in 3..<Int32(4096) where fd != data[0] && fd != errors[1] { close(fd) }
-            let unpacker = LayerUnpacker(layout: layout)
+            for fd in 3..<Int32(4096) where fd != data[0] && fd != errors[1] && fd != (userNamespace ?? -1) { close(fd) }
+            if let userNamespace, dbx_join_user_namespace(userNamespace) != 0 {
+                let text = "devbox: cannot join the user namespace to unpack layer \(digest.short)"
+                _ = text.withCString { write(errors[1], $0, strlen($0)) }
+                _exit(1)
+            }
+            let unpacker = LayerUnpacker(layout: layout, userNamespace: userNamespace)
             do {
                 try unpacker.extract(.descriptor(data[0]), into: staging, name: digest.short)
                 _exit(0)
@@ -86,7 +92,7 @@ public final class StreamingUnpack {
         close(errorFD)
         let succeeded = (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
         guard verified, succeeded else {
-            FileSystem.removeTree(staging)
+            NamespacedRemoval.remove(staging, userNamespace: unpacker.userNamespace)
             if verified {
                 if n > 0 { throw .reported(String(decoding: message[0..<n], as: UTF8.self)) }
                 throw .corruptLayer(layer: digest.short, reason: "the unpacking process failed")
@@ -102,7 +108,7 @@ public final class StreamingUnpack {
             kill(pid, SIGKILL)
             waitpid(pid, nil, 0)
             close(errorFD)
-            FileSystem.removeTree(staging)
+            NamespacedRemoval.remove(staging, userNamespace: unpacker.userNamespace)
         }
     }
 }

@@ -42,7 +42,7 @@ public struct Puller {
         do {
             for layer in manifest.layers {
                 progress.line("unpacking layer \(layer.digest.short)")
-                try LayerUnpacker(layout: store.layout).unpack(layer.digest)
+                try LayerUnpacker(layout: store.layout, userNamespace: store.userNamespace).unpack(layer.digest)
             }
             _ = try store.blobs.write(expected: digest) { sink in try bytes.withUnsafeBytes { try sink($0) } }
             try store.tag(reference, digest)
@@ -73,7 +73,7 @@ public struct Puller {
             for blob in blobs {
                 writers.append(try BlobWriter(layout: store.layout, expected: blob.digest))
                 let unpacked = FileSystem.isDirectory(store.layout.layer(blob.digest))
-                streams.append(layers.contains(blob.digest) && !unpacked ? try StreamingUnpack(layout: store.layout, digest: blob.digest) : nil)
+                streams.append(layers.contains(blob.digest) && !unpacked ? try StreamingUnpack(layout: store.layout, digest: blob.digest, userNamespace: store.userNamespace) : nil)
             }
         } catch {
             throw .store(error)

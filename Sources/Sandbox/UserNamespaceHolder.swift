@@ -18,8 +18,14 @@ public enum UserNamespaceHolder {
     /// (the caller then maps a fresh namespace itself).
     public static func open(runtimeDir: String, spec: RuntimeSpec, helpers: (uid: String, gid: String),
                             debug: Bool) throws(SandboxError) -> Int32 {
-        let uidMap = IDMapText.procFile(spec.linux.uidMappings)
-        let gidMap = IDMapText.procFile(spec.linux.gidMappings)
+        try open(runtimeDir: runtimeDir, uidMappings: spec.linux.uidMappings, gidMappings: spec.linux.gidMappings,
+                 helpers: helpers, debug: debug)
+    }
+
+    public static func open(runtimeDir: String, uidMappings: [RuntimeSpec.IDMapping], gidMappings: [RuntimeSpec.IDMapping],
+                            helpers: (uid: String, gid: String), debug: Bool) throws(SandboxError) -> Int32 {
+        let uidMap = IDMapText.procFile(uidMappings)
+        let gidMap = IDMapText.procFile(gidMappings)
         let pidFile = runtimeDir + "/userns-\(fingerprint(uidMap + "|" + gidMap)).pid"
         if let text = FileSystem.read(pidFile), let pid = Int32(text.filter(\.isNumber)),
            let fd = join(pid: pid, uidMap: uidMap, gidMap: gidMap) {
@@ -29,8 +35,8 @@ public enum UserNamespaceHolder {
             throw .prepare(path: runtimeDir, reason: String(cString: strerror(errno)))
         }
         let strings = CStrings()
-        let uidArgv = strings.array([helpers.uid] + IDMapText.helperArguments(spec.linux.uidMappings))
-        let gidArgv = strings.array([helpers.gid] + IDMapText.helperArguments(spec.linux.gidMappings))
+        let uidArgv = strings.array([helpers.uid] + IDMapText.helperArguments(uidMappings))
+        let gidArgv = strings.array([helpers.gid] + IDMapText.helperArguments(gidMappings))
         var errbuf = [CChar](repeating: 0, count: 512)
         let pid = dbx_spawn_userns_holder(UnsafePointer(uidArgv), UnsafePointer(gidArgv), idleSeconds, &errbuf, errbuf.count)
         withExtendedLifetime(strings) {}

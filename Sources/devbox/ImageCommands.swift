@@ -15,7 +15,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let reference = parseReference(name)
-        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        let store = StoreAccess.open(dataRoot: global.dataRoot)
         do {
             let image = try RootfsImporter(store: store).importTarball(file, as: reference)
             print(image.manifestDigest)
@@ -32,7 +32,7 @@ struct ImagesCommand: ParsableCommand {
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
 
     func run() throws {
-        let images = ImageStore(root: DataPaths.currentData(root: global.dataRoot)).images()
+        let images = StoreAccess.open(dataRoot: global.dataRoot).images()
         switch format {
         case .json:
             let rows = images.map { ImageSummary(reference: $0.reference, digest: $0.manifestDigest, size: $0.size,
@@ -59,7 +59,7 @@ struct ImageCommand: ParsableCommand {
         @Argument(help: "Image reference or id.") var reference: String
 
         func run() throws {
-            let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+            let store = StoreAccess.open(dataRoot: global.dataRoot)
             do {
                 let image = try store.image(reference)
                 print(try jsonText(ImageDetails(reference: image.reference, digest: image.manifestDigest, size: image.size,
@@ -75,9 +75,9 @@ struct ImageCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let root = DataPaths.currentData(root: global.dataRoot)
+            let store = StoreAccess.open(dataRoot: global.dataRoot)
             do {
-                let freed = try ImageStore(root: root).prune(inUse: EnvironmentImages.inUse(dataDir: root))
+                let freed = try store.prune(inUse: EnvironmentImages.inUse(dataDir: store.layout.root))
                 print("freed \(byteCount(freed))")
             } catch {
                 fail(error)
@@ -92,7 +92,7 @@ struct RmiCommand: ParsableCommand {
     @Argument(help: "Image references or ids.") var references: [String]
 
     func run() throws {
-        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        let store = StoreAccess.open(dataRoot: global.dataRoot)
         for reference in references {
             do {
                 print("untagged \(try store.remove(reference))")
@@ -167,7 +167,7 @@ struct LoadCommand: ParsableCommand {
     @Argument(help: "Name for images the archive does not name.") var name: String?
 
     func run() throws {
-        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        let store = StoreAccess.open(dataRoot: global.dataRoot)
         do {
             let images = try ArchiveLoader(store: store).load(input, name: name.map(parseReference))
             for image in images { print("loaded \(image.reference) \(image.manifestDigest)") }
@@ -185,7 +185,7 @@ struct SaveCommand: ParsableCommand {
     @Argument(help: "Image reference or id.") var reference: String
 
     func run() throws {
-        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        let store = StoreAccess.open(dataRoot: global.dataRoot)
         do {
             try ArchiveSaver(store: store).save(try store.image(reference), to: output)
         } catch {

@@ -6,7 +6,8 @@ import Project
 /// Which image a run uses: the command line's, else devbox.toml's, else
 /// none (the host image). Unpacks its layers if needed.
 enum ImageSelection {
-    static func resolve(_ argument: String?, project: Project, dataDir: String) -> ImageRoot? {
+    static func resolve(_ argument: String?, project: Project, host: HostFacts) -> ImageRoot? {
+        let dataDir = host.dataDir
         var name = argument
         if name == nil {
             let file = project.root + "/devbox.toml"
@@ -19,9 +20,13 @@ enum ImageSelection {
             }
         }
         guard let name else { return nil }
-        let store = ImageStore(root: dataDir)
+        var store = ImageStore(root: dataDir)
         do {
             let image = try store.image(name)
+            // Unpacking (rare on this path) happens in the held namespace.
+            if image.manifest.layers.contains(where: { !FileSystem.isDirectory(store.layout.layer($0.digest)) }) {
+                store.userNamespace = StoreAccess.userNamespace(host: host)
+            }
             let layers = try store.layerDirectories(image)
             return ImageRoot(reference: image.reference, manifestDigest: image.manifestDigest, layers: layers,
                              config: image.config.config ?? .init(),

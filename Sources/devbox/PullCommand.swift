@@ -17,7 +17,7 @@ struct PullCommand: ParsableCommand {
 
     func run() throws {
         let ref = parseReference(reference)
-        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        let store = StoreAccess.open(dataRoot: global.dataRoot)
         let env = ProcessEnvironment.current()
         let credentials = Credentials.lookup(registry: ref.registry,
                                              files: Credentials.files(environment: env, home: env["HOME"] ?? "/"))
@@ -78,7 +78,7 @@ struct PushCommand: ParsableCommand {
     @Argument(help: "Destination reference (default: the image's own).") var destination: String?
 
     func run() throws {
-        let store = ImageStore(root: DataPaths.currentData(root: global.dataRoot))
+        let store = StoreAccess.open(dataRoot: global.dataRoot)
         let image: StoredImage
         do { image = try store.image(source) } catch { fail(error) }
         let target = parseReference(destination ?? image.reference)

@@ -13,7 +13,7 @@ enum RunInvocation {
         let debugging = args.logLevel == "debug"
         var host = HostFacts.current(dataRoot: args.dataRoot)
         let project = ProjectLocator.locate(from: host.cwd, exists: FileSystem.exists)
-        let image = ImageSelection.resolve(args.image, project: project, dataDir: host.dataDir)
+        let image = ImageSelection.resolve(args.image, project: project, host: host)
         if host.uid != 0 && image == nil {
             let names = HostRootLayout.overlaid(entries: host.rootEntries, mountPoints: host.mountPoints, dataDir: host.dataDir)
             do {

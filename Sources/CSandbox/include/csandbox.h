@@ -88,6 +88,9 @@ int dbx_run(const struct dbx_config *config, char *errbuf, size_t errlen);
 pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *const *newgidmap_argv,
                               int idle_seconds, char *errbuf, size_t errlen);
 
+// setns(2) into a user namespace (the caller must be single-threaded).
+int dbx_join_user_namespace(int fd);
+
 // The holder's life after its re-exec as `devbox-userns IDLE_SECONDS`.
 void dbx_holder_idle(int idle_seconds) __attribute__((noreturn));
 
