@@ -35,6 +35,24 @@ struct ImageTests {
         #expect(r.out == "whiteout-ok\n3 \nback\nv2\nhardlink-ok\n/bin/busybox\n-rwsr-xr-x\npax\nhello /bin\n")
     }
 
+    @Test("the unpacked tree matches, entry by entry, what the layers should produce", arguments: Runner.all)
+    func entryByEntry(runner: Runner) throws {
+        let s = try Scratch(runner)
+        _ = try s.devbox(["load", "-i", try fixture("layout", "tree:1", in: s)])
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let expected = try Shell.run(["/usr/bin/python3", root.appendingPathComponent("fixtures/make_image.py").path, "expected"])
+        // Everything on the image's own filesystem; the container's mountpoints are devbox's, not the image's.
+        let script = "find / -xdev | sort | while read -r p; do case \"$p\" in /) ;; /proc|/dev|/sys|/tmp|/run|/etc/hosts|/etc/hostname|/etc/resolv.conf) ;; "
+            + "*) t=$(stat -c %F \"$p\"); if [ \"$t\" = directory ]; then echo \"$p|$t|$(stat -c %a \"$p\")|\"; "
+            + "else echo \"$p|$t|$(stat -c %a \"$p\")|$(stat -c %s \"$p\")\"; fi ;; esac; done"
+        let r = try s.devbox(["run", "--rm", "tree:1", "--", "/bin/sh", "-c", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        let actual = Set(r.out.split(separator: "\n").map(String.init))
+        let wanted = Set(expected.out.split(separator: "\n").map(String.init))
+        #expect(actual.subtracting(wanted).sorted() == [], "entries the layers do not produce")
+        #expect(wanted.subtracting(actual).sorted() == [], "entries missing")
+    }
+
     @Test("with no command the image's Cmd runs in its WorkingDir; a command replaces Cmd", arguments: Runner.all)
     func entrypointAndCmd(runner: Runner) throws {
         let s = try Scratch(runner)
