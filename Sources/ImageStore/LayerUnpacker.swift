@@ -22,12 +22,15 @@ public struct LayerUnpacker {
     /// subordinate range); otherwise everything belongs to the calling user,
     /// who is root inside the container.
     public let keepOwners: Bool
+    /// Only real root may create device nodes; in a user namespace mknod is refused.
+    public let makeDevices: Bool
     public let userNamespace: Int32?
 
     public init(layout: StoreLayout, userNamespace: Int32? = nil) {
         self.layout = layout
         self.userNamespace = userNamespace
         keepOwners = getuid() == 0 || userNamespace != nil
+        makeDevices = getuid() == 0 && userNamespace == nil
     }
 
     /// Unpacks the blob `digest` (already verified, in the store) unless it is
@@ -151,7 +154,7 @@ public struct LayerUnpacker {
             archive_entry_set_hardlink(entry, cleanLink)
         }
         let type = archive_entry_filetype(entry)
-        if (type == S_IFCHR || type == S_IFBLK) && !keepOwners {
+        if (type == S_IFCHR || type == S_IFBLK) && !makeDevices {
             return  // device nodes cannot be created rootless; /dev is the container's own anyway
         }
         archive_entry_set_pathname(entry, path)

@@ -29,18 +29,8 @@ enum ImageRunPlanner {
 
         let container = options.remove ? nil : ContainerLayout(dataDir: host.dataDir, project: project, image: image)
         let runWorkDir = container?.work(run: runID)
-        var mounts = HostRootLayout.systemMounts()
-        if let resolv = host.resolvConf {
-            mounts.append(.init(destination: "/etc/resolv.conf", type: "bind", source: resolv, options: ["rbind", "ro"]))
-        }
-        mounts.append(.init(destination: "/etc/hosts", type: "bind", source: "/etc/hosts", options: ["rbind", "ro"]))
-        mounts.append(.init(destination: project.root, type: "bind", source: project.root, options: ["rbind", "rw"]))
-        for volume in options.volumes {
-            mounts.append(.init(destination: volume.destination, type: "bind", source: volume.source,
-                                options: ["rbind", volume.readOnly ? "ro" : "rw"]))
-        }
-        var namespaces: [RuntimeSpec.Namespace] = [.init(.user), .init(.mount), .init(.pid), .init(.uts), .init(.ipc)]
-        if options.network == .none { namespaces.append(.init(.network)) }
+        let mounts = HostRootLayout.systemMounts() + RunPlanner.hostFiles(host) + RunPlanner.projectMounts(options, project: project)
+        let namespaces = RunPlanner.namespaces(options)
 
         // The image's Env first (its PATH wins over the host's), then ours.
         var hostEnv = host.environment

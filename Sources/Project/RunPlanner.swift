@@ -33,19 +33,10 @@ public enum RunPlanner {
         var mounts = HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
                                            dataDir: host.dataDir, skeleton: host.hostSkeleton)
         mounts += HostRootLayout.systemMounts()
-        if let resolv = host.resolvConf {
-            mounts.append(.init(destination: "/etc/resolv.conf", type: "bind", source: resolv, options: ["rbind", "ro"]))
-        }
-        mounts.append(.init(destination: "/etc/hosts", type: "bind", source: "/etc/hosts", options: ["rbind", "ro"]))
+        mounts += hostFiles(host)
         mounts.append(homeMount(options: options, host: host, container: container, identity: identity))
-        mounts.append(.init(destination: project.root, type: "bind", source: project.root, options: ["rbind", "rw"]))
-        for volume in options.volumes {
-            mounts.append(.init(destination: volume.destination, type: "bind", source: volume.source,
-                                options: ["rbind", volume.readOnly ? "ro" : "rw"]))
-        }
-
-        var namespaces: [RuntimeSpec.Namespace] = [.init(.user), .init(.mount), .init(.pid), .init(.uts), .init(.ipc)]
-        if options.network == .none { namespaces.append(.init(.network)) }
+        mounts += projectMounts(options, project: project)
+        let namespaces = self.namespaces(options)
 
         let env = EnvironmentPlanner.plan(host: host.environment, home: host.home, hostname: hostname,
                                           tty: options.tty, additions: options.environment)
@@ -73,6 +64,30 @@ public enum RunPlanner {
             annotations: annotations)
         return RunPlan(spec: spec, container: container, runWorkDir: runWorkDir, notes: identity.notes,
                        needsMapHelpers: identity.needsHelpers)
+    }
+
+    /// The host's resolver configuration and hosts file, read-only.
+    static func hostFiles(_ host: HostFacts) -> [RuntimeSpec.Mount] {
+        var mounts: [RuntimeSpec.Mount] = []
+        if let resolv = host.resolvConf {
+            mounts.append(.init(destination: "/etc/resolv.conf", type: "bind", source: resolv, options: ["rbind", "ro"]))
+        }
+        mounts.append(.init(destination: "/etc/hosts", type: "bind", source: "/etc/hosts", options: ["rbind", "ro"]))
+        return mounts
+    }
+
+    /// The project at its own path, then the user's volumes.
+    static func projectMounts(_ options: RunOptions, project: Project) -> [RuntimeSpec.Mount] {
+        [.init(destination: project.root, type: "bind", source: project.root, options: ["rbind", "rw"])]
+            + options.volumes.map {
+                .init(destination: $0.destination, type: "bind", source: $0.source, options: ["rbind", $0.readOnly ? "ro" : "rw"])
+            }
+    }
+
+    static func namespaces(_ options: RunOptions) -> [RuntimeSpec.Namespace] {
+        var namespaces: [RuntimeSpec.Namespace] = [.init(.user), .init(.mount), .init(.pid), .init(.uts), .init(.ipc)]
+        if options.network == .none { namespaces.append(.init(.network)) }
+        return namespaces
     }
 
     static func homeMount(options: RunOptions, host: HostFacts, container: ContainerLayout?, identity: Identity) -> RuntimeSpec.Mount {

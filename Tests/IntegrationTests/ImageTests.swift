@@ -48,7 +48,8 @@ struct ImageTests {
         let r = try s.devbox(["run", "--rm", "tree:1", "--", "/bin/sh", "-c", script])
         #expect(r.status == 0, "\(r.stderr)")
         let actual = Set(r.out.split(separator: "\n").map(String.init))
-        let wanted = Set(expected.out.split(separator: "\n").map(String.init))
+        // The image's /dev is covered by the container's own (devices are not the image's to give).
+        let wanted = Set(expected.out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("/dev|") && !$0.hasPrefix("/dev/") })
         #expect(actual.subtracting(wanted).sorted() == [], "entries the layers do not produce")
         #expect(wanted.subtracting(actual).sorted() == [], "entries missing")
     }
