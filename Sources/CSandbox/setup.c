@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
@@ -29,6 +30,53 @@
 struct dbx_mount_attr {
     uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
+
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#define SYS_fsconfig 431
+#define SYS_fsmount 432
+#define SYS_move_mount 429
+#endif
+#define DBX_FSCONFIG_SET_STRING 1
+#define DBX_FSCONFIG_CMD_CREATE 6
+#define DBX_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+
+// An overlay whose options do not fit in one page (images with many
+// layers): the new mount API takes each lower layer separately with
+// "lowerdir+" (Linux 6.8+), so the length of the list does not matter.
+static int mount_overlay_fsconfig(const char *dst, const char *data) {
+    int fs = (int)syscall(SYS_fsopen, "overlay", 0);
+    if (fs < 0) return -1;
+    char buf[strlen(data) + 1];
+    memcpy(buf, data, sizeof buf);
+    int rc = 0;
+    for (char *opt = strtok(buf, ","); opt && rc == 0; opt = strtok(NULL, ",")) {
+        char *eq = strchr(opt, '=');
+        if (!eq) {
+            rc = (int)syscall(SYS_fsconfig, fs, 0 /* FSCONFIG_SET_FLAG */, opt, NULL, 0);
+            continue;
+        }
+        *eq = '\0';
+        const char *key = opt, *value = eq + 1;
+        if (strcmp(key, "lowerdir") == 0) {
+            char *save = NULL;
+            for (char *layer = strtok_r((char *)value, ":", &save); layer && rc == 0; layer = strtok_r(NULL, ":", &save))
+                rc = (int)syscall(SYS_fsconfig, fs, DBX_FSCONFIG_SET_STRING, "lowerdir+", layer, 0);
+        } else {
+            rc = (int)syscall(SYS_fsconfig, fs, DBX_FSCONFIG_SET_STRING, key, value, 0);
+        }
+    }
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, DBX_FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+    int mnt = rc == 0 ? (int)syscall(SYS_fsmount, fs, 0, 0) : -1;
+    int saved = errno;
+    close(fs);
+    if (mnt < 0) { errno = saved; return -1; }
+    rc = (int)syscall(SYS_move_mount, mnt, "", AT_FDCWD, dst, DBX_MOVE_MOUNT_F_EMPTY_PATH);
+    saved = errno;
+    close(mnt);
+    errno = saved;
+    return rc;
+}
 
 static int make_readonly(const char *path) {
     struct dbx_mount_attr attr = {MOUNT_ATTR_RDONLY, 0, 0, 0};
@@ -125,7 +173,9 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         break;
     case DBX_OP_OVERLAY:
         if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
-        if (mount("overlay", op->dst, "overlay", 0, op->data) < 0)
+        // mount(2) takes at most a page of options.
+        if ((strlen(op->data) < 4000 ? mount("overlay", op->dst, "overlay", 0, op->data)
+                                     : mount_overlay_fsconfig(op->dst, op->data)) < 0)
             dbx_die("cannot mount the overlay on", op->dst, errno);
         break;
     case DBX_OP_PROC:

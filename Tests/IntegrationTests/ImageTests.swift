@@ -54,6 +54,15 @@ struct ImageTests {
         #expect(wanted.subtracting(actual).sorted() == [], "entries missing")
     }
 
+    @Test("an image with 70 layers runs (its lowerdir list is longer than mount(2) accepts)", arguments: Runner.all)
+    func manyLayers(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let load = try s.devbox(["load", "-i", try fixture("manylayers", "many:1", in: s)])
+        #expect(load.status == 0, "\(load.stderr)")
+        let r = try s.devbox(["run", "--rm", "many:1", "--", "/bin/sh", "-c", "ls / | grep -c '^layer-'; cat /layer-069"])
+        #expect(r.out == "69\n69\n", "\(r.stderr)")
+    }
+
     @Test("with no command the image's Cmd runs in its WorkingDir; a command replaces Cmd", arguments: Runner.all)
     func entrypointAndCmd(runner: Runner) throws {
         let s = try Scratch(runner)
