@@ -12,7 +12,7 @@ DEPS := libcap-dev libseccomp-dev libfuse3-dev libarchive-dev fuse3 uidmap \
         python3 busybox-static docker-registry skopeo apache2-utils
 BENCH_DEPS := hyperfine time crun podman
 
-.PHONY: all deps build release install test unit-test integration-test completions check-completions bench clean
+.PHONY: all deps build release install test profiles unit-test integration-test completions check-completions bench clean
 
 all: build
 
@@ -34,6 +34,8 @@ release: deps
 
 install: release
 	$(SUDO) install -D -m 0755 $(RELEASE_DIR)/devbox $(DESTDIR)$(PREFIX)/bin/devbox
+	$(SUDO) install -d $(DESTDIR)$(PREFIX)/share/devbox/profiles
+	$(SUDO) install -m 0644 profiles/*.toml $(DESTDIR)$(PREFIX)/share/devbox/profiles/
 	$(SUDO) install -D -m 0644 completions/devbox.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/devbox
 	$(SUDO) install -D -m 0644 completions/_devbox $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_devbox
 	$(SUDO) install -D -m 0644 completions/devbox.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/devbox.fish
@@ -53,6 +55,10 @@ test: deps
 		export DEVBOX_TEST_USER=$(TEST_USER); \
 	fi; \
 	DEVBOX_BIN=$$bindir/devbox $(SWIFT) test --skip-build --filter 'IntegrationTests\.'
+
+# The shipped profiles are compiled in: regenerate after editing profiles/*.toml.
+profiles:
+	python3 profiles/embed.py
 
 completions: build
 	.build/debug/devbox --generate-completion-script bash > completions/devbox.bash

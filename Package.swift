@@ -24,7 +24,9 @@ let package = Package(
         // Codable OCI types; no I/O.
         .target(name: "OCI"),
         // Project discovery and planning: flags + host facts -> runtime spec. Pure.
-        .target(name: "Project", dependencies: ["OCI", "Platform"]),
+        .target(name: "Project", dependencies: ["OCI", "Platform", "Profiles"]),
+        // Security profiles: files -> the security part of a spec. No I/O beyond reading profile files.
+        .target(name: "Profiles", dependencies: ["OCI", "Platform"]),
         // Thin wrappers over the syscalls devbox needs for files and the environment.
         .target(name: "Platform"),
         // Executes a runtime spec: namespaces, mounts, init, TTY.
@@ -41,7 +43,7 @@ let package = Package(
         // The part that must run in a single-threaded child after clone().
         .target(name: "CSandbox"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
-        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry"]),
+        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry", "Profiles"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project"]),
     ],
     swiftLanguageModes: [.v6]

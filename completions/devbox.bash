@@ -173,22 +173,22 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|pull|push|login|import|load|save|images|image|rmi|doctor|help)
+    run|pull|push|login|import|load|save|images|image|rmi|profile|doctor|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run pull push login import load save images image rmi doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run pull push login import load save images image rmi profile doctor help' -- "${cur}"))
         ;;
     esac
 }
 
 _devbox_run() {
     repeating_flags=()
-    non_repeating_flags=(--tty -t --interactive -i --rm --print-spec --version -h --help)
-    repeating_options=(--volume -v --env -e --env-file)
-    non_repeating_options=(--root --log-level --network --userns --home --workdir -w --hostname)
+    non_repeating_flags=(--tty -t --interactive -i --rm --read-only --print-spec --version -h --help)
+    repeating_options=(--cap-add --cap-drop --security-opt --volume -v --env -e --env-file)
+    non_repeating_options=(--root --log-level --network --profile --userns --home --workdir -w --hostname)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -202,6 +202,18 @@ _devbox_run() {
         ;;
     '--network')
         __devbox_add_completions -W 'host'$'\n''none'
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--cap-add')
+        return
+        ;;
+    '--cap-drop')
+        return
+        ;;
+    '--security-opt')
         return
         ;;
     '--userns')
@@ -484,6 +496,53 @@ _devbox_rmi() {
         return
         ;;
     esac
+}
+
+_devbox_profile() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show|check)
+        # Offer subcommand argument completions
+        "_devbox_profile_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show check' -- "${cur}"))
+        ;;
+    esac
+}
+
+_devbox_profile_list() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 0
+}
+
+_devbox_profile_show() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 1
+}
+
+_devbox_profile_check() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 1
 }
 
 _devbox_doctor() {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -42,6 +43,9 @@ static void drop_bounding_set(uint64_t keep) {
 }
 
 static void set_capabilities(uint64_t keep) {
+    // Bits beyond what this kernel knows cannot be held.
+    int last = last_cap();
+    if (last < 63) keep &= (1ULL << (last + 1)) - 1;
     struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);
@@ -110,6 +114,17 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
     if (setresuid(c->uid, c->uid, c->uid) < 0) dbx_die("cannot set uid", NULL, errno);
     prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
     set_capabilities(c->capabilities);
+    for (size_t i = 0; i < c->nrlimits; i++) {
+        struct rlimit rl = {c->rlimits[i].soft, c->rlimits[i].hard}, current;
+        if (setrlimit(c->rlimits[i].resource, &rl) == 0) continue;
+        // Raising a hard limit above the host's needs CAP_SYS_RESOURCE in the
+        // initial namespace: rootless, the profile's limit is capped there.
+        if (errno != EPERM || getrlimit(c->rlimits[i].resource, &current) < 0)
+            dbx_die("cannot set a resource limit", NULL, errno);
+        if (rl.rlim_max > current.rlim_max) rl.rlim_max = current.rlim_max;
+        if (rl.rlim_cur > rl.rlim_max) rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(c->rlimits[i].resource, &rl) < 0) dbx_die("cannot set a resource limit", NULL, errno);
+    }
     if (c->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         dbx_die("cannot set no_new_privs", NULL, errno);
     if (c->cwd && chdir(c->cwd) < 0) dbx_die("cannot enter the working directory", c->cwd, errno);

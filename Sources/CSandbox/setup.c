@@ -78,10 +78,12 @@ static int mount_overlay_fsconfig(const char *dst, const char *data) {
     return rc;
 }
 
-static int make_readonly(const char *path) {
+static int make_readonly_flags(const char *path, unsigned int flags) {
     struct dbx_mount_attr attr = {MOUNT_ATTR_RDONLY, 0, 0, 0};
-    return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr);
+    return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, flags, &attr, sizeof attr);
 }
+
+static int make_readonly(const char *path) { return make_readonly_flags(path, AT_RECURSIVE); }
 
 // mkdir -p, optimistic: the full path first, parents only when missing, so
 // the common case (parent exists) costs one syscall.
@@ -204,7 +206,23 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
             dbx_die("cannot write", op->dst, -rc);
         break;
     case DBX_OP_READONLY:
-        if (make_readonly(op->dst) < 0) dbx_die("cannot make read-only", op->dst, errno);
+        if (make_readonly_flags(op->dst, (op->flags & DBX_OP_FLAG_SINGLE) ? 0 : AT_RECURSIVE) < 0)
+            dbx_die("cannot make read-only", op->dst, errno);
+        break;
+    case DBX_OP_MASK:
+        // Paths a kernel does not have are simply not there to hide.
+        if (lstat(op->dst, &st) < 0) break;
+        if (S_ISDIR(st.st_mode)) {
+            if (mount("tmpfs", op->dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555") < 0)
+                dbx_die("cannot mask", op->dst, errno);
+        } else if (mount("/newroot/dev/null", op->dst, NULL, MS_BIND, NULL) < 0) {
+            dbx_die("cannot mask", op->dst, errno);
+        }
+        break;
+    case DBX_OP_READONLY_PATH:
+        if (lstat(op->dst, &st) < 0) break;
+        if (mount(op->dst, op->dst, NULL, MS_BIND | MS_REC, NULL) < 0 || make_readonly(op->dst) < 0)
+            dbx_die("cannot make read-only", op->dst, errno);
         break;
     default:
         dbx_die("unknown mount operation for", op->dst, EINVAL);

@@ -12,6 +12,12 @@ public enum DevboxAnnotation {
     public static let image = "org.devbox.image"
     /// The image's unpacked layer directories, top-most first, `:`-separated.
     public static let lowerDirs = "org.devbox.lowerdirs"
+    /// The security profile's name.
+    public static let profile = "org.devbox.profile"
+    /// `true`: everything but the project, rw volumes, /tmp, /dev and /proc is read-only.
+    public static let readOnlyRoot = "org.devbox.readonly-root"
+    /// `false`: no user namespaces may be created inside.
+    public static let nestedUserNamespaces = "org.devbox.nested-userns"
     /// `none` or `host`.
     public static let network = "org.devbox.network"
 }

@@ -78,6 +78,12 @@ public struct RuntimeSpec: Codable, Equatable, Sendable {
         public var type: String
         public var hard: UInt64
         public var soft: UInt64
+
+        public init(type: String, hard: UInt64, soft: UInt64) {
+            self.type = type
+            self.hard = hard
+            self.soft = soft
+        }
     }
 
     public struct Root: Codable, Equatable, Sendable {

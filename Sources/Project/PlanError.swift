@@ -8,6 +8,8 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case unknownImageUser(String)
     case unmappedUser(UInt32)
     case noImageCommand(String)
+    case profile(String)
+    case unknownCapability(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,10 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
             return "uid \(uid) is not mapped into the container; add a range to /etc/subuid and /etc/subgid (see `devbox doctor`) or run as another user"
         case .noImageCommand(let image):
             return "image '\(image)' has no Entrypoint or Cmd; give a command after --"
+        case .profile(let message):
+            return message
+        case .unknownCapability(let name):
+            return "unknown capability '\(name)'; use names such as CAP_NET_BIND_SERVICE or net_bind_service"
         case .badHostname(let name):
             return "invalid hostname '\(name)'; use letters, digits, '-' and '.', at most 64 characters"
         }

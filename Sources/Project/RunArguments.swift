@@ -25,6 +25,12 @@ public struct RunArguments: Equatable, Sendable {
     public var command: [String] = []
     /// `devbox run IMAGE -- ...`
     public var image: String?
+    public var profile: String?
+    public var capAdd: [String] = []
+    public var capDrop: [String] = []
+    public var readOnly = false
+    public var securityOpt: [String] = []
+    public var networkGiven = false
 
     public init() {}
 
@@ -35,7 +41,8 @@ public struct RunArguments: Equatable, Sendable {
         ("root", nil, true), ("log-level", nil, true), ("tty", "t", false), ("interactive", "i", false),
         ("rm", nil, false), ("network", nil, true), ("userns", nil, true), ("home", nil, true),
         ("volume", "v", true), ("env", "e", true), ("env-file", nil, true), ("workdir", "w", true),
-        ("hostname", nil, true), ("print-spec", nil, false),
+        ("hostname", nil, true), ("print-spec", nil, false), ("profile", nil, true), ("cap-add", nil, true),
+        ("cap-drop", nil, true), ("read-only", nil, false), ("security-opt", nil, true),
     ]
 
     /// Parses the arguments after `run`; nil means "let ArgumentParser decide".
@@ -107,6 +114,7 @@ public struct RunArguments: Equatable, Sendable {
         case "network":
             guard let parsed = value.flatMap(RunOptions.Network.init(rawValue:)) else { return false }
             network = parsed
+            networkGiven = true
         case "userns": userns = value
         case "home":
             guard let parsed = value.flatMap(RunOptions.HomeMode.init(rawValue:)) else { return false }
@@ -117,6 +125,11 @@ public struct RunArguments: Equatable, Sendable {
         case "workdir": workdir = value
         case "hostname": hostname = value
         case "print-spec": printSpec = true
+        case "profile": profile = value
+        case "cap-add": capAdd.append(value ?? "")
+        case "cap-drop": capDrop.append(value ?? "")
+        case "read-only": readOnly = true
+        case "security-opt": securityOpt.append(value ?? "")
         default: return false
         }
         return true

@@ -1,3 +1,5 @@
+import Profiles
+
 /// What the user asked for on the command line, before any planning.
 public struct RunOptions: Equatable, Sendable {
     public enum Network: String, Equatable, Sendable, CaseIterable {
@@ -44,6 +46,13 @@ public struct RunOptions: Equatable, Sendable {
     public var environment: [String] = []
     public var workdir: String?
     public var hostname: String?
+    /// The security policy (resolved `--profile`, default "default").
+    public var profile: Profile?
+    /// `--network` given explicitly; otherwise the profile's network applies.
+    public var networkGiven = false
+    public var capAdd: [String] = []
+    public var capDrop: [String] = []
+    public var readOnly = false
 
     public init() {}
 }

@@ -1,4 +1,5 @@
 import OCI
+import Profiles
 
 /// The result of planning a run: the runtime spec plus the host directories
 /// the caller prepares before launching and cleans up after.
@@ -17,10 +18,19 @@ public struct RunPlan: Equatable, Sendable {
 public enum RunPlanner {
     /// Plans `devbox run` on the built-in host image. Pure: everything it
     /// knows about the machine comes in through `host`.
-    public static func plan(_ options: RunOptions, project: Project, host: HostFacts, runID: String) throws(PlanError) -> RunPlan {
+    public static func plan(_ requested: RunOptions, project: Project, host: HostFacts, runID: String) throws(PlanError) -> RunPlan {
+        let (options, profile) = try SecurityPlanner.prepare(requested)
+        var plan: RunPlan
         if let image = options.image {
-            return try ImageRunPlanner.plan(options, image: image, project: project, host: host, runID: runID)
+            plan = try ImageRunPlanner.plan(options, image: image, project: project, host: host, runID: runID)
+        } else {
+            plan = try planHost(options, project: project, host: host, runID: runID)
         }
+        try SecurityPlanner.apply(profile, options: options, project: project, to: &plan.spec)
+        return plan
+    }
+
+    static func planHost(_ options: RunOptions, project: Project, host: HostFacts, runID: String) throws(PlanError) -> RunPlan {
         guard !options.command.isEmpty else { throw .emptyCommand }
         if let dir = options.workdir, !dir.hasPrefix("/") { throw .relativeWorkdir(dir) }
         let hostname = options.hostname ?? host.hostname

@@ -91,6 +91,14 @@ public enum Launcher {
         config.uid = spec.process.user.uid
         config.gid = spec.process.user.gid
         config.capabilities = capabilities
+        let limits = (spec.process.rlimits ?? []).compactMap { limit -> dbx_rlimit? in
+            RlimitNumbers.value(limit.type).map { dbx_rlimit(resource: $0, soft: limit.soft, hard: limit.hard) }
+        }
+        let rlimits = UnsafeMutablePointer<dbx_rlimit>.allocate(capacity: max(limits.count, 1))
+        defer { rlimits.deallocate() }
+        for (i, limit) in limits.enumerated() { rlimits[i] = limit }
+        config.rlimits = UnsafePointer(rlimits)
+        config.nrlimits = limits.count
         config.no_new_privs = spec.process.noNewPrivileges ? 1 : 0
         config.tty = spec.process.terminal ? 1 : 0
         config.forward_stdin = environment.forwardStdin ? 1 : 0
@@ -104,6 +112,15 @@ public enum Launcher {
             throw .launch(String(cBuffer: errbuf))
         }
         return status
+    }
+
+    /// RLIMIT_* names (the OCI spec's) to Linux's resource numbers.
+    enum RlimitNumbers {
+        static let numbers: [String: Int32] = [
+            "CPU": 0, "FSIZE": 1, "DATA": 2, "STACK": 3, "CORE": 4, "RSS": 5, "NPROC": 6, "NOFILE": 7, "MEMLOCK": 8,
+            "AS": 9, "LOCKS": 10, "SIGPENDING": 11, "MSGQUEUE": 12, "NICE": 13, "RTPRIO": 14, "RTTIME": 15,
+        ]
+        static func value(_ type: String) -> Int32? { numbers[String(type.dropFirst("RLIMIT_".count))] }
     }
 
     static func cloneFlags(_ namespaces: [RuntimeSpec.Namespace]) -> Int32 {

@@ -66,9 +66,37 @@ public enum SetupCompiler {
             steps.append(.init(.writeFile, destination: "/scratch/files/hostname", data: hostname + "\n", mode: 0o644))
             steps.append(.init(.bind, source: "/scratch/files/hostname", destination: inside("/etc/hostname"), readOnly: true))
         }
-        if spec.root.readonly && annotations[DevboxAnnotation.rootKind] != "host" {
+        if spec.root.readonly && annotations[DevboxAnnotation.rootKind] == nil {
             steps.append(.init(.readOnly, destination: newRoot))
         }
+        steps += policySteps(spec)
+        return steps
+    }
+
+    /// What the profile adds once everything is mounted: masked and
+    /// read-only paths, a read-only root, no nested user namespaces.
+    static func policySteps(_ spec: RuntimeSpec) -> [SetupStep] {
+        var steps: [SetupStep] = []
+        let annotations = spec.annotations ?? [:]
+        if annotations[DevboxAnnotation.readOnlyRoot] == "true" {
+            // Every mount the container's tree is made of, except where work
+            // is meant to happen: the project, writable volumes, /tmp, /dev, /proc.
+            let writable = Set(spec.mounts.filter { $0.hasOption("rw") }.map(\.destination) + ["/tmp"])
+            var readOnly: [SetupStep] = [{ var s = SetupStep(.readOnly, destination: newRoot); s.single = true; return s }()]
+            for mount in spec.mounts where !writable.contains(mount.destination) && mount.type != "symlink"
+                && !mount.destination.hasPrefix("/dev") && !mount.destination.hasPrefix("/proc") {
+                var step = SetupStep(.readOnly, destination: inside(mount.destination))
+                step.single = true
+                readOnly.append(step)
+            }
+            steps += readOnly
+        }
+        if annotations[DevboxAnnotation.nestedUserNamespaces] == "false" {
+            // A per-user-namespace limit: nothing inside may create another.
+            steps.append(.init(.writeFile, destination: inside("/proc/sys/user/max_user_namespaces"), data: "0\n"))
+        }
+        for path in spec.linux.maskedPaths ?? [] { steps.append(.init(.mask, destination: inside(path))) }
+        for path in spec.linux.readonlyPaths ?? [] { steps.append(.init(.readOnlyPath, destination: inside(path))) }
         return steps
     }
 

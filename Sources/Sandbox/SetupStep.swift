@@ -4,7 +4,7 @@ import CSandbox
 /// by pure code from the spec, executed in order by the C side.
 public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Int32, Sendable {
-        case mkdir = 1, tmpfs, bind, overlay, proc, devpts, symlink, writeFile, readOnly, mqueue
+        case mkdir = 1, tmpfs, bind, overlay, proc, devpts, symlink, writeFile, readOnly, mqueue, mask, readOnlyPath
     }
 
     public var kind: Kind
@@ -14,6 +14,8 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
     public var mode: UInt32 = 0
     public var readOnly = false
     public var optional = false
+    /// readOnly: only this mount, not those below it.
+    public var single = false
 
     public init(_ kind: Kind, source: String? = nil, destination: String, data: String? = nil,
                 mode: UInt32 = 0, readOnly: Bool = false, optional: Bool = false) {
@@ -28,6 +30,7 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
 
     var flags: Int32 {
         (readOnly ? Int32(DBX_OP_FLAG_READONLY) : 0) | (optional ? Int32(DBX_OP_FLAG_OPTIONAL) : 0)
+            | (single ? Int32(DBX_OP_FLAG_SINGLE) : 0)
     }
 
     public var description: String {

@@ -19,8 +19,23 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("rm"), help: "Use a throwaway writable layer: nothing the command changes outside the project is kept.")
     var remove = false
 
-    @Option(help: "Network: host (share the host's) or none (only loopback).")
-    var network: RunOptions.Network = .host
+    @Option(help: "Network: host (share the host's) or none (only loopback); default: the profile's.")
+    var network: RunOptions.Network?
+
+    @Option(help: ArgumentHelp("Security profile: a name (`devbox profile list`) or a file.", valueName: "NAME|PATH"))
+    var profile: String?
+
+    @Option(name: .customLong("cap-add"), help: ArgumentHelp("Add a capability to the profile's.", valueName: "CAP"))
+    var capAdd: [String] = []
+
+    @Option(name: .customLong("cap-drop"), help: ArgumentHelp("Drop a capability from the profile's (ALL for every one).", valueName: "CAP"))
+    var capDrop: [String] = []
+
+    @Flag(name: .customLong("read-only"), help: "Make everything but the project, writable volumes, /tmp and /dev read-only.")
+    var readOnly = false
+
+    @Option(name: .customLong("security-opt"), help: ArgumentHelp("seccomp=unconfined or no-new-privileges, as podman spells them.", valueName: "OPT"))
+    var securityOpt: [String] = []
 
     @Option(help: ArgumentHelp("User namespace mode: keep-id keeps your uid/gid inside (default: you are root inside).", valueName: "MODE"))
     var userns: String?
@@ -59,7 +74,13 @@ struct RunCommand: ParsableCommand {
         args.tty = tty
         args.interactive = interactive
         args.remove = remove
-        args.network = network
+        args.network = network ?? .host
+        args.networkGiven = network != nil
+        args.profile = profile
+        args.capAdd = capAdd
+        args.capDrop = capDrop
+        args.readOnly = readOnly
+        args.securityOpt = securityOpt
         args.userns = userns
         args.home = home
         args.volumes = volume

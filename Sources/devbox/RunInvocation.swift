@@ -1,5 +1,6 @@
 import OCI
 import Platform
+import Profiles
 import Project
 import Sandbox
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ enum RunInvocation {
         }
         let plan: RunPlan
         do {
-            var options = try makeOptions(args, host: host)
+            var options = try makeOptions(args, host: host, project: project)
             options.image = image
             plan = try RunPlanner.plan(options, project: project, host: host, runID: String(getpid()))
         } catch {
@@ -53,13 +54,32 @@ enum RunInvocation {
         exit(status)
     }
 
-    private static func makeOptions(_ args: RunArguments, host: HostFacts) throws(PlanError) -> RunOptions {
+    private static func makeOptions(_ args: RunArguments, host: HostFacts, project: Project) throws(PlanError) -> RunOptions {
         var options = RunOptions()
         options.command = args.command
         options.tty = args.tty
         options.interactive = args.interactive
         options.remove = args.remove
         options.network = args.network
+        options.networkGiven = args.networkGiven
+        options.capAdd = args.capAdd
+        options.capDrop = args.capDrop
+        options.readOnly = args.readOnly
+        for opt in args.securityOpt {
+            switch opt {
+            case "seccomp=unconfined", "no-new-privileges", "no-new-privileges=true", "no-new-privileges:true": continue
+            default: fail("--security-opt \(opt) is not supported yet (seccomp profiles are being built); use seccomp=unconfined or no-new-privileges")
+            }
+        }
+        let resolver = ProfileResolver.standard(environment: host.environment, home: host.home, project: project.root)
+        do {
+            options.profile = try resolver.resolve(args.profile ?? "default")
+        } catch {
+            fail(error, code: 2)
+        }
+        if options.profile?.name == "unconfined" {
+            printError("devbox: warning: profile 'unconfined' keeps only the namespaces: every capability inside, nothing masked")
+        }
         options.home = args.home
         options.workdir = args.workdir
         options.hostname = args.hostname

@@ -108,7 +108,7 @@ struct PlanningTests {
     @Test("namespaces: user, mount, pid, uts, ipc always; network only with --network none")
     func namespaces() throws {
         #expect(try plan().spec.linux.namespaces.map(\.type) == [.user, .mount, .pid, .uts, .ipc])
-        #expect(try plan { $0.network = .none }.spec.linux.namespaces.map(\.type).contains(.network))
+        #expect(try plan { $0.network = .none; $0.networkGiven = true }.spec.linux.namespaces.map(\.type).contains(.network))
     }
 
     @Test("the environment is small and predictable")

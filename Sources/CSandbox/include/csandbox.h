@@ -24,10 +24,19 @@ enum dbx_op_kind {
     DBX_OP_WRITE_FILE,    // create dst with contents data (mode)
     DBX_OP_READONLY,      // make dst and everything below it read-only
     DBX_OP_MQUEUE,        // new mqueue instance on dst
+    DBX_OP_MASK,          // hide dst: /dev/null over a file, an empty read-only tmpfs over a directory
+    DBX_OP_READONLY_PATH, // make dst (a path inside a mount, e.g. /proc/sys) a read-only mount of its own
 };
 
 #define DBX_OP_FLAG_READONLY 0x1   // for BIND/TMPFS: read-only after mounting
 #define DBX_OP_FLAG_OPTIONAL 0x2   // a missing source is skipped, not an error
+#define DBX_OP_FLAG_SINGLE   0x4   // READONLY: this mount only, not the ones below it
+
+struct dbx_rlimit {
+    int resource;
+    uint64_t soft;
+    uint64_t hard;
+};
 
 struct dbx_op {
     int kind;
@@ -70,6 +79,8 @@ struct dbx_config {
     const gid_t *groups;
     size_t ngroups;
     uint64_t capabilities;               // bounding = permitted = effective = inheritable
+    const struct dbx_rlimit *rlimits;
+    size_t nrlimits;
     int no_new_privs;
 
     int tty;                             // allocate a pty inside the container

@@ -1,0 +1,25 @@
+public enum ProfileError: Error, Equatable, CustomStringConvertible {
+    case syntax(file: String, line: Int, message: String)
+    case unknownKey(file: String, line: Int, key: String)
+    case badValue(file: String, line: Int, key: String, expected: String)
+    case unknownCapability(file: String, line: Int, name: String)
+    case notFound(String)
+    case cycle([String])
+
+    public var description: String {
+        switch self {
+        case .syntax(let file, let line, let message):
+            return "\(file):\(line): \(message)"
+        case .unknownKey(let file, let line, let key):
+            return "\(file):\(line): unknown key '\(key)'; see profiles/README.md for the keys a profile takes"
+        case .badValue(let file, let line, let key, let expected):
+            return "\(file):\(line): '\(key)' must be \(expected)"
+        case .unknownCapability(let file, let line, let name):
+            return "\(file):\(line): unknown capability '\(name)'; use names such as CAP_NET_BIND_SERVICE or net_bind_service"
+        case .notFound(let name):
+            return "profile '\(name)' not found; `devbox profile list` shows the available ones"
+        case .cycle(let chain):
+            return "profiles extend each other in a cycle: \(chain.joined(separator: " -> ")); remove one extends"
+        }
+    }
+}
