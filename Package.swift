@@ -28,9 +28,10 @@ let package = Package(
         // Security profiles: files -> the security part of a spec. No I/O beyond reading profile files.
         .target(name: "Profiles", dependencies: ["OCI", "Platform"]),
         // Thin wrappers over the syscalls devbox needs for files and the environment.
-        .target(name: "Platform"),
+        .target(name: "Platform", dependencies: ["CNettle"]),
         // Executes a runtime spec: namespaces, mounts, init, TTY.
-        .target(name: "Sandbox", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap"]),
+        .target(name: "Sandbox", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap", "CSeccomp"]),
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Content-addressed blobs, unpacked layers, image references.
         .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSandbox", "CArchive", "CNettle"]),
         // OCI distribution client (pull, push, login). Transfers are made by

@@ -43,6 +43,9 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     // Die with devbox: when it is killed, this PID 1 dies and the kernel
     // kills everything else in the PID namespace. No orphans.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // Not dumpable: the command may neither ptrace its init nor open
+    // /proc/1/exe (devbox's own binary, the runc CVE-2019-5736 path).
+    prctl(PR_SET_DUMPABLE, 0);
     char go;
     // The parent may already be gone (then the pipe reads EOF): leave.
     if (read(sync_fd, &go, 1) != 1) _exit(DBX_EXIT_SETUP);

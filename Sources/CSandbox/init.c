@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -128,6 +130,13 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
     if (c->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         dbx_die("cannot set no_new_privs", NULL, errno);
     if (c->cwd && chdir(c->cwd) < 0) dbx_die("cannot enter the working directory", c->cwd, errno);
+    if (c->seccomp_bpf && c->seccomp_len >= 8) {
+        // Last, so the filter does not have to allow devbox's own setup calls.
+        struct sock_fprog prog = {(unsigned short)(c->seccomp_len / 8), (struct sock_filter *)c->seccomp_bpf};
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+            dbx_die(errno == EACCES ? "cannot load the seccomp filter without no_new_privileges (the profile turns it off)"
+                                    : "cannot load the seccomp filter", NULL, errno);
+    }
     sigprocmask(SIG_SETMASK, oldmask, NULL);
     exec_in_path(c);
 }

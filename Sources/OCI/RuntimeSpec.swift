@@ -116,6 +116,7 @@ public struct RuntimeSpec: Codable, Equatable, Sendable {
         public var gidMappings: [IDMapping]
         public var maskedPaths: [String]?
         public var readonlyPaths: [String]?
+        public var seccomp: LinuxSeccomp?
 
         public init(namespaces: [Namespace], uidMappings: [IDMapping], gidMappings: [IDMapping],
                     maskedPaths: [String]? = nil, readonlyPaths: [String]? = nil) {

@@ -30,6 +30,15 @@ keep = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD"
 masked = ["/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"]
 read_only = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
 
+[seccomp]
+# Docker's default filter, as a deny list: what only the host's admin may do
+# (modules, kexec, clocks, swap, reboot, accounting, mounts), kernel
+# interfaces with a record of container escapes (keyctl, bpf, perf,
+# userfaultfd, open_by_handle_at), and terminal injection (TIOCSTI).
+default_action = "allow"
+errno = 1
+deny = ["acct", "add_key", "bpf", "clock_adjtime", "clock_settime", "delete_module", "finit_module", "init_module", "ioperm", "iopl", "kcmp", "kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "mount", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "open_tree", "mount_setattr", "name_to_handle_at", "open_by_handle_at", "perf_event_open", "pivot_root", "quotactl", "reboot", "request_key", "settimeofday", "swapoff", "swapon", "syslog", "umount2", "uselib", "userfaultfd", "ustat", "ioctl:TIOCSTI", "ioctl:TIOCLINUX", "personality:unsafe"]
+
 """#,
         "strict": #"""
 # For code you do not trust: tests of unknown repositories, AI agents.
@@ -45,6 +54,10 @@ keep = []
 [rlimits]
 core = [0, 0]
 nproc = [4096, 4096]
+
+[seccomp]
+# On top of the default's: no new namespaces, no joining others, no tracing.
+deny = ["unshare", "setns", "clone:namespaces", "clone3", "ptrace", "process_vm_readv", "process_vm_writev", "chroot"]
 
 """#,
         "unconfined": #"""

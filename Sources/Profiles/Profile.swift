@@ -1,3 +1,5 @@
+import OCI
+
 /// A security profile as written in a file: every field optional, so a
 /// profile that `extends` another states only what it changes.
 public struct ProfileFile: Equatable, Sendable {
@@ -15,6 +17,11 @@ public struct ProfileFile: Equatable, Sendable {
     public var readOnlyPaths: [String] = []
     public var rlimits: [String: (soft: UInt64, hard: UInt64)] = [:]
     public var environment: [String: String] = [:]
+    public var seccompDefault: String?
+    public var seccompErrno: Int?
+    public var seccompDeny: [String] = []
+    /// A Docker/OCI seccomp JSON file, already read.
+    public var seccompFile: LinuxSeccomp?
 
     public init() {}
 
@@ -25,7 +32,8 @@ public struct ProfileFile: Equatable, Sendable {
             && a.capabilitiesAdd == b.capabilitiesAdd && a.capabilitiesDrop == b.capabilitiesDrop
             && a.maskedPaths == b.maskedPaths && a.readOnlyPaths == b.readOnlyPaths
             && a.rlimits.mapValues { [$0.soft, $0.hard] } == b.rlimits.mapValues { [$0.soft, $0.hard] }
-            && a.environment == b.environment
+            && a.environment == b.environment && a.seccompDefault == b.seccompDefault && a.seccompErrno == b.seccompErrno
+            && a.seccompDeny == b.seccompDeny && a.seccompFile == b.seccompFile
     }
 }
 
@@ -43,12 +51,18 @@ public struct Profile: Equatable, Sendable {
     public var readOnlyPaths: [String]
     public var rlimits: [String: [UInt64]]
     public var environment: [String: String]
+    /// "allow", "errno" or "kill"; "none" when the profile has no filter.
+    public var seccompDefault: String
+    public var seccompErrno: Int
+    public var seccompDeny: [String]
+    public var seccompFile: LinuxSeccomp?
 
     /// What a profile with nothing set means: no capabilities, nothing masked.
     static func empty(_ name: String) -> Profile {
         Profile(name: name, description: "", noNewPrivileges: true, network: "host", readOnlyRoot: false,
                 readOnlyProject: false, nestedUserNamespaces: true, capabilities: [], maskedPaths: [],
-                readOnlyPaths: [], rlimits: [:], environment: [:])
+                readOnlyPaths: [], rlimits: [:], environment: [:], seccompDefault: "none", seccompErrno: 1,
+                seccompDeny: [], seccompFile: nil)
     }
 
     /// This profile with `file`'s settings laid over it.
@@ -72,6 +86,13 @@ public struct Profile: Equatable, Sendable {
         for path in file.readOnlyPaths where !p.readOnlyPaths.contains(path) { p.readOnlyPaths.append(path) }
         for (key, value) in file.rlimits { p.rlimits[key] = [value.soft, value.hard] }
         p.environment.merge(file.environment) { _, new in new }
+        p.seccompDefault = file.seccompDefault ?? p.seccompDefault
+        p.seccompErrno = file.seccompErrno ?? p.seccompErrno
+        for rule in file.seccompDeny where !p.seccompDeny.contains(rule) { p.seccompDeny.append(rule) }
+        if let json = file.seccompFile {
+            p.seccompFile = json
+            p.seccompDefault = "file"
+        }
         return p
     }
 }

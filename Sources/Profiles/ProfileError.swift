@@ -3,6 +3,7 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible {
     case unknownKey(file: String, line: Int, key: String)
     case badValue(file: String, line: Int, key: String, expected: String)
     case unknownCapability(file: String, line: Int, name: String)
+    case unknownSyscall(file: String, line: Int, name: String)
     case notFound(String)
     case cycle([String])
 
@@ -16,6 +17,8 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible {
             return "\(file):\(line): '\(key)' must be \(expected)"
         case .unknownCapability(let file, let line, let name):
             return "\(file):\(line): unknown capability '\(name)'; use names such as CAP_NET_BIND_SERVICE or net_bind_service"
+        case .unknownSyscall(let file, let line, let name):
+            return "\(file):\(line): unknown syscall or condition '\(name)'; use a name from syscalls(2) or one of \(SeccompRules.conditions.keys.sorted().joined(separator: ", "))"
         case .notFound(let name):
             return "profile '\(name)' not found; `devbox profile list` shows the available ones"
         case .cycle(let chain):

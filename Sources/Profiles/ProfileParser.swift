@@ -1,7 +1,16 @@
+import FoundationEssentials
+import OCI
+
 /// Reads a profile file strictly: unknown keys, wrong types and unknown
 /// capability names are errors naming the file, line and key.
 public enum ProfileParser {
     public static func parse(_ text: String, file: String) throws(ProfileError) -> ProfileFile {
+        try parse(text, file: file, readSeccomp: { _ in nil })
+    }
+
+    /// `readSeccomp` reads a `[seccomp] file`, resolved against the profile's directory.
+    public static func parse(_ text: String, file: String,
+                             readSeccomp: (String) -> String?) throws(ProfileError) -> ProfileFile {
         let entries: [TOMLEntry]
         do { entries = try TOMLReader.read(text) } catch {
             throw .syntax(file: file, line: error.line, message: error.message)
@@ -32,6 +41,27 @@ public enum ProfileParser {
                       soft >= 0, hard >= soft else { throw bad("[soft, hard] with 0 <= soft <= hard") }
                 profile.rlimits[key] = (UInt64(soft), UInt64(hard))
             case ("env", let key, .string(let s)): profile.environment[key] = s
+            case ("seccomp", "default_action", .string(let s)):
+                guard ["allow", "errno", "kill"].contains(s) else { throw bad("\"allow\", \"errno\" or \"kill\"") }
+                profile.seccompDefault = s
+            case ("seccomp", "errno", .integer(let n)):
+                guard n > 0 && n < 4096 else { throw bad("an errno number such as 1 (EPERM)") }
+                profile.seccompErrno = Int(n)
+            case ("seccomp", "deny", let v):
+                guard let rules = strings(v) else { throw bad("a list of syscall names or conditions") }
+                for rule in rules where !SeccompRules.isValid(rule) {
+                    throw .unknownSyscall(file: file, line: entry.line, name: rule)
+                }
+                profile.seccompDeny = rules
+            case ("seccomp", "file", .string(let path)):
+                guard let json = readSeccomp(path) else {
+                    throw .badValue(file: file, line: entry.line, key: entry.path, expected: "a readable seccomp JSON file ('\(path)' cannot be read)")
+                }
+                do {
+                    profile.seccompFile = try JSONDecoder().decode(LinuxSeccomp.self, from: Data(json.utf8))
+                } catch {
+                    throw .badValue(file: file, line: entry.line, key: entry.path, expected: "a Docker/OCI seccomp profile (\(path): \(error))")
+                }
             case ("", "description", _), ("", "extends", _), ("", "network", _), ("env", _, _):
                 throw bad("a string")
             case ("", "no_new_privileges", _), ("", "read_only_root", _), ("", "read_only_project", _), ("", "nested_user_namespaces", _):

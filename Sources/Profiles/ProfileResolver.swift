@@ -45,7 +45,10 @@ public struct ProfileResolver: Sendable {
     func resolve(_ reference: String, chain: [String]) throws(ProfileError) -> Profile {
         guard !chain.contains(reference) else { throw .cycle(chain + [reference]) }
         let (text, file) = try source(reference)
-        let parsed = try ProfileParser.parse(text, file: file)
+        let directory = file.contains("/") ? String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)]) : "."
+        let parsed = try ProfileParser.parse(text, file: file) { path in
+            FileSystem.read(path.hasPrefix("/") ? path : directory + "/" + path)
+        }
         let base = try parsed.extends.map { (parent: String) throws(ProfileError) -> Profile in
             try resolve(parent, chain: chain + [reference])
         } ?? Profile.empty(reference)

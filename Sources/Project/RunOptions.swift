@@ -1,3 +1,4 @@
+import OCI
 import Profiles
 
 /// What the user asked for on the command line, before any planning.
@@ -53,6 +54,13 @@ public struct RunOptions: Equatable, Sendable {
     public var capAdd: [String] = []
     public var capDrop: [String] = []
     public var readOnly = false
+    /// `--security-opt seccomp=...`: nil keeps the profile's filter.
+    public var seccompOverride: SeccompOverride?
+
+    public enum SeccompOverride: Equatable, Sendable {
+        case unconfined
+        case profile(LinuxSeccomp)
+    }
 
     public init() {}
 }

@@ -34,6 +34,11 @@ public enum SecurityPlanner {
         }
         spec.process.capabilities = .init(uniform: caps)
         spec.process.noNewPrivileges = profile.noNewPrivileges
+        switch options.seccompOverride {
+        case .unconfined?: spec.linux.seccomp = nil
+        case .profile(let filter)?: spec.linux.seccomp = filter
+        case nil: spec.linux.seccomp = SeccompRules.spec(for: profile)
+        }
         spec.linux.maskedPaths = profile.maskedPaths
         spec.linux.readonlyPaths = profile.readOnlyPaths
         spec.process.rlimits = profile.rlimits.sorted { $0.key < $1.key }.map {

@@ -18,6 +18,8 @@ public struct LaunchEnvironment: Sendable {
     public var forwardStdin: Bool
     /// Where the user-namespace holder's pid file lives; nil: no holder.
     public var runtimeDir: String?
+    /// Where compiled seccomp filters are kept.
+    public var seccompCache: SeccompCache?
 
     public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
                 staging: String = "/tmp", forwardStdin: Bool = true, runtimeDir: String? = nil) {
@@ -100,12 +102,27 @@ public enum Launcher {
         config.rlimits = UnsafePointer(rlimits)
         config.nrlimits = limits.count
         config.no_new_privs = spec.process.noNewPrivileges ? 1 : 0
+        var bpf: [UInt8] = []
+        if let filter = spec.linux.seccomp {
+            let cache = environment.seccompCache ?? SeccompCache(directory: "/tmp/devbox-seccomp-\(getuid())")
+            do {
+                let program = try cache.program(filter, capabilities: Set(spec.process.capabilities?.bounding ?? []))
+                bpf = program.bpf
+                if environment.debug { debugLine("seccomp filter \(program.key.prefix(12)) \(program.cached ? "from the cache" : "compiled") (\(bpf.count / 8) instructions)") }
+            } catch {
+                throw .launch(error.description)
+            }
+        }
         config.tty = spec.process.terminal ? 1 : 0
         config.forward_stdin = environment.forwardStdin ? 1 : 0
         config.debug = environment.debug ? 1 : 0
 
         var errbuf = [CChar](repeating: 0, count: 512)
-        let status = dbx_run(&config, &errbuf, errbuf.count)
+        let status = bpf.withUnsafeBytes { program -> Int32 in
+            config.seccomp_bpf = program.baseAddress
+            config.seccomp_len = program.count
+            return dbx_run(&config, &errbuf, errbuf.count)
+        }
         withExtendedLifetime(strings) {}
         if config.userns_fd >= 0 { close(config.userns_fd) }
         if status < 0 {

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OCI
 import Platform
 import Profiles
@@ -66,9 +67,18 @@ enum RunInvocation {
         options.capDrop = args.capDrop
         options.readOnly = args.readOnly
         for opt in args.securityOpt {
-            switch opt {
-            case "seccomp=unconfined", "no-new-privileges", "no-new-privileges=true", "no-new-privileges:true": continue
-            default: fail("--security-opt \(opt) is not supported yet (seccomp profiles are being built); use seccomp=unconfined or no-new-privileges")
+            if opt == "seccomp=unconfined" || opt == "seccomp:unconfined" {
+                options.seccompOverride = .unconfined
+            } else if opt.hasPrefix("seccomp=") || opt.hasPrefix("seccomp:") {
+                let path = String(opt.dropFirst(8))
+                guard let bytes = FileSystem.readBytes(path) else { fail("cannot read seccomp profile '\(path)'; check the path", code: 2) }
+                do {
+                    options.seccompOverride = .profile(try JSONDecoder().decode(LinuxSeccomp.self, from: Data(bytes)))
+                } catch {
+                    fail("\(path) is not a Docker/OCI seccomp profile: \(error)", code: 2)
+                }
+            } else if !opt.hasPrefix("no-new-privileges") {
+                fail("unknown --security-opt '\(opt)'; use seccomp=unconfined, seccomp=FILE or no-new-privileges", code: 2)
             }
         }
         let resolver = ProfileResolver.standard(environment: host.environment, home: host.home, project: project.root)
@@ -123,7 +133,9 @@ enum RunInvocation {
         }
         let hosts = SetupCompiler.hostsFile(hostContents: FileSystem.read("/etc/hosts") ?? "127.0.0.1\tlocalhost\n",
                                             hostname: plan.spec.hostname ?? host.hostname)
-        return LaunchEnvironment(mapHelpers: helpers, hostsFile: hosts, debug: debugging, forwardStdin: true,
-                                 runtimeDir: host.runtimeDir)
+        var environment = LaunchEnvironment(mapHelpers: helpers, hostsFile: hosts, debug: debugging, forwardStdin: true,
+                                            runtimeDir: host.runtimeDir)
+        environment.seccompCache = SeccompCache.standard(environment: host.environment, home: host.home)
+        return environment
     }
 }

@@ -1,3 +1,4 @@
+import Platform
 import ImageStore
 import OCI
 import Registry

@@ -82,6 +82,8 @@ struct dbx_config {
     const struct dbx_rlimit *rlimits;
     size_t nrlimits;
     int no_new_privs;
+    const void *seccomp_bpf;             // compiled filter (struct sock_filter[]), loaded last before exec
+    size_t seccomp_len;                  // in bytes
 
     int tty;                             // allocate a pty inside the container
     int forward_stdin;                   // with tty: copy our stdin to the pty

@@ -1,5 +1,4 @@
 import CNettle
-import OCI
 
 /// Streaming sha256 from nettle: builds in seconds where swift-crypto adds
 /// minutes to every clean build (PLATFORM-NOTES).
@@ -19,20 +18,18 @@ public struct SHA256 {
         bytes.withUnsafeBytes { update($0) }
     }
 
-    public mutating func finalize() -> Digest {
+    public mutating func finalizeHex() -> String {
         var out = [UInt8](repeating: 0, count: 32)
         nettle_sha256_digest(&context, 32, &out)
-        let hex = out.map { byte -> String in
+        return out.map { byte -> String in
             let s = String(byte, radix: 16)
             return byte < 16 ? "0" + s : s
         }.joined()
-        // Always 64 lowercase hex digits, so this cannot fail.
-        return Digest(hex: hex)!
     }
 
-    public static func digest(_ bytes: [UInt8]) -> Digest {
+    public static func hex(_ bytes: [UInt8]) -> String {
         var hasher = SHA256()
         hasher.update(bytes)
-        return hasher.finalize()
+        return hasher.finalizeHex()
     }
 }
