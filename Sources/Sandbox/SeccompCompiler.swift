@@ -129,11 +129,18 @@ public struct SeccompCache: Sendable {
         SeccompCache(directory: (environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.cache") + "/devbox/seccomp")
     }
 
+    /// The filter's content as plain text (no JSON encoder on the hot path).
     public func key(_ filter: LinuxSeccomp, capabilities: Set<String>) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(filter)).map { Array($0) } ?? []
-        return SHA256.hex(json + Array(("|" + capabilities.sorted().joined(separator: ",") + "|" + HostArchitecture.oci + "|v1").utf8))
+        var text = "v2|\(HostArchitecture.oci)|\(filter.defaultAction)|\(filter.defaultErrnoRet ?? 0)|\((filter.architectures ?? []).joined(separator: ","))"
+        for rule in filter.syscalls ?? [] {
+            text += "\n" + rule.names.joined(separator: ",") + "|" + rule.action + "|\(rule.errnoRet ?? 0)"
+            for arg in rule.args ?? [] { text += "|\(arg.index) \(arg.op) \(arg.value) \(arg.valueTwo ?? 0)" }
+            for filter in [rule.includes, rule.excludes] {
+                text += "|" + (filter?.caps ?? []).joined(separator: ",") + ";" + (filter?.arches ?? []).joined(separator: ",")
+            }
+        }
+        text += "\n" + capabilities.sorted().joined(separator: ",")
+        return SHA256.hex(Array(text.utf8))
     }
 
     /// The program and whether it came from the cache.

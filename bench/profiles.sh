@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# What the default profile costs against unconfined (namespaces only), as an
+# unprivileged user, in one run: start-up of `devbox run --rm -- true` with a
+# warm seccomp cache, and a syscall-heavy workload (stat of every file under
+# /usr). Prints medians and ratios.
+#
+#   bench/profiles.sh [path/to/devbox]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${1:-$here/../.build-release/devbox}
+user=${BENCH_USER:-devbox-bench}
+if [ "$(id -u)" = 0 ] && [ -z "${BENCH_AS_USER:-}" ]; then
+    id -u "$user" >/dev/null 2>&1 || useradd -m "$user"
+    work=$(mktemp -d /tmp/devbox-bench.XXXXXX)
+    chmod 755 "$work"
+    install -m 0755 "$bin" "$work/devbox"
+    install -m 0755 "$0" "$work/profiles.sh"
+    chown "$user:" "$work"
+    trap 'rm -rf "$work"' EXIT
+    home=$(getent passwd "$user" | cut -d: -f6)
+    setpriv --reuid="$user" --regid="$user" --init-groups -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" \
+        BENCH_AS_USER=1 XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache" "$work/profiles.sh" "$work/devbox"
+    exit
+fi
+project=$(mktemp -d /tmp/devbox-bench-proj.XXXXXX)
+mkdir "$project/.git"
+cd "$project"
+trap 'chmod -R u+rwx "$project" 2>/dev/null; rm -rf "$project"' EXIT
+"$bin" run --rm -- true 2>/dev/null                 # builds the host skeleton and caches the filter
+"$bin" run --rm --profile unconfined -- true 2>/dev/null
+workload='find /usr -xdev -type f -print0 | xargs -0 stat -c %s > /dev/null'
+hyperfine -N --warmup 10 --runs 200 --export-json "$project/start.json" \
+    -n default "$bin run --rm -- true" -n unconfined "$bin run --rm --profile unconfined -- true" >/dev/null 2>&1
+hyperfine --warmup 2 --runs 10 --export-json "$project/work.json" \
+    -n default "$bin run --rm -- sh -c '$workload'" \
+    -n unconfined "$bin run --rm --profile unconfined -- sh -c '$workload' 2>/dev/null" >/dev/null 2>&1
+python3 - "$project/start.json" "$project/work.json" <<'PY'
+import json, sys
+for path, what, target, unit, scale in [(sys.argv[1], "start-up (devbox run --rm -- true)", 1.05, "ms", 1000),
+                                         (sys.argv[2], "stat of every file under /usr", 1.03, "s", 1)]:
+    r = {x["command"]: x for x in json.load(open(path))["results"]}
+    d, u = r["default"]["median"], r["unconfined"]["median"]
+    print(f"{what}: default {d*scale:.2f}{unit}, unconfined {u*scale:.2f}{unit}, ratio {d/u:.3f}x   target <= {target:.2f}x")
+PY
