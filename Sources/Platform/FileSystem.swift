@@ -62,8 +62,9 @@ public enum FileSystem {
 
     /// Writes through a temporary file and rename, so readers never see half a file.
     public static func writeAtomically(_ path: String, contents: String, mode: mode_t = 0o644) -> Bool {
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // O_EXCL|O_NOFOLLOW: never write through something planted at the temporary name.
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { return false }
         let bytes = Array(contents.utf8)
         var offset = 0
@@ -152,7 +153,7 @@ extension FileSystem {
 extension FileSystem {
     /// Writes bytes to a new private file (not atomically: for scratch files).
     public static func writeBytes(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var offset = 0

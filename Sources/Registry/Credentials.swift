@@ -22,10 +22,14 @@ public struct Credentials: Equatable, Sendable {
         var auths: [String: Entry]?
     }
 
+    /// Where credentials are looked for, in order; the first is where
+    /// `devbox login` writes (podman's choice: the runtime directory, else
+    /// ~/.config/containers, never a shared directory such as /tmp).
     public static func files(environment: [String: String], home: String) -> [String] {
         var files: [String] = []
+        if let config = environment["REGISTRY_AUTH_FILE"], config.hasPrefix("/") { files.append(config) }
         if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") { files.append(runtime + "/containers/auth.json") }
-        if let config = environment["REGISTRY_AUTH_FILE"] { files.insert(config, at: 0) }
+        files.append(home + "/.config/containers/auth.json")
         files.append(home + "/.docker/config.json")
         return files
     }

@@ -104,11 +104,15 @@ public enum Launcher {
         config.no_new_privs = spec.process.noNewPrivileges ? 1 : 0
         var bpf: [UInt8] = []
         if let filter = spec.linux.seccomp {
-            let cache = environment.seccompCache ?? SeccompCache(directory: "/tmp/devbox-seccomp-\(getuid())")
+            let capabilities = Set(spec.process.capabilities?.bounding ?? [])
             do {
-                let program = try cache.program(filter, capabilities: Set(spec.process.capabilities?.bounding ?? []))
-                bpf = program.bpf
-                if environment.debug { debugLine("seccomp filter \(program.key.prefix(12)) \(program.cached ? "from the cache" : "compiled") (\(bpf.count / 8) instructions)") }
+                if let cache = environment.seccompCache {
+                    let program = try cache.program(filter, capabilities: capabilities)
+                    bpf = program.bpf
+                    if environment.debug { debugLine("seccomp filter \(program.key.prefix(12)) \(program.cached ? "from the cache" : "compiled") (\(bpf.count / 8) instructions)") }
+                } else {
+                    bpf = try SeccompCompiler.compile(filter, capabilities: capabilities)
+                }
             } catch {
                 throw .launch(error.description)
             }

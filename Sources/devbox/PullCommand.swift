@@ -62,7 +62,7 @@ struct LoginCommand: ParsableCommand {
             }
         }
         let env = ProcessEnvironment.current()
-        let file = Credentials.files(environment: env, home: env["HOME"] ?? "/").first ?? "/tmp/devbox-auth.json"
+        guard let file = Credentials.files(environment: env, home: env["HOME"] ?? "/").first else { fail("no place to store credentials; set HOME") }
         guard Credentials.save(credentials, registry: registry, file: file) else { fail("cannot write \(file)") }
         print("Login Succeeded (\(file))")
     }
