@@ -33,6 +33,9 @@ enum RunInvocation {
             fail(error)
         }
         for note in plan.notes { debug(debugging, note) }
+        if plan.spec.annotations?[DevboxAnnotation.profile] == "build", host.uid != 0, !plan.needsMapHelpers {
+            printError("devbox: warning: no subordinate id range for you: package managers that switch users (apt's _apt, dnf) will fail; add one (see `devbox doctor`)")
+        }
         debug(debugging, "project \(project.root) (id \(project.id))")
 
         if args.printSpec {
@@ -89,6 +92,8 @@ enum RunInvocation {
         }
         if options.profile?.name == "unconfined" {
             printError("devbox: warning: profile 'unconfined' keeps only the namespaces: every capability inside, nothing masked")
+        } else if options.profile?.noNewPrivileges == false {
+            printError("devbox: warning: profile '\(options.profile?.name ?? "")' turns no_new_privileges off: setuid programs inside can gain privileges")
         }
         options.home = args.home
         options.workdir = args.workdir
