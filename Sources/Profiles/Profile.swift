@@ -100,7 +100,8 @@ public struct Profile: Equatable, Sendable {
 public enum CapabilityName {
     /// `net_bind_service` → `CAP_NET_BIND_SERVICE`.
     public static func canonical(_ name: String) -> String {
-        let upper = name.uppercased()
+        // ASCII only: capability names are, and Unicode case mapping is slow.
+        let upper = String(decoding: name.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
         return upper == "ALL" || upper.hasPrefix("CAP_") ? upper : "CAP_" + upper
     }
 

@@ -17,7 +17,7 @@ public enum CapabilitySet {
     public static func mask(_ names: [String]) throws(CapabilityError) -> UInt64 {
         var mask: UInt64 = 0
         for name in names {
-            var lower = name.lowercased()
+            var lower = String(decoding: name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
             if !lower.hasPrefix("cap_") { lower = "cap_" + lower }
             var value: cap_value_t = 0
             guard cap_from_name(lower, &value) == 0, value >= 0, value < 64 else { throw .unknown(name) }
