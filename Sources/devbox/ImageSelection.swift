@@ -2,6 +2,7 @@ import ImageStore
 import OCI
 import Platform
 import Project
+import Registry
 
 /// Which image a run uses: the command line's, else devbox.toml's, else
 /// none (the host image). Unpacks its layers if needed.
@@ -22,7 +23,25 @@ enum ImageSelection {
         guard let name else { return nil }
         var store = ImageStore(root: dataDir)
         do {
-            let image = try store.image(name)
+            let image: StoredImage
+            do {
+                image = try store.image(name)
+            } catch {
+                // podman's pull policy "missing": fetch what the store lacks.
+                guard case .notFound = error, let reference = try? ImageReference(parsing: name) else { throw error }
+                store.userNamespace = StoreAccess.userNamespace(host: host)
+                printError("devbox: \(reference) is not in the store; pulling it")
+                let credentials = Credentials.lookup(registry: reference.registry,
+                                                     files: Credentials.files(environment: host.environment, home: host.home))
+                let settings = RegistrySettings.load(environment: host.environment, home: host.home)
+                do {
+                    _ = try Puller(store: store, progress: PullProgress(quiet: false))
+                        .pull(reference, credentials: credentials, tlsVerify: settings.tlsVerify(for: reference.registry, flag: nil))
+                } catch {
+                    fail(error)
+                }
+                image = try store.image(reference.description)
+            }
             // Unpacking (rare on this path) happens in the held namespace.
             if image.manifest.layers.contains(where: { !FileSystem.isDirectory(store.layout.layer($0.digest)) }) {
                 store.userNamespace = StoreAccess.userNamespace(host: host)
@@ -32,7 +51,7 @@ enum ImageSelection {
                              config: image.config.config ?? .init(),
                              passwd: accountFile("etc/passwd", layers), group: accountFile("etc/group", layers))
         } catch {
-            fail(error)
+            fail("\(error)")  // a StoreError: its description is the message
         }
     }
 

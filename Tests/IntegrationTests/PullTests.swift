@@ -19,6 +19,18 @@ struct PullTests {
         try expectStoreVerifies(s)
     }
 
+    @Test("devbox run pulls an image the store lacks, as podman does")
+    func runPullsMissing() throws {
+        let s = try Scratch(Runner.all[0], isolated: true)
+        let registry = try LocalRegistry()
+        try registry.push(layout: try fixture("layout", "m:1", in: s), name: "m:1", as: "auto/m:1")
+        let r = try s.devbox(["run", "--rm", "\(registry.host)/auto/m:1", "--", "cat", "/d/x"])
+        #expect(r.status == 0 && r.out == "v2\n", "\(r.stderr)")
+        #expect(r.stderr.contains("pulling it"))
+        let missing = try s.devbox(["run", "--rm", "\(registry.host)/auto/nothere:1", "--", "true"])
+        #expect(missing.status == 125 && missing.stderr.contains("was not found in the registry"), "\(missing.stderr)")
+    }
+
     @Test("a registry with basic auth: refused without login, wrong password refused, works after login")
     func basicAuth() throws {
         let s = try Scratch(Runner.all[0], isolated: true)
