@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 void dbx_die(const char *what, const char *path, int err) {
@@ -22,8 +23,12 @@ void dbx_die(const char *what, const char *path, int err) {
 
 void dbx_trace(const struct dbx_config *c, const char *what, const char *path) {
     if (!c->debug) return;
+    // Microseconds on the monotonic clock: the setup's cost shows step by step.
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     char buf[1024];
-    int n = snprintf(buf, sizeof buf, "devbox[debug]: %s %s\n", what, path ? path : "");
+    int n = snprintf(buf, sizeof buf, "devbox[debug]: %lld.%06ld %s %s\n", (long long)ts.tv_sec, ts.tv_nsec / 1000,
+                     what, path ? path : "");
     if (n > 0) (void)!write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
