@@ -5,11 +5,27 @@ import Testing
 /// htpasswd basic auth; stopped by its pid when the value goes away.
 final class LocalRegistry {
     let process: Process
+    var tokenService: Int32?
     let storage: URL
     let port: Int
     var host: String { "127.0.0.1:\(port)" }
 
-    init(auth: (user: String, password: String)? = nil) throws {
+    enum Auth {
+        case basic(user: String, password: String)
+        /// The distribution spec's token flow: a token service signs JWTs
+        /// (Tests/fixtures/token_server.py) that the registry verifies.
+        case bearer(user: String, password: String)
+    }
+
+    convenience init(auth: (user: String, password: String)) throws {
+        try self.init(mode: .basic(user: auth.user, password: auth.password))
+    }
+
+    convenience init() throws {
+        try self.init(mode: nil)
+    }
+
+    init(mode auth: Auth?) throws {
         let base = URL(fileURLWithPath: "/tmp/devbox-registry-\(UUID().uuidString.prefix(8))")
         storage = base.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
@@ -25,11 +41,28 @@ final class LocalRegistry {
               addr: 127.0.0.1:\(port)
 
             """
-        if let auth {
+        switch auth {
+        case .basic(let user, let password)?:
             let htpasswd = base.appendingPathComponent("htpasswd")
-            let r = try Shell.run(["/usr/bin/htpasswd", "-Bbn", auth.user, auth.password])
+            let r = try Shell.run(["/usr/bin/htpasswd", "-Bbn", user, password])
             try r.stdout.write(to: htpasswd)
             config += "auth:\n  htpasswd:\n    realm: devbox-test\n    path: \(htpasswd.path)\n"
+        case .bearer(let user, let password)?:
+            let cert = base.appendingPathComponent("cert.pem").path, key = base.appendingPathComponent("key.pem").path
+            let gen = try Shell.run(["/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                                     "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=devbox-token", "-days", "1"])
+            #expect(gen.status == 0, "openssl: \(gen.stderr)")
+            let tokenPort = port + 1
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("fixtures/token_server.py").path
+            // Detached, stdio on /dev/null: it must hold none of the test runner's pipes.
+            let started = try Shell.run(["/bin/sh", "-c", "/usr/bin/python3 \"$0\" \"$@\" </dev/null >/dev/null 2>&1 & echo $!",
+                                         script, String(tokenPort), cert, key, user, password, "devbox-issuer"])
+            tokenService = Int32(started.out.filter(\.isNumber))
+            config += "auth:\n  token:\n    realm: http://127.0.0.1:\(tokenPort)/token\n    service: devbox-test\n"
+                + "    issuer: devbox-issuer\n    rootcertbundle: \(cert)\n"
+        case nil:
+            break
         }
         let configFile = base.appendingPathComponent("config.yml")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
@@ -46,6 +79,7 @@ final class LocalRegistry {
     }
 
     deinit {
+        if let tokenService { kill(tokenService, SIGTERM) }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: storage.deletingLastPathComponent())

@@ -47,6 +47,22 @@ struct PullTests {
         #expect(try s.devbox(["pull", "-q", "\(registry.host)/private/a:1"]).status == 0)
     }
 
+    @Test("Bearer tokens: the 401 challenge sends devbox to the token service, for pull and push")
+    func bearerAuth() throws {
+        let s = try Scratch(Runner.all[0], isolated: true)
+        let registry = try LocalRegistry(mode: .bearer(user: "ada", password: "s3cret"))
+        try registry.push(layout: try fixture("layout", "b:1", in: s), name: "b:1", as: "tok/b:1", credentials: "ada:s3cret")
+        let anonymous = try s.devbox(["pull", "-q", "\(registry.host)/tok/b:1"])
+        #expect(anonymous.status == 125 && anonymous.stderr.contains("devbox login"), "\(anonymous.stderr)")
+        #expect(try s.devbox(["login", "-u", "ada", "--password-stdin", registry.host], stdin: Data("s3cret\n".utf8)).status == 0)
+        let pull = try s.devbox(["pull", "-q", "\(registry.host)/tok/b:1"])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        let push = try s.devbox(["push", "-q", "\(registry.host)/tok/b:1", "\(registry.host)/tok/copy:2"])
+        #expect(push.status == 0, "\(push.stderr)")
+        let inspect = try Shell.run(["/usr/bin/skopeo", "inspect", "--tls-verify=false", "--creds", "ada:s3cret", "docker://\(registry.host)/tok/copy:2"])
+        #expect(inspect.status == 0 && pull.out.contains(String(inspect.out.split(separator: "\"Digest\": \"").dropFirst().first?.prefix(71) ?? "none")))
+    }
+
     @Test("a tampered blob is refused and never stored")
     func tamperedBlob() throws {
         let s = try Scratch(Runner.all[0], isolated: true)
