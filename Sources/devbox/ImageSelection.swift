@@ -31,12 +31,10 @@ enum ImageSelection {
                 guard case .notFound = error, let reference = try? ImageReference(parsing: name) else { throw error }
                 store.userNamespace = StoreAccess.userNamespace(host: host)
                 printError("devbox: \(reference) is not in the store; pulling it")
-                let credentials = Credentials.lookup(registry: reference.registry,
-                                                     files: Credentials.files(environment: host.environment, home: host.home))
-                let settings = RegistrySettings.load(environment: host.environment, home: host.home)
+                let access = RegistryAccess(registry: reference.registry, tlsFlag: nil, environment: host.environment)
                 do {
                     _ = try Puller(store: store, progress: PullProgress(quiet: false))
-                        .pull(reference, credentials: credentials, tlsVerify: settings.tlsVerify(for: reference.registry, flag: nil))
+                        .pull(reference, credentials: access.credentials, tlsVerify: access.tlsVerify)
                 } catch {
                     fail(error)
                 }

@@ -18,13 +18,10 @@ struct PullCommand: ParsableCommand {
     func run() throws {
         let ref = parseReference(reference)
         let store = StoreAccess.open(dataRoot: global.dataRoot)
-        let env = ProcessEnvironment.current()
-        let credentials = Credentials.lookup(registry: ref.registry,
-                                             files: Credentials.files(environment: env, home: env["HOME"] ?? "/"))
-        let settings = RegistrySettings.load(environment: env, home: env["HOME"] ?? "/")
+        let access = RegistryAccess(registry: ref.registry, tlsFlag: tlsVerify)
         do {
             let image = try Puller(store: store, progress: PullProgress(quiet: quiet))
-                .pull(ref, credentials: credentials, tlsVerify: settings.tlsVerify(for: ref.registry, flag: tlsVerify))
+                .pull(ref, credentials: access.credentials, tlsVerify: access.tlsVerify)
             print(image.manifestDigest)
         } catch {
             fail(error)
@@ -48,10 +45,8 @@ struct LoginCommand: ParsableCommand {
         guard let secret, !secret.isEmpty else { fail("no password given; use --password-stdin or -p") }
         let credentials = Credentials(username: username, password: secret)
         // Check them against the registry's base endpoint before saving.
-        let env0 = ProcessEnvironment.current()
-        let settings = RegistrySettings.load(environment: env0, home: env0["HOME"] ?? "/")
         let probe = RegistryClient(reference: parseReference(registry + "/devbox-login-check"), credentials: credentials,
-                                   tlsVerify: settings.tlsVerify(for: registry, flag: tlsVerify))
+                                   tlsVerify: RegistryAccess(registry: registry, tlsFlag: tlsVerify).tlsVerify)
         do {
             _ = try probe.send(HTTPRequest(url: probe.url("tags/list")))
         } catch {
@@ -82,13 +77,10 @@ struct PushCommand: ParsableCommand {
         let image: StoredImage
         do { image = try store.image(source) } catch { fail(error) }
         let target = parseReference(destination ?? image.reference)
-        let env = ProcessEnvironment.current()
-        let credentials = Credentials.lookup(registry: target.registry,
-                                             files: Credentials.files(environment: env, home: env["HOME"] ?? "/"))
-        let settings = RegistrySettings.load(environment: env, home: env["HOME"] ?? "/")
+        let access = RegistryAccess(registry: target.registry, tlsFlag: tlsVerify)
         do {
             try Pusher(store: store, progress: PullProgress(quiet: quiet))
-                .push(image, to: target, credentials: credentials, tlsVerify: settings.tlsVerify(for: target.registry, flag: tlsVerify))
+                .push(image, to: target, credentials: access.credentials, tlsVerify: access.tlsVerify)
         } catch {
             fail(error)
         }
