@@ -66,6 +66,28 @@ struct SeccompTests {
         #expect(files.filter { $0.hasSuffix(".bpf") }.count == 2)
     }
 
+    @Test("a package manager works inside an image under the build profile (dpkg -i, no network)", arguments: Runner.all)
+    func packageManagerUnderBuild(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures")
+        let image = s.root.appendingPathComponent("dpkg-image.tar.gz").path
+        #expect(try Shell.run(["/bin/sh", fixtures.appendingPathComponent("make_dpkg_image.sh").path, image]).status == 0)
+        // A package built here, installed there.
+        let pkg = s.root.appendingPathComponent("pkg")
+        try FileManager.default.createDirectory(at: pkg.appendingPathComponent("DEBIAN"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: pkg.appendingPathComponent("usr/share/devbox-hello"), withIntermediateDirectories: true)
+        try "Package: devbox-hello\nVersion: 1.0\nArchitecture: all\nMaintainer: devbox <devbox@example.org>\nDescription: test\n"
+            .write(to: pkg.appendingPathComponent("DEBIAN/control"), atomically: true, encoding: .utf8)
+        try "hello\n".write(to: pkg.appendingPathComponent("usr/share/devbox-hello/hello"), atomically: true, encoding: .utf8)
+        let deb = s.project.appendingPathComponent("hello.deb").path
+        #expect(try Shell.run(["/usr/bin/dpkg-deb", "--root-owner-group", "--build", pkg.path, deb]).status == 0)
+        _ = try Shell.run(["/bin/chmod", "a+r", deb])
+        #expect(try s.devbox(["import", image, "dpkg-mini:1"]).status == 0)
+        let script = "/usr/bin/dpkg -i hello.deb >/dev/null && /usr/bin/dpkg-query -W -f='${Status}\\n' devbox-hello && cat /usr/share/devbox-hello/hello"
+        let r = try s.devbox(["run", "--rm", "--profile", "build", "dpkg-mini:1", "--", "sh", "-c", script])
+        #expect(r.out == "install ok installed\nhello\n", "\(r.stderr)")
+    }
+
     @Test("ordinary work still works under the default profile: compilers, make, git, python", arguments: Runner.all)
     func everydayTools(runner: Runner) throws {
         let s = try Scratch(runner)
