@@ -49,6 +49,14 @@ public enum SecurityPlanner {
         if profile.readOnlyRoot || options.readOnly { annotations[DevboxAnnotation.readOnlyRoot] = "true" }
         if !profile.nestedUserNamespaces { annotations[DevboxAnnotation.nestedUserNamespaces] = "false" }
         spec.annotations = annotations
+        if profile.readOnlyRoot || options.readOnly {
+            // Read-only means everything but the project and the volumes asked
+            // for writable (the container's home included).
+            let writable = Set([project.root] + options.volumes.filter { !$0.readOnly }.map(\.destination))
+            for i in spec.mounts.indices where spec.mounts[i].hasOption("rw") && !writable.contains(spec.mounts[i].destination) {
+                spec.mounts[i].options = ["rbind", "ro"]
+            }
+        }
         if profile.readOnlyProject, let i = spec.mounts.firstIndex(where: { $0.destination == project.root }) {
             spec.mounts[i].options = ["rbind", "ro"]
         }
