@@ -18,10 +18,11 @@ public struct RootfsImporter {
         let ingested = try store.blobs.ingest(file: path)
         let (digest, size) = (ingested.digest, ingested.size)
         let blob = store.layout.blob(digest)
-        let diffID = try DiffID.compute(blob: blob, name: digest.short)
-        // Unpack now: a hostile or corrupt tarball is refused here, before
-        // anything refers to it.
+        // Read and unpack now: a corrupt or hostile tarball is refused here,
+        // before anything refers to it, and its blob goes again.
+        let diffID: Digest
         do {
+            diffID = try DiffID.compute(blob: blob, name: digest.short)
             try LayerUnpacker(layout: store.layout, userNamespace: store.userNamespace).unpack(digest)
         } catch {
             if ingested.created { unlink(blob) }
@@ -46,11 +47,7 @@ public struct RootfsImporter {
 /// The platform images are chosen for: the machine devbox runs on.
 public enum HostPlatform {
     public static var current: OCI.Platform {
-        var info = utsname()
-        uname(&info)
-        let machine = withUnsafePointer(to: info.machine) {
-            $0.withMemoryRebound(to: CChar.self, capacity: 65) { String(cString: $0) }
-        }
+        let machine = Machine.name
         switch machine {
         case "x86_64": return OCI.Platform(architecture: "amd64", os: "linux")
         case "aarch64", "arm64": return OCI.Platform(architecture: "arm64", os: "linux", variant: "v8")

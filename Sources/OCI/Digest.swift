@@ -14,6 +14,12 @@ public struct Digest: Codable, Hashable, Sendable, CustomStringConvertible, Comp
         self.init("sha256:" + hex)
     }
 
+    /// For hex digits devbox computed itself (a sha256 it just finished).
+    public init(computedHex hex: String) {
+        precondition(hex.utf8.count == 64, "a sha256 is 64 hex digits")
+        self.hex = hex
+    }
+
     public var description: String { "sha256:" + hex }
     public var short: String { String(hex.prefix(12)) }
 

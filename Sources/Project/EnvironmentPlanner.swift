@@ -37,8 +37,4 @@ public enum EnvironmentPlanner {
         }
     }
 
-    /// The value of PATH in a planned environment.
-    public static func searchPath(in env: [String]) -> String {
-        env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? defaultPath
-    }
 }

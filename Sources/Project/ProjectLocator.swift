@@ -1,4 +1,4 @@
-import FoundationEssentials
+import Platform
 
 /// A project: the directory devbox treats as the unit of persistence and the
 /// tree bind-mounted into the container at its own path.
@@ -16,13 +16,7 @@ public struct Project: Equatable, Sendable {
     static func identifier(for root: String) -> String {
         let base = root.split(separator: "/").last.map(String.init) ?? "root"
         let safe = String(base.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }.prefix(40))
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: naming only, not security
-        for byte in root.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return (safe.isEmpty ? "root" : safe) + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+        return (safe.isEmpty ? "root" : safe) + "-" + SHA256.hex(Array(root.utf8)).prefix(16)
     }
 }
 

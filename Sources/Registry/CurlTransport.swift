@@ -110,7 +110,10 @@ final class CurlProcess {
         var bodyPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1]
         guard Self.cloexecPipe(&configPipe), Self.cloexecPipe(&headerPipe),
               Self.cloexecPipe(&bodyPipe), Self.cloexecPipe(&errorPipe)
-        else { throw .transport("cannot create pipes: \(String(cString: strerror(errno)))") }
+        else {
+            if let bodyFile { unlink(bodyFile) }
+            throw .transport("cannot create pipes: \(String(cString: strerror(errno)))")
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -127,6 +130,7 @@ final class CurlProcess {
         for fd in [configPipe[0], headerPipe[1], bodyPipe[1], errorPipe[1]] { close(fd) }
         guard rc == 0 else {
             for fd in [configPipe[1], headerPipe[0], bodyPipe[0], errorPipe[0]] { close(fd) }
+            if let bodyFile { unlink(bodyFile) }
             throw .transport("cannot run \(curl): \(String(cString: strerror(rc)))")
         }
         pid = child

@@ -79,7 +79,7 @@ public struct Puller {
             throw .store(error)
         }
         let total = blobs.reduce(Int64(0)) { $0 + $1.size }
-        for blob in blobs { progress.line("copying blob \(blob.digest.short) (\(PullProgress.bytes(blob.size)))") }
+        for blob in blobs { progress.line("copying blob \(blob.digest.short) (\(ByteCount.string(blob.size)))") }
         let sinks: [((UnsafeRawBufferPointer) -> Bool)?] = zip(writers, streams).map { writer, stream in
             { bytes in
                 do { try writer.append(bytes) } catch { return false }
@@ -150,13 +150,13 @@ public final class PullProgress {
         guard now - lastDraw > 0.1 else { return }
         lastDraw = now
         let speed = Double(received) / max(now - start, 0.001)
-        emit("\r\u{1b}[K\(Self.bytes(received)) / \(Self.bytes(total))  \(Self.bytes(Int64(speed)))/s")
+        emit("\r\u{1b}[K\(ByteCount.string(received)) / \(ByteCount.string(total))  \(ByteCount.string(Int64(speed)))/s")
     }
 
     func finish() {
         guard mode != .quiet else { return }
         let seconds = max(Self.now() - start, 0.001)
-        emit((mode == .terminal ? "\r\u{1b}[K" : "") + "received \(Self.bytes(received)) in \(Int(seconds * 1000)) ms\n")
+        emit((mode == .terminal ? "\r\u{1b}[K" : "") + "received \(ByteCount.string(received)) in \(Int(seconds * 1000)) ms\n")
     }
 
     func emit(_ text: String) {
@@ -167,14 +167,5 @@ public final class PullProgress {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
-    public static func bytes(_ n: Int64) -> String {
-        if n < 1000 { return "\(n) B" }
-        let units = ["kB", "MB", "GB", "TB"]
-        var value = Double(n) / 1000
-        var unit = 0
-        while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
-        return "\((value * 10).rounded() / 10) \(units[unit])"
     }
 }

@@ -32,7 +32,7 @@ public struct Pusher {
             let target = client.absolute(location) + (location.contains("?") ? "&" : "?") + "digest=" + blob.digest.description
             var upload = HTTPRequest(url: target, method: "PUT", headers: ["Content-Type: application/octet-stream"])
             upload.uploadFile = store.layout.blob(blob.digest)
-            progress.line("copying blob \(blob.digest.short) (\(PullProgress.bytes(blob.size)))")
+            progress.line("copying blob \(blob.digest.short) (\(ByteCount.string(blob.size)))")
             let done = try client.send(upload)
             guard done.status == 201 else { throw .status(code: done.status, what: "the upload of \(blob.digest.short)") }
         }

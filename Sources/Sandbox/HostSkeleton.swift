@@ -21,7 +21,7 @@ public enum HostSkeleton {
 
     /// Returns the skeleton's directory, building it if needed. `names` are
     /// the top-level directories that will be overlaid.
-    public static func prepare(dataDir: String, names: [String]) throws(SandboxError) -> String {
+    public static func prepare(dataDir: String, names: () -> [String]) throws(SandboxError) -> String {
         let base = dataDir + "/hostroot"
         let current = base + "/" + stamp()
         if FileSystem.isDirectory(current) { return current }
@@ -36,7 +36,7 @@ public enum HostSkeleton {
         let building = current + ".building-\(getpid())"
         FileSystem.removeTree(building)
         guard mkdir(building, 0o755) == 0 else { throw .prepare(path: building, reason: String(cString: strerror(errno))) }
-        for name in names {
+        for name in names() {
             var st = stat()
             guard lstat("/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
             mirror(from: "/" + name, to: building + "/" + name, device: st.st_dev, mode: st.st_mode)

@@ -109,9 +109,7 @@ public enum SeccompCompiler {
 
 enum HostArchitecture {
     static var oci: String {
-        var info = utsname()
-        uname(&info)
-        let machine = withUnsafePointer(to: info.machine) { $0.withMemoryRebound(to: CChar.self, capacity: 65) { String(cString: $0) } }
+        let machine = Machine.name
         return machine == "aarch64" ? "SCMP_ARCH_AARCH64" : machine == "x86_64" ? "SCMP_ARCH_X86_64" : "SCMP_ARCH_" + machine.uppercased()
     }
 }

@@ -71,13 +71,8 @@ public enum UserNamespaceHolder {
         (text ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { UInt64($0) }
     }
 
-    /// FNV-1a of the maps: a file name, not a security boundary.
+    /// Names the pid file after the maps (a file name, not a security boundary).
     static func fingerprint(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        String(SHA256.hex(Array(text.utf8)).prefix(16))
     }
 }

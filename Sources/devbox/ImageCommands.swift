@@ -41,7 +41,7 @@ struct ImagesCommand: ParsableCommand {
         case .table:
             var lines = [["REFERENCE", "IMAGE ID", "LAYERS", "SIZE"]]
             for image in images {
-                lines.append([image.reference, image.manifestDigest.short, String(image.manifest.layers.count), byteCount(image.size)])
+                lines.append([image.reference, image.manifestDigest.short, String(image.manifest.layers.count), ByteCount.string(image.size)])
             }
             print(table(lines))
         }
@@ -78,7 +78,7 @@ struct ImageCommand: ParsableCommand {
             let store = StoreAccess.open(dataRoot: global.dataRoot)
             do {
                 let freed = try store.prune(inUse: EnvironmentImages.inUse(dataDir: store.layout.root))
-                print("freed \(byteCount(freed))")
+                print("freed \(ByteCount.string(freed))")
             } catch {
                 fail(error)
             }
@@ -135,18 +135,6 @@ func jsonText<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
-
-func byteCount(_ bytes: Int64) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1000 && unit < units.count - 1 {
-        value /= 1000
-        unit += 1
-    }
-    let rounded = (value * 10).rounded() / 10
-    return unit == 0 ? "\(bytes) B" : "\(rounded) \(units[unit])"
 }
 
 func table(_ rows: [[String]]) -> String {

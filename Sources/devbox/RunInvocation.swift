@@ -17,9 +17,12 @@ enum RunInvocation {
         let project = ProjectLocator.locate(from: host.cwd, exists: FileSystem.exists)
         let image = ImageSelection.resolve(args.image, project: project, host: host)
         if host.uid != 0 && image == nil {
-            let names = HostRootLayout.overlaid(entries: host.rootEntries, mountPoints: host.mountPoints, dataDir: host.dataDir)
+            let facts = host
             do {
-                host.hostSkeleton = try HostSkeleton.prepare(dataDir: host.dataDir, names: names)
+                // The overlaid directories matter only when the skeleton is built.
+                host.hostSkeleton = try HostSkeleton.prepare(dataDir: host.dataDir) {
+                    HostRootLayout.overlaid(entries: facts.rootEntries, mountPoints: facts.mountPoints, dataDir: facts.dataDir)
+                }
             } catch {
                 fail(error)
             }
@@ -40,7 +43,7 @@ enum RunInvocation {
 
         if args.printSpec {
             do {
-                print(try SpecPrinter.json(plan.spec))
+                print(try jsonText(plan.spec))
             } catch {
                 fail("cannot encode the spec: \(error)")
             }
