@@ -29,7 +29,7 @@ final class LocalRegistry {
         let base = URL(fileURLWithPath: "/tmp/devbox-registry-\(UUID().uuidString.prefix(8))")
         storage = base.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
-        port = Int.random(in: 20_000...40_000)
+        port = LocalRegistry.freePort()
         var config = """
             version: 0.1
             log:
@@ -52,7 +52,7 @@ final class LocalRegistry {
             let gen = try Shell.run(["/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
                                      "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=devbox-token", "-days", "1"])
             #expect(gen.status == 0, "openssl: \(gen.stderr)")
-            let tokenPort = port + 1
+            let tokenPort = LocalRegistry.freePort()
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("fixtures/token_server.py").path
             // Detached, stdio on /dev/null: it must hold none of the test runner's pipes.
@@ -76,6 +76,24 @@ final class LocalRegistry {
             let r = try Shell.run(["/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://\(host)/v2/"])
             return r.out == "200" || r.out == "401"
         }
+    }
+
+    /// A port nothing listens on, chosen by the kernel (random picks collided
+    /// when tests start several registries at once).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: addr.sin_port)) : Int.random(in: 20_000...40_000)
     }
 
     deinit {
