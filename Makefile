@@ -28,8 +28,13 @@ build: deps
 	$(SWIFT) build
 
 # One static executable: no Swift runtime libraries needed at run time.
+# Concrete type metadata is reached through accessor calls rather than
+# mangled names: demangling them at run time was a third of `devbox run`'s
+# start-up instructions (callgrind; see docs/ARCHITECTURE.md).
+RELEASE_FLAGS := -Xswiftc -static-executable \
+	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 release: deps
-	$(SWIFT) build -c release -Xswiftc -static-executable --scratch-path $(RELEASE_DIR)
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --scratch-path $(RELEASE_DIR)
 	strip -o $(RELEASE_DIR)/devbox $(RELEASE_DIR)/release/devbox
 
 install: release

@@ -146,6 +146,22 @@ static int write_file(const char *dst, const char *data, mode_t mode) {
     return rc;
 }
 
+// Masked directories all show one empty read-only tmpfs: a bind of it costs
+// less than a new tmpfs per directory, and a bind keeps the source's
+// read-only flag. It lives in the staging root, detached at the end.
+#define EMPTY_DIR "/scratch/empty"
+
+static int empty_readonly_dir(void) {
+    static int ready;
+    if (ready) return 0;
+    int rc = mkdir_p(EMPTY_DIR, 0555);
+    if (rc < 0) return rc;
+    if (mount("tmpfs", EMPTY_DIR, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555") < 0)
+        return -errno;
+    ready = 1;
+    return 0;
+}
+
 static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     int rc = 0;
     struct stat st;
@@ -213,8 +229,8 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         // Paths a kernel does not have are simply not there to hide.
         if (lstat(op->dst, &st) < 0) break;
         if (S_ISDIR(st.st_mode)) {
-            if (mount("tmpfs", op->dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555") < 0)
-                dbx_die("cannot mask", op->dst, errno);
+            if ((rc = empty_readonly_dir()) < 0) dbx_die("cannot prepare an empty directory to mask", op->dst, -rc);
+            if (mount(EMPTY_DIR, op->dst, NULL, MS_BIND, NULL) < 0) dbx_die("cannot mask", op->dst, errno);
         } else if (mount("/newroot/dev/null", op->dst, NULL, MS_BIND, NULL) < 0) {
             dbx_die("cannot mask", op->dst, errno);
         }
@@ -241,12 +257,13 @@ int dbx_setup_mounts(const struct dbx_config *c) {
 
     for (size_t i = 0; i < c->nops; i++) run_op(c, &c->ops[i]);
 
-    if (umount2("/oldroot", MNT_DETACH) < 0) dbx_die("cannot detach the host's root", NULL, errno);
     if (chdir("/newroot") < 0) dbx_die("cannot enter", "/newroot", errno);
-    // pivot_root(".", ".") stacks the old root under the new one; detaching
-    // "." then removes the staging tmpfs from view, leaving only the container.
+    // pivot_root(".", ".") stacks the staging root on top of the new one;
+    // detaching "." removes it together with the host's tree under /oldroot,
+    // leaving only the container. One detach, not two: each pays an RCU
+    // grace period in the kernel.
     if (syscall(SYS_pivot_root, ".", ".") < 0) dbx_die("cannot pivot into the container's root", NULL, errno);
-    if (umount2(".", MNT_DETACH) < 0) dbx_die("cannot detach the staging root", NULL, errno);
+    if (umount2(".", MNT_DETACH) < 0) dbx_die("cannot detach the staging root and the host's tree", NULL, errno);
     if (chdir("/") < 0) dbx_die("cannot enter", "/", errno);
     return 0;
 }

@@ -156,6 +156,6 @@ extension RuntimeSpec.Mount {
     /// The value of a `key=value` option, such as an overlay's `lowerdir`.
     public func option(_ key: String) -> String? {
         let prefix = key + "="
-        return options?.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+        return options?.first { $0.hasPrefix(prefix) }.map { String(Substring($0.utf8.dropFirst(prefix.utf8.count))) }
     }
 }

@@ -7,9 +7,12 @@ public enum ProcessEnvironment {
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
-            let item = String(cString: entry)
-            if let eq = item.firstIndex(of: "=") {
-                result[String(item[..<eq])] = String(item[item.index(after: eq)...])
+            // Split at the first "=" on the C string itself: no Character
+            // scanning of every variable on the hot path.
+            if let eq = strchr(entry, 0x3d) {
+                let keyLength = entry.distance(to: eq)
+                let key = UnsafeRawBufferPointer(start: entry, count: keyLength)
+                result[String(decoding: key, as: UTF8.self)] = String(cString: eq + 1)
             }
             pointer += 1
         }
@@ -26,8 +29,8 @@ public enum ProcessEnvironment {
     /// binary's getpwuid would need NSS modules at run time.
     public static func passwdEntry(uid: UInt32) -> (name: String, home: String)? {
         guard let text = FileSystem.read("/etc/passwd") else { return nil }
-        for line in text.split(separator: "\n") {
-            let f = line.split(separator: ":", omittingEmptySubsequences: false)
+        for line in ASCII.split(text, on: UInt8(ascii: "\n")) {
+            let f = ASCII.split(line, on: UInt8(ascii: ":"), keepEmpty: true)
             if f.count >= 6, UInt32(f[2]) == uid { return (String(f[0]), String(f[5])) }
         }
         return nil

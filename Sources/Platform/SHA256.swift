@@ -21,10 +21,7 @@ public struct SHA256 {
     public mutating func finalizeHex() -> String {
         var out = [UInt8](repeating: 0, count: 32)
         nettle_sha256_digest(&context, 32, &out)
-        return out.map { byte -> String in
-            let s = String(byte, radix: 16)
-            return byte < 16 ? "0" + s : s
-        }.joined()
+        return ASCII.hex(out)
     }
 
     public static func hex(_ bytes: [UInt8]) -> String {

@@ -13,8 +13,8 @@ public struct IDRange: Equatable, Sendable {
 public enum SubordinateIDs {
     /// The first range for the user, matched by name or by numeric id.
     public static func range(in text: String, user: String?, id: UInt32) -> IDRange? {
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+        for line in ASCII.split(text, on: UInt8(ascii: "\n")) where !line.hasPrefix("#") {
+            let fields = ASCII.split(line, on: UInt8(ascii: ":"), keepEmpty: true)
             guard fields.count == 3 else { continue }
             let owner = String(fields[0])
             guard owner == user || owner == String(id),

@@ -1,4 +1,5 @@
 import OCI
+import Platform
 
 /// The syscall filter a profile describes, as an OCI `linux.seccomp`.
 /// A deny entry is a syscall name, or a name with a condition on its
@@ -22,7 +23,7 @@ public enum SeccompRules {
 
     public static func isValid(_ rule: String) -> Bool {
         if rule.contains(":") { return conditions[rule] != nil }
-        return !rule.isEmpty && rule.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+        return !rule.isEmpty && rule.utf8.allSatisfy { ASCII.isLower($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }
     }
 
     /// nil when the profile has no filter.

@@ -1,4 +1,5 @@
 import OCI
+import Platform
 
 /// How the host's own root filesystem becomes the container's root (the
 /// built-in default image): each top-level directory gets its own overlay,
@@ -36,7 +37,7 @@ public enum HostRootLayout {
                 }
                 let lowers = skeleton.map { [$0 + path, path] } ?? [path]
                 return RuntimeSpec.Mount(destination: path, type: "overlay", source: "overlay",
-                                         options: ["lowerdir=" + lowers.joined(separator: ":")])
+                                         options: ["lowerdir=" + lowers.concatenated(separator: ":")])
             case .other:
                 return nil
             }

@@ -1,4 +1,5 @@
 import OCI
+import Platform
 
 /// An image to run, as planning needs it: already unpacked layers, the
 /// image's configuration and its own /etc/passwd and /etc/group.
@@ -63,8 +64,8 @@ public enum ImageUser {
 
     /// passwd (`name:x:uid:gid:gecos:home:shell`) or group (`name:x:gid:...`).
     static func accounts(_ text: String?) -> [(name: String, uid: UInt32, gid: UInt32, home: String)] {
-        (text ?? "").split(separator: "\n").compactMap { line in
-            let f = line.split(separator: ":", omittingEmptySubsequences: false)
+        ASCII.split(text ?? "", on: UInt8(ascii: "\n")).compactMap { line in
+            let f = ASCII.split(line, on: UInt8(ascii: ":"), keepEmpty: true)
             guard f.count >= 3, let id = UInt32(f[2]) else { return nil }
             let gid = f.count > 3 ? UInt32(f[3]) ?? id : id
             return (String(f[0]), id, gid, f.count > 5 ? String(f[5]) : "/")

@@ -1,4 +1,5 @@
 import OCI
+import Platform
 
 /// Plans `devbox run IMAGE`: the image's layers under a per-project upper
 /// layer, its configuration honoured, the project bound at its host path.
@@ -49,7 +50,7 @@ enum ImageRunPlanner {
         let annotations = [
             DevboxAnnotation.rootKind: "image",
             DevboxAnnotation.image: image.reference,
-            DevboxAnnotation.lowerDirs: image.layers.joined(separator: ":"),
+            DevboxAnnotation.lowerDirs: image.layers.concatenated(separator: ":"),
             DevboxAnnotation.upperDir: container?.upper ?? "tmpfs",
             DevboxAnnotation.workDir: runWorkDir ?? "tmpfs",
             DevboxAnnotation.network: options.network.rawValue,

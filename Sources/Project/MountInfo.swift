@@ -1,8 +1,9 @@
+import Platform
 /// /proc/self/mountinfo, reduced to what planning needs: the mount points.
 public enum MountInfo {
     public static func mountPoints(in text: String) -> [String] {
-        text.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ")
+        ASCII.split(text, on: UInt8(ascii: "\n")).compactMap { line in
+            let fields = ASCII.split(line, on: UInt8(ascii: " "))
             guard fields.count > 4 else { return nil }
             return unescape(String(fields[4]))
         }
@@ -10,7 +11,7 @@ public enum MountInfo {
 
     /// The kernel writes space, tab, newline and backslash as octal escapes.
     static func unescape(_ field: String) -> String {
-        guard field.contains("\\") else { return field }
+        guard field.utf8.contains(UInt8(ascii: "\\")) else { return field }
         var bytes: [UInt8] = []
         let utf8 = Array(field.utf8)
         var i = 0

@@ -14,9 +14,11 @@ public struct Project: Equatable, Sendable {
 
     /// Basename plus a hash of the path: readable in `ls`, unique per path.
     static func identifier(for root: String) -> String {
-        let base = root.split(separator: "/").last.map(String.init) ?? "root"
-        let safe = String(base.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }.prefix(40))
-        return (safe.isEmpty ? "root" : safe) + "-" + SHA256.hex(Array(root.utf8)).prefix(16)
+        let base = ASCII.split(root, on: UInt8(ascii: "/")).last ?? "root"
+        let safe = base.utf8.prefix(40).map { b -> UInt8 in
+            ASCII.isAlphanumeric(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") ? b : UInt8(ascii: "_")
+        }
+        return (safe.isEmpty ? "root" : String(decoding: safe, as: UTF8.self)) + "-" + String(SHA256.hex(Array(root.utf8)).prefix(16))
     }
 }
 

@@ -1,5 +1,6 @@
 import OCI
 import Profiles
+import Platform
 
 /// The result of planning a run: the runtime spec plus the host directories
 /// the caller prepares before launching and cleans up after.
@@ -113,6 +114,6 @@ public enum RunPlanner {
 
     static func isValidHostname(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 64
-            && name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "." }
+            && name.utf8.allSatisfy { ASCII.isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
     }
 }

@@ -1,10 +1,11 @@
 import OCI
+import Platform
 
 /// Id maps in the two forms the kernel and the setuid helpers accept.
 public enum IDMapText {
     /// /proc/PID/uid_map: "inside outside count" per line.
     public static func procFile(_ mappings: [RuntimeSpec.IDMapping]) -> String {
-        mappings.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
+        mappings.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.concatenated()
     }
 
     /// newuidmap/newgidmap arguments after the pid.

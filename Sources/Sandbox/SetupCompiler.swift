@@ -1,4 +1,5 @@
 import OCI
+import Platform
 
 /// Turns a runtime spec into the ordered mount loop. Pure.
 ///
@@ -18,7 +19,7 @@ public enum SetupCompiler {
         func overlay(at destination: String, lowers: [String], key: String) {
             steps.append(.init(.mkdir, destination: upper + "/" + key, mode: 0o755))
             steps.append(.init(.mkdir, destination: work + "/" + key, mode: 0o755))
-            let options = "lowerdir=" + lowers.joined(separator: ":") + ",upperdir=\(upper)/\(key),workdir=\(work)/\(key),userxattr"
+            let options = "lowerdir=" + lowers.concatenated(separator: ":") + ",upperdir=\(upper)/\(key),workdir=\(work)/\(key),userxattr"
             steps.append(.init(.overlay, destination: destination, data: options))
         }
 
@@ -28,7 +29,7 @@ public enum SetupCompiler {
             // them race creating mountpoints through it: ESTALE.)
             steps.append(.init(.tmpfs, destination: newRoot, data: "mode=0755"))
         } else if annotations[DevboxAnnotation.rootKind] == "image", let lowers = annotations[DevboxAnnotation.lowerDirs] {
-            overlay(at: newRoot, lowers: lowers.split(separator: ":").map { host(String($0)) }, key: "root")
+            overlay(at: newRoot, lowers: ASCII.split(lowers, on: UInt8(ascii: ":")).map(host), key: "root")
         } else {
             steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot, readOnly: spec.root.readonly))
         }
@@ -37,7 +38,7 @@ public enum SetupCompiler {
             let target = inside(mount.destination)
             switch mount.type ?? "bind" {
             case "overlay":
-                let lowers = (mount.option("lowerdir") ?? "").split(separator: ":").map { host(String($0)) }
+                let lowers = ASCII.split(mount.option("lowerdir") ?? "", on: UInt8(ascii: ":")).map(host)
                 overlay(at: target, lowers: lowers, key: layerKey(mount.destination))
             case "bind", "rbind":
                 if mount.destination == "/etc/hosts", let hostsFile {
@@ -103,8 +104,8 @@ public enum SetupCompiler {
     /// /etc/hosts as the host has it, plus the container's hostname when the
     /// host's file does not already resolve it (podman does the same).
     public static func hostsFile(hostContents: String, hostname: String) -> String {
-        let resolves = hostContents.split(separator: "\n").contains { line in
-            !line.hasPrefix("#") && line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().contains { $0 == hostname }
+        let resolves = ASCII.split(hostContents, on: UInt8(ascii: "\n")).contains { line in
+            !line.hasPrefix("#") && ASCII.words(line).dropFirst().contains { $0 == hostname }
         }
         if resolves { return hostContents }
         let base = hostContents.isEmpty || hostContents.hasSuffix("\n") ? hostContents : hostContents + "\n"
@@ -136,6 +137,6 @@ public enum SetupCompiler {
     /// as nosuid are applied by the C side.
     static func dataOptions(_ mount: RuntimeSpec.Mount, keep: Set<String> = []) -> String? {
         let data = (mount.options ?? []).filter { $0.contains("=") || keep.contains($0) }
-        return data.isEmpty ? nil : data.joined(separator: ",")
+        return data.isEmpty ? nil : data.concatenated(separator: ",")
     }
 }

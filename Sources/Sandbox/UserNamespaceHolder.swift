@@ -27,7 +27,7 @@ public enum UserNamespaceHolder {
         let uidMap = IDMapText.procFile(uidMappings)
         let gidMap = IDMapText.procFile(gidMappings)
         let pidFile = runtimeDir + "/userns-\(fingerprint(uidMap + "|" + gidMap)).pid"
-        if let text = FileSystem.read(pidFile), let pid = Int32(text.filter(\.isNumber)),
+        if let text = FileSystem.read(pidFile), let pid = Int32(String(decoding: text.utf8.filter(ASCII.isDigit), as: UTF8.self)),
            let fd = join(pid: pid, uidMap: uidMap, gidMap: gidMap) {
             return fd
         }
@@ -68,7 +68,7 @@ public enum UserNamespaceHolder {
     }
 
     static func numbers(_ text: String?) -> [UInt64] {
-        (text ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { UInt64($0) }
+        ASCII.words(text ?? "").compactMap { UInt64($0) }
     }
 
     /// Names the pid file after the maps (a file name, not a security boundary).
