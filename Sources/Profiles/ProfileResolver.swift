@@ -44,15 +44,29 @@ public struct ProfileResolver: Sendable {
 
     func resolve(_ reference: String, chain: [String]) throws(ProfileError) -> Profile {
         guard !chain.contains(reference) else { throw .cycle(chain + [reference]) }
-        let (text, file) = try source(reference)
-        let directory = file.contains("/") ? String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)]) : "."
-        let parsed = try ProfileParser.parse(text, file: file) { path in
-            FileSystem.read(path.hasPrefix("/") ? path : directory + "/" + path)
-        }
+        let parsed = try file(reference)
         let base = try parsed.extends.map { (parent: String) throws(ProfileError) -> Profile in
             try resolve(parent, chain: chain + [reference])
         } ?? Profile.empty(reference)
         return base.applying(parsed, name: reference)
+    }
+
+    /// The settings of one profile, before `extends`. A built-in one that no
+    /// file shadows comes precompiled (see profiles/embed.py): parsing its
+    /// TOML was a fifth of `devbox run`'s start-up instructions.
+    func file(_ reference: String) throws(ProfileError) -> ProfileFile {
+        if !reference.contains("/"), !shadowed(reference), let builtin = BuiltinProfiles.file(reference) {
+            return builtin
+        }
+        let (text, file) = try source(reference)
+        let directory = file.contains("/") ? String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)]) : "."
+        return try ProfileParser.parse(text, file: file) { path in
+            FileSystem.read(path.hasPrefix("/") ? path : directory + "/" + path)
+        }
+    }
+
+    func shadowed(_ name: String) -> Bool {
+        searchDirectories.contains { FileSystem.exists($0 + "/" + name + ".toml") }
     }
 
     /// Checks a file on its own (and what it extends).

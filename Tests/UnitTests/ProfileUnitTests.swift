@@ -44,6 +44,25 @@ struct ProfileUnitTests {
         }
     }
 
+    @Test("the precompiled built-in profiles are what the parser reads from their text (run `make profiles`)")
+    func precompiledMatchParser() throws {
+        for (name, text) in BuiltinProfiles.sources {
+            let parsed = try ProfileParser.parse(text, file: "profiles/\(name).toml")
+            #expect(BuiltinProfiles.file(name) == parsed, "\(name)")
+        }
+        #expect(BuiltinProfiles.file("nonexistent") == nil)
+    }
+
+    @Test("a user's file named like a built-in profile shadows it")
+    func userFileShadowsBuiltin() throws {
+        let dir = "/tmp/devbox-unit-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "description = \"mine\"\n".write(toFile: dir + "/default.toml", atomically: true, encoding: .utf8)
+        let p = try ProfileResolver(searchDirectories: [dir]).resolve("default")
+        #expect(p.description == "mine" && p.maskedPaths.isEmpty)
+    }
+
     @Test("every shipped profile resolves", arguments: ["default", "strict", "build", "unconfined"])
     func shipped(name: String) throws {
         let p = try ProfileResolver(searchDirectories: []).resolve(name)
