@@ -226,19 +226,20 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
             dbx_die("cannot make read-only", op->dst, errno);
         break;
     case DBX_OP_MASK:
-        // Paths a kernel does not have are simply not there to hide.
-        if (lstat(op->dst, &st) < 0) break;
-        if (S_ISDIR(st.st_mode)) {
-            if ((rc = empty_readonly_dir()) < 0) dbx_die("cannot prepare an empty directory to mask", op->dst, -rc);
-            if (mount(EMPTY_DIR, op->dst, NULL, MS_BIND, NULL) < 0) dbx_die("cannot mask", op->dst, errno);
-        } else if (mount("/newroot/dev/null", op->dst, NULL, MS_BIND, NULL) < 0) {
-            dbx_die("cannot mask", op->dst, errno);
-        }
+        // No lstat first: the mount says what is there. A path this kernel
+        // does not have is not there to hide (ENOENT); a directory refuses
+        // /dev/null (ENOTDIR) and gets the empty read-only directory.
+        if (mount("/newroot/dev/null", op->dst, NULL, MS_BIND, NULL) == 0 || errno == ENOENT) break;
+        if (errno != ENOTDIR) dbx_die("cannot mask", op->dst, errno);
+        if ((rc = empty_readonly_dir()) < 0) dbx_die("cannot prepare an empty directory to mask", op->dst, -rc);
+        if (mount(EMPTY_DIR, op->dst, NULL, MS_BIND, NULL) < 0) dbx_die("cannot mask", op->dst, errno);
         break;
     case DBX_OP_READONLY_PATH:
-        if (lstat(op->dst, &st) < 0) break;
-        if (mount(op->dst, op->dst, NULL, MS_BIND | MS_REC, NULL) < 0 || make_readonly(op->dst) < 0)
+        if (mount(op->dst, op->dst, NULL, MS_BIND | MS_REC, NULL) < 0) {
+            if (errno == ENOENT) break;
             dbx_die("cannot make read-only", op->dst, errno);
+        }
+        if (make_readonly(op->dst) < 0) dbx_die("cannot make read-only", op->dst, errno);
         break;
     default:
         dbx_die("unknown mount operation for", op->dst, EINVAL);

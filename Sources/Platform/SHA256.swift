@@ -18,6 +18,12 @@ public struct SHA256 {
         bytes.withUnsafeBytes { update($0) }
     }
 
+    /// Hashes the string's UTF-8 bytes in place, without copying them out.
+    public mutating func update(_ text: String) {
+        var text = text
+        text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+    }
+
     public mutating func finalizeHex() -> String {
         var out = [UInt8](repeating: 0, count: 32)
         nettle_sha256_digest(&context, 32, &out)

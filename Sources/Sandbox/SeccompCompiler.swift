@@ -131,18 +131,39 @@ public struct SeccompCache: Sendable {
         SeccompCache(directory: (environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.cache") + "/devbox/seccomp")
     }
 
-    /// The filter's content as plain text (no JSON encoder on the hot path).
+    /// A digest of everything the compiled program depends on. The fields
+    /// go straight into the hash, separated, rather than through one big
+    /// interpolated string: this runs on every `devbox run`.
     public func key(_ filter: LinuxSeccomp, capabilities: Set<String>) -> String {
-        var text = "v3|\(HostArchitecture.oci)|\(filter.defaultAction)|\(filter.defaultErrnoRet ?? 0)|\((filter.architectures ?? []).concatenated(separator: ","))"
-        for rule in filter.syscalls ?? [] {
-            text += "\n" + rule.names.concatenated(separator: ",") + "|" + rule.action + "|\(rule.errnoRet ?? 0)"
-            for arg in rule.args ?? [] { text += "|\(arg.index) \(arg.op) \(arg.value) \(arg.valueTwo ?? 0)" }
-            for filter in [rule.includes, rule.excludes] {
-                text += "|" + (filter?.caps ?? []).concatenated(separator: ",") + ";" + (filter?.arches ?? []).concatenated(separator: ",")
-            }
+        var hash = SHA256()
+        func add(_ field: String, _ separator: UInt8 = 0x7c) {
+            hash.update(field)
+            hash.update([separator])
         }
-        text += "\n" + capabilities.sorted().concatenated(separator: ",")
-        return SHA256.hex(Array(text.utf8))
+        func add(_ list: [String]) {
+            for item in list { add(item, 0x2c) }
+            hash.update([0x3b])
+        }
+        add("v4")
+        add(HostArchitecture.oci)
+        add(filter.defaultAction)
+        add(String(filter.defaultErrnoRet ?? 0))
+        add(filter.architectures ?? [])
+        for rule in filter.syscalls ?? [] {
+            add(rule.names)
+            add(rule.action)
+            add(String(rule.errnoRet ?? 0))
+            for arg in rule.args ?? [] {
+                add(String(arg.index)); add(arg.op); add(String(arg.value)); add(String(arg.valueTwo ?? 0))
+            }
+            for condition in [rule.includes, rule.excludes] {
+                add(condition?.caps ?? [])
+                add(condition?.arches ?? [])
+            }
+            hash.update([0x0a])
+        }
+        add(capabilities.sorted())
+        return hash.finalizeHex()
     }
 
     /// The program and whether it came from the cache.
