@@ -59,6 +59,27 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
         dbx_die("cannot set hostname", c->hostname, errno);
     if (c->loopback_up) loopback_up();
+
+    sigset_t oldmask;
+    sigemptyset(&oldmask);  // the command starts with nothing blocked
+    if (c->prepare_early) {
+        // The command's process sets its identity and loads its filter on
+        // the other core while this one mounts.
+        int ready[2];
+        if (pipe2(ready, O_CLOEXEC) < 0) dbx_die("cannot create a pipe", NULL, errno);
+        pid_t cmd = fork();
+        if (cmd < 0) dbx_die("cannot start the command", NULL, errno);
+        if (cmd == 0) {
+            close(ready[1]);
+            dbx_exec_command_early(c, ready[0], &oldmask);
+        }
+        close(ready[0]);
+        if (dbx_setup_mounts(c) < 0) _exit(DBX_EXIT_SETUP);
+        if (write(ready[1], "g", 1) != 1) dbx_die("cannot start the command", NULL, errno);
+        close(ready[1]);
+        dbx_init_loop(c, cmd, &oldmask);
+    }
+
     if (dbx_setup_mounts(c) < 0) _exit(DBX_EXIT_SETUP);
 
     // The terminal lives in the container's own devpts, so `tty` names a
@@ -72,8 +93,6 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
         close(console_fd);
     }
 
-    sigset_t oldmask;
-    sigemptyset(&oldmask);  // the command starts with nothing blocked
     pid_t cmd = fork();
     if (cmd < 0) dbx_die("cannot start the command", NULL, errno);
     if (cmd == 0) dbx_exec_command(c, c->tty ? slave : NULL, &oldmask);

@@ -18,19 +18,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+// The highest capability this kernel knows, probed with prctl rather than
+// read from /proc/sys: no file access, so it also works before the mounts.
 static int last_cap(void) {
-    int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-    int last = 40;
-    if (fd >= 0) {
-        char buf[16] = {0};
-        if (read(fd, buf, sizeof buf - 1) > 0) {
-            int v = 0;
-            for (char *p = buf; *p >= '0' && *p <= '9'; p++) v = v * 10 + (*p - '0');
-            if (v > 0) last = v;
-        }
-        close(fd);
-    }
-    return last;
+    static int last = -1;
+    if (last >= 0) return last;
+    int cap = CAP_LAST_CAP;
+    while (cap < 63 && prctl(PR_CAPBSET_READ, cap + 1, 0, 0, 0) >= 0) cap++;
+    while (cap > 0 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0) cap--;
+    return last = cap;
 }
 
 // The bounding set limits what any later exec (setuid binaries, file
@@ -96,17 +92,9 @@ __attribute__((noreturn)) static void exec_in_path(const struct dbx_config *c) {
     _exit(e == ENOENT ? 127 : 126);
 }
 
-void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
-    if (pty_slave) {
-        setsid();
-        int fd = open(pty_slave, O_RDWR);
-        if (fd < 0) dbx_die("cannot open the terminal", pty_slave, errno);
-        if (ioctl(fd, TIOCSCTTY, 0) < 0) dbx_die("cannot make the terminal controlling", pty_slave, errno);
-        for (int i = 0; i < 3; i++) dup2(fd, i);
-        if (fd > 2) close(fd);
-    }
+// Identity, capabilities, limits and no_new_privs: what the command gets
+// that does not depend on the container's files.
+static void set_identity(const struct dbx_config *c) {
     drop_bounding_set(c->capabilities);
     // Change identity with the capabilities kept, then set the final sets:
     // a profile may not keep CAP_SETUID, but the switch itself needs it.
@@ -129,14 +117,50 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
     }
     if (c->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         dbx_die("cannot set no_new_privs", NULL, errno);
-    if (c->cwd && chdir(c->cwd) < 0) dbx_die("cannot enter the working directory", c->cwd, errno);
-    if (c->seccomp_bpf && c->seccomp_len >= 8) {
-        // Last, so the filter does not have to allow devbox's own setup calls.
-        struct sock_fprog prog = {(unsigned short)(c->seccomp_len / 8), (struct sock_filter *)c->seccomp_bpf};
-        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-            dbx_die(errno == EACCES ? "cannot load the seccomp filter without no_new_privileges (the profile turns it off)"
-                                    : "cannot load the seccomp filter", NULL, errno);
+}
+
+static void load_filter(const struct dbx_config *c) {
+    if (!c->seccomp_bpf || c->seccomp_len < 8) return;
+    struct sock_fprog prog = {(unsigned short)(c->seccomp_len / 8), (struct sock_filter *)c->seccomp_bpf};
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+        dbx_die(errno == EACCES ? "cannot load the seccomp filter without no_new_privileges (the profile turns it off)"
+                                : "cannot load the seccomp filter", NULL, errno);
+}
+
+static void reset_signals(void) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
+}
+
+void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask) {
+    reset_signals();
+    if (pty_slave) {
+        setsid();
+        int fd = open(pty_slave, O_RDWR);
+        if (fd < 0) dbx_die("cannot open the terminal", pty_slave, errno);
+        if (ioctl(fd, TIOCSCTTY, 0) < 0) dbx_die("cannot make the terminal controlling", pty_slave, errno);
+        for (int i = 0; i < 3; i++) dup2(fd, i);
+        if (fd > 2) close(fd);
     }
+    set_identity(c);
+    if (c->cwd && chdir(c->cwd) < 0) dbx_die("cannot enter the working directory", c->cwd, errno);
+    // Last, so the filter does not have to allow devbox's own setup calls.
+    load_filter(c);
+    sigprocmask(SIG_SETMASK, oldmask, NULL);
+    exec_in_path(c);
+}
+
+void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, const sigset_t *oldmask) {
+    reset_signals();
+    set_identity(c);
+    load_filter(c);
+    // PID 1 mounts meanwhile. Its pivots move this process's root with its
+    // own; EOF means the setup failed (PID 1 is gone and so are we).
+    char go;
+    if (read(ready_fd, &go, 1) != 1) _exit(DBX_EXIT_SETUP);
+    close(ready_fd);
+    const char *cwd = c->cwd ? c->cwd : "/";
+    if (chdir(cwd) < 0) dbx_die("cannot enter the working directory", cwd, errno);
     sigprocmask(SIG_SETMASK, oldmask, NULL);
     exec_in_path(c);
 }

@@ -26,6 +26,10 @@ void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *ol
     __attribute__((noreturn));
 void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask)
     __attribute__((noreturn));
+// The same, started before the mounts: everything up to the filter, then a
+// wait on `ready_fd` until PID 1 has mounted the container, then exec.
+void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, const sigset_t *oldmask)
+    __attribute__((noreturn));
 
 // newuidmap/newgidmap: argv without the pid, which is inserted as argv[1].
 pid_t dbx_spawn_map_helper(const char *const *argv, pid_t target, char *err, size_t errlen);

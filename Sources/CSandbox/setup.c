@@ -146,22 +146,6 @@ static int write_file(const char *dst, const char *data, mode_t mode) {
     return rc;
 }
 
-// Masked directories all show one empty read-only tmpfs: a bind of it costs
-// less than a new tmpfs per directory, and a bind keeps the source's
-// read-only flag. It lives in the staging root, detached at the end.
-#define EMPTY_DIR "/scratch/empty"
-
-static int empty_readonly_dir(void) {
-    static int ready;
-    if (ready) return 0;
-    int rc = mkdir_p(EMPTY_DIR, 0555);
-    if (rc < 0) return rc;
-    if (mount("tmpfs", EMPTY_DIR, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555") < 0)
-        return -errno;
-    ready = 1;
-    return 0;
-}
-
 static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     int rc = 0;
     struct stat st;
@@ -226,13 +210,16 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
             dbx_die("cannot make read-only", op->dst, errno);
         break;
     case DBX_OP_MASK:
-        // No lstat first: the mount says what is there. A path this kernel
-        // does not have is not there to hide (ENOENT); a directory refuses
-        // /dev/null (ENOTDIR) and gets the empty read-only directory.
-        if (mount("/newroot/dev/null", op->dst, NULL, MS_BIND, NULL) == 0 || errno == ENOENT) break;
-        if (errno != ENOTDIR) dbx_die("cannot mask", op->dst, errno);
-        if ((rc = empty_readonly_dir()) < 0) dbx_die("cannot prepare an empty directory to mask", op->dst, -rc);
-        if (mount(EMPTY_DIR, op->dst, NULL, MS_BIND, NULL) < 0) dbx_die("cannot mask", op->dst, errno);
+        // Paths a kernel does not have are simply not there to hide. The
+        // type decides the mask: a bind of /dev/null cannot cover a
+        // directory, and a failed attempt costs more than this lstat.
+        if (lstat(op->dst, &st) < 0) break;
+        if (S_ISDIR(st.st_mode)) {
+            if (mount("tmpfs", op->dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555") < 0)
+                dbx_die("cannot mask", op->dst, errno);
+        } else if (mount("/newroot/dev/null", op->dst, NULL, MS_BIND, NULL) < 0) {
+            dbx_die("cannot mask", op->dst, errno);
+        }
         break;
     case DBX_OP_READONLY_PATH:
         if (mount(op->dst, op->dst, NULL, MS_BIND | MS_REC, NULL) < 0) {

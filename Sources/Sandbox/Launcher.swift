@@ -117,6 +117,7 @@ public enum Launcher {
                 throw .launch(error.description)
             }
         }
+        config.prepare_early = !spec.process.terminal && SeccompCompiler.allowsEarlyStart(spec.linux.seccomp) ? 1 : 0
         config.tty = spec.process.terminal ? 1 : 0
         config.forward_stdin = environment.forwardStdin ? 1 : 0
         config.debug = environment.debug ? 1 : 0

@@ -67,6 +67,17 @@ public enum SeccompCompiler {
         return FileSystem.readBytes(path) ?? []
     }
 
+    /// Whether the command's process may load `filter` before the container
+    /// is mounted (see `prepare_early` in csandbox.h): it still has to read a
+    /// pipe, close it, chdir and exec under the filter. True for no filter and
+    /// for filters that allow by default and do not name those syscalls.
+    public static func allowsEarlyStart(_ filter: LinuxSeccomp?) -> Bool {
+        guard let filter else { return true }
+        guard filter.defaultAction == "SCMP_ACT_ALLOW" else { return false }
+        let needed: Set<String> = ["read", "close", "chdir", "rt_sigprocmask", "execve", "execveat"]
+        return !(filter.syscalls ?? []).contains { rule in rule.names.contains(where: needed.contains) }
+    }
+
     /// Docker's per-rule conditions, as far as they can be decided here.
     static func applies(_ rule: LinuxSeccomp.Syscall, capabilities: Set<String>) -> Bool {
         let arch = HostArchitecture.oci

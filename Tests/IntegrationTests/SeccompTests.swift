@@ -50,6 +50,14 @@ struct SeccompTests {
         #expect(off.status == 0)
     }
 
+    @Test("a filter that denies chdir or is an allow-list still lets the command start (it is loaded last then)", arguments: Runner.all)
+    func lateFilter(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.write("nochdir.json", #"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}"#)
+        let r = try s.devbox(["run", "--rm", "--security-opt", "seccomp=nochdir.json", "--", "sh", "-c", "pwd; cd /tmp 2>&1 || echo refused"])
+        #expect(r.status == 0 && r.out.contains(s.project.path) && r.out.contains("refused"), "\(r.out)\(r.stderr)")
+    }
+
     @Test("the compiled filter is cached, used on the next run and rebuilt when the profile changes")
     func bpfCache() throws {
         let s = try Scratch(Runner.all[0])

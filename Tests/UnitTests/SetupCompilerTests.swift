@@ -59,3 +59,17 @@ struct SetupCompilerTests {
         #expect(IDMapText.helperArguments(maps) == ["0", "1000", "1", "1", "100000", "65536"])
     }
 }
+
+@Suite("starting the command before the mounts")
+struct EarlyStartTests {
+    @Test("only filters that allow by default and leave read, close, chdir and exec alone")
+    func earlyStartNeedsThePathToExec() {
+        #expect(SeccompCompiler.allowsEarlyStart(nil))
+        let denyList = LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", syscalls: [.init(names: ["mount", "keyctl"], action: "SCMP_ACT_ERRNO")])
+        #expect(SeccompCompiler.allowsEarlyStart(denyList))
+        let deniesChdir = LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", syscalls: [.init(names: ["chdir"], action: "SCMP_ACT_ERRNO")])
+        #expect(!SeccompCompiler.allowsEarlyStart(deniesChdir))
+        let allowList = LinuxSeccomp(defaultAction: "SCMP_ACT_ERRNO", syscalls: [.init(names: ["read", "execve"], action: "SCMP_ACT_ALLOW")])
+        #expect(!SeccompCompiler.allowsEarlyStart(allowList))
+    }
+}

@@ -85,6 +85,12 @@ struct dbx_config {
     const void *seccomp_bpf;             // compiled filter (struct sock_filter[]), loaded last before exec
     size_t seccomp_len;                  // in bytes
 
+    // Start the command's process before the mounts, so that its identity,
+    // capabilities and seccomp filter are set while PID 1 mounts; it waits
+    // for the mounts, then enters its directory and execs. Only when nothing
+    // it does after the filter (read, close, chdir, exec) can be denied.
+    int prepare_early;
+
     int tty;                             // allocate a pty inside the container
     int forward_stdin;                   // with tty: copy our stdin to the pty
     int debug;                           // trace each step on stderr
