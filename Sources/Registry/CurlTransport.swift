@@ -38,9 +38,16 @@ public final class HTTPResponse {
 public struct CurlTransport: Sendable {
     public var insecure = false
     public var maxParallel = 4
+    /// A CA bundle for this registry (from certs.d); nil: the system's.
+    public var caBundle: String?
+    public var clientCertificate: String?
+    public var clientKey: String?
+    /// curl's environment, as `NAME=value` (see ProxyEnvironment).
+    public var environment: [String]
 
-    public init(insecure: Bool = false) {
+    public init(insecure: Bool = false, environment: [String: String] = ProcessEnvironment.current()) {
         self.insecure = insecure
+        self.environment = ProxyEnvironment.forCurl(environment).map { $0.key + "=" + $0.value }
     }
 
     public static func locate() -> String? {
@@ -62,7 +69,7 @@ public struct CurlTransport: Sendable {
                 pending.removeFirst()
                 let sink = next < sinks.count ? sinks[next] : nil
                 do {
-                    running.append(try CurlProcess(curl: curl, request: requests[next], insecure: insecure,
+                    running.append(try CurlProcess(curl: curl, request: requests[next], transport: self,
                                                    response: responses[next], sink: sink))
                 } catch {
                     responses[next].error = "\(error)"
@@ -87,14 +94,18 @@ final class CurlProcess {
     var aborted = false
     var bodyFile: String?
 
-    init(curl: String, request: HTTPRequest, insecure: Bool, response: HTTPResponse,
+    init(curl: String, request: HTTPRequest, transport: CurlTransport, response: HTTPResponse,
          sink: ((UnsafeRawBufferPointer) -> Bool)?) throws(RegistryError) {
         self.response = response
         self.sink = sink
         var config = "silent\nshow-error\nlocation\nconnect-timeout = 30\nspeed-limit = 1\nspeed-time = 60\n"
         config += "url = \(Self.quote(request.url))\nrequest = \(Self.quote(request.method))\n"
         if request.method == "HEAD" { config += "head\n" }
-        if insecure { config += "insecure\n" }
+        if transport.insecure { config += "insecure\n" }
+        if let ca = transport.caBundle { config += "cacert = \(Self.quote(ca))\n" }
+        if let cert = transport.clientCertificate, let key = transport.clientKey {
+            config += "cert = \(Self.quote(cert))\nkey = \(Self.quote(key))\n"
+        }
         for header in request.headers + ["Expect:"] { config += "header = \(Self.quote(header))\n" }
         if let file = request.uploadFile {
             config += "upload-file = \(Self.quote(file))\n"
@@ -124,9 +135,13 @@ final class CurlProcess {
         posix_spawn_file_actions_adddup2(&actions, headerPipe[1], 4)
         let argv = [curl, "--config", "/dev/fd/3", "--dump-header", "/dev/fd/4", "--output", "-"]
         var cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
+        var cEnv = transport.environment.map { strdup($0) } + [nil]
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, curl, &actions, nil, &cArgs, environ)
+        let rc = posix_spawn(&child, curl, &actions, nil, &cArgs, &cEnv)
         for fd in [configPipe[0], headerPipe[1], bodyPipe[1], errorPipe[1]] { close(fd) }
         guard rc == 0 else {
             for fd in [configPipe[1], headerPipe[0], bodyPipe[0], errorPipe[0]] { close(fd) }
@@ -237,8 +252,11 @@ final class CurlProcess {
         if aborted {
             response.error = "aborted"
         } else if !exited {
-            let text = String(decoding: errorText, as: UTF8.self).split(separator: "\n").last.map(String.init)
-            response.error = text ?? "curl failed"
+            // curl's own line ("curl: (60) SSL certificate problem: ...");
+            // what follows it is advice for curl's command line, not ours.
+            let lines = String(decoding: errorText, as: UTF8.self).split(separator: "\n").map(String.init)
+            let line = lines.first { $0.hasPrefix("curl: (") } ?? lines.first { !$0.isEmpty }
+            response.error = line.map { $0.hasPrefix("curl: (") ? String($0.drop { $0 != ")" }.dropFirst(2)) : $0 } ?? "curl failed"
         }
     }
 }

@@ -14,6 +14,8 @@ public enum RegistryError: Error, CustomStringConvertible {
         switch self {
         case .curlMissing:
             return "devbox talks to registries through the curl program, which is not installed; install it (apt-get install curl)"
+        case .transport(let reason) where reason.contains("certificate"):
+            return "cannot reach the registry: \(reason); put the registry's CA in ~/.config/containers/certs.d/HOST:PORT/ca.crt (or the system's CA store), or pass --tls-verify=false"
         case .transport(let reason):
             return "cannot reach the registry: \(reason); check the network, HTTPS_PROXY/NO_PROXY, or --tls-verify=false for a registry without TLS"
         case .unauthorized(let registry):

@@ -8,6 +8,7 @@ final class LocalRegistry {
     var tokenService: Int32?
     let storage: URL
     let port: Int
+    let tls: Bool
     var host: String { "127.0.0.1:\(port)" }
 
     enum Auth {
@@ -25,7 +26,9 @@ final class LocalRegistry {
         try self.init(mode: nil)
     }
 
-    init(mode auth: Auth?) throws {
+    /// `tls`: serve HTTPS with this certificate and key (PEM files).
+    init(mode auth: Auth?, tls: (certificate: String, key: String)? = nil) throws {
+        self.tls = tls != nil
         let base = URL(fileURLWithPath: "/tmp/devbox-registry-\(UUID().uuidString.prefix(8))")
         storage = base.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
@@ -41,6 +44,10 @@ final class LocalRegistry {
               addr: 127.0.0.1:\(port)
 
             """
+        if let tls {
+            config = config.replacingOccurrences(of: "  addr: 127.0.0.1:\(port)\n",
+                                                 with: "  addr: 127.0.0.1:\(port)\n  tls:\n    certificate: \(tls.certificate)\n    key: \(tls.key)\n")
+        }
         switch auth {
         case .basic(let user, let password)?:
             let htpasswd = base.appendingPathComponent("htpasswd")
@@ -73,7 +80,7 @@ final class LocalRegistry {
         process.standardError = FileHandle.nullDevice
         try process.run()
         try waitFor(seconds: 10) {
-            let r = try Shell.run(["/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://\(host)/v2/"])
+            let r = try Shell.run(["/usr/bin/curl", "-s", "-k", "-o", "/dev/null", "-w", "%{http_code}", "\(self.tls ? "https" : "http")://\(host)/v2/"])
             return r.out == "200" || r.out == "401"
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Platform
 import ImageStore
 import OCI
@@ -70,5 +71,37 @@ struct RegistryTests {
         defer { unlink(path) }
         #expect(Credentials.lookup(registry: "reg.lan", files: [path]) == .init(username: "ada", password: "p:w"))
         #expect(Credentials.lookup(registry: "other", files: [path]) == nil)
+    }
+}
+
+@Suite("registry TLS files and proxy variables")
+struct RegistryTransportSettingsTests {
+    @Test("proxy variables in either case reach curl, and loopback is never proxied")
+    func proxyEnvironment() {
+        let env = ProxyEnvironment.forCurl(["HTTP_PROXY": "http://p:3128", "HTTPS_PROXY": "http://p:3129", "NO_PROXY": "corp.lan"])
+        #expect(env["http_proxy"] == "http://p:3128" && env["https_proxy"] == "http://p:3129")
+        #expect(env["no_proxy"] == "corp.lan,localhost,127.0.0.0/8,::1" && env["NO_PROXY"] == env["no_proxy"])
+        let lower = ProxyEnvironment.forCurl(["http_proxy": "http://a:1", "HTTP_PROXY": "http://b:2"])
+        #expect(lower["http_proxy"] == "http://a:1")
+        #expect(ProxyEnvironment.forCurl([:])["no_proxy"] == "localhost,127.0.0.0/8,::1")
+    }
+
+    @Test("certs.d: the first directory with the registry wins; *.crt are CAs, NAME.cert with NAME.key the client")
+    func certsD() throws {
+        let base = "/tmp/devbox-unit-certs-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let user = base + "/user", system = base + "/system"
+        for dir in [user + "/reg.lan:5000", system + "/reg.lan:5000", system + "/other.lan"] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        for file in [user + "/reg.lan:5000/ca.crt", user + "/reg.lan:5000/b.crt", user + "/reg.lan:5000/me.cert",
+                     user + "/reg.lan:5000/me.key", system + "/reg.lan:5000/ignored.crt", system + "/other.lan/ca.crt"] {
+            FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        }
+        let trust = RegistryTrust.lookup(registry: "reg.lan:5000", directories: [user, system])
+        #expect(trust.caFiles == [user + "/reg.lan:5000/b.crt", user + "/reg.lan:5000/ca.crt"])
+        #expect(trust.clientCertificate == user + "/reg.lan:5000/me.cert" && trust.clientKey == user + "/reg.lan:5000/me.key")
+        #expect(RegistryTrust.lookup(registry: "other.lan", directories: [user, system]).caFiles == [system + "/other.lan/ca.crt"])
+        #expect(RegistryTrust.lookup(registry: "none.lan", directories: [user, system]) == RegistryTrust())
     }
 }
