@@ -15,6 +15,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${BENCH_AS_USER:-}" ]; then
     chmod 755 "$work"
     install -m 0755 "$bin" "$work/devbox"
     install -m 0755 "$0" "$work/profiles.sh"
+    install -m 0755 "$here/rounds.py" "$work/rounds.py"
     chown "$user:" "$work"
     trap 'rm -rf "$work"' EXIT
     home=$(getent passwd "$user" | cut -d: -f6)
@@ -29,16 +30,18 @@ trap 'chmod -R u+rwx "$project" 2>/dev/null; rm -rf "$project"' EXIT
 "$bin" run --rm -- true 2>/dev/null                 # builds the host skeleton and caches the filter
 "$bin" run --rm --profile unconfined -- true 2>/dev/null
 workload='find /usr -xdev -type f -print0 | xargs -0 stat -c %s > /dev/null'
-hyperfine -N --warmup 10 --runs 200 --export-json "$project/start.json" \
-    -n default "$bin run --rm -- true" -n unconfined "$bin run --rm --profile unconfined -- true" >/dev/null 2>&1
-hyperfine --warmup 2 --runs 10 --export-json "$project/work.json" \
-    -n default "$bin run --rm -- sh -c '$workload'" \
-    -n unconfined "$bin run --rm --profile unconfined -- sh -c '$workload' 2>/dev/null" >/dev/null 2>&1
+# Rounds with the order flipped each time, so drift lands on both (rounds.py).
+python3 "$here/rounds.py" 10 20 "$project/start.json" \
+    "default=$bin run --rm -- true" "unconfined=$bin run --rm --profile unconfined -- true" 2>/dev/null
+WARMUP=1 python3 "$here/rounds.py" 5 2 "$project/work.json" \
+    "default=$bin run --rm -- sh -c '$workload'" \
+    "unconfined=$bin run --rm --profile unconfined -- sh -c '$workload'" 2>/dev/null
 python3 - "$project/start.json" "$project/work.json" <<'PY'
 import json, sys
 for path, what, target, unit, scale in [(sys.argv[1], "start-up (devbox run --rm -- true)", 1.05, "ms", 1000),
                                          (sys.argv[2], "stat of every file under /usr", 1.03, "s", 1)]:
-    r = {x["command"]: x for x in json.load(open(path))["results"]}
+    data = json.load(open(path))
+    r = data if "results" not in data else {x["command"]: x for x in data["results"]}
     d, u = r["default"]["median"], r["unconfined"]["median"]
     print(f"{what}: default {d*scale:.2f}{unit}, unconfined {u*scale:.2f}{unit}, ratio {d/u:.3f}x   target <= {target:.2f}x")
 PY

@@ -2,6 +2,7 @@
 # Start-up cost of `devbox run --rm -- true` next to the bare process, plain
 # namespaces and bubblewrap, in one hyperfine run, as an unprivileged user.
 # Prints medians and the ratio devbox/bwrap, then peak RSS (median of runs).
+# The timings run in rounds with the order flipped each round (rounds.py).
 #
 #   bench/startup.sh [path/to/devbox]      (default: .build-release/devbox)
 #
@@ -22,6 +23,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${BENCH_AS_USER:-}" ]; then
     chmod 755 "$work"
     install -m 0755 "$bin" "$work/devbox"
     install -m 0755 "$0" "$work/startup.sh"
+    install -m 0755 "$here/rounds.py" "$work/rounds.py"
     chown "$user:" "$work"
     trap 'rm -rf "$work"' EXIT
     home=$(getent passwd "$user" | cut -d: -f6)
@@ -41,11 +43,9 @@ echo "devbox: $bin ($(stat -c %s "$bin") bytes), user $(id -un), $(nproc) cores,
 
 bwrap_cmd="bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev true"
 devbox_cmd="$bin run --rm -- true"
-hyperfine -N --warmup 10 --runs "$runs" --export-json "$project/startup.json" \
-    -n true "/bin/true" \
-    -n unshare "unshare -Urmpfiu true" \
-    -n bwrap "$bwrap_cmd" \
-    -n devbox "$devbox_cmd" >/dev/null
+# Ten rounds, the commands' order flipped each round (see rounds.py).
+python3 "$here/rounds.py" 10 $((runs / 10)) "$project/startup.json" \
+    "true=/bin/true" "unshare=unshare -Urmpfiu true" "bwrap=$bwrap_cmd" "devbox=$devbox_cmd"
 
 rss() { # median peak RSS in KiB over 15 runs
     for _ in $(seq 15); do /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; done | sort -n | sed -n 8p
@@ -55,11 +55,11 @@ rss_devbox=$(rss $devbox_cmd)
 
 python3 - "$project/startup.json" "$rss_bwrap" "$rss_devbox" <<'PY'
 import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-print(f"{'command':10} {'median':>9} {'mean':>9} {'stddev':>8}")
+results = json.load(open(sys.argv[1]))
+print(f"{'command':10} {'median':>9} {'runs':>6}")
 for name in ["true", "unshare", "bwrap", "devbox"]:
     r = results[name]
-    print(f"{name:10} {r['median']*1000:8.2f}ms {r['mean']*1000:8.2f}ms {r['stddev']*1000:7.2f}ms")
+    print(f"{name:10} {r['median']*1000:8.2f}ms {r['runs']:6}")
 ratio = results["devbox"]["median"] / results["bwrap"]["median"]
 rss_b, rss_d = int(sys.argv[2]), int(sys.argv[3])
 print(f"startup ratio devbox/bwrap (median): {ratio:.2f}x   target <= 1.20x")
