@@ -74,8 +74,12 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
             dbx_exec_command_early(c, ready[0], &oldmask);
         }
         close(ready[0]);
+        // If the command's process already failed (its message is out),
+        // "go" meets a closed pipe: no SIGPIPE, and the init loop reaps it
+        // and exits with its status.
+        signal(SIGPIPE, SIG_IGN);
         if (dbx_setup_mounts(c) < 0) _exit(DBX_EXIT_SETUP);
-        if (write(ready[1], "g", 1) != 1) dbx_die("cannot start the command", NULL, errno);
+        (void)!write(ready[1], "g", 1);
         close(ready[1]);
         dbx_init_loop(c, cmd, &oldmask);
     }

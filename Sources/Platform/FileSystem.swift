@@ -114,9 +114,9 @@ extension String {
 
 extension FileSystem {
     /// The file's bytes, at most `limit` of them; nil when it cannot be opened
-    /// or read. Reads straight into the array's spare capacity, sized from
-    /// fstat (files in /proc report 0 and grow it): no zeroed bounce buffer,
-    /// which showed up in profiles of `devbox run`.
+    /// or read. Reads into one uninitialised buffer sized from fstat (files in
+    /// /proc report 0 and grow it), not a zeroed 64 KB chunk per file, which
+    /// showed up in profiles of `devbox run`.
     public static func readBytes(_ path: String, limit: Int = Int.max) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
