@@ -58,6 +58,16 @@ struct SeccompTests {
         #expect(r.status == 0 && r.out.contains(s.project.path) && r.out.contains("refused"), "\(r.out)\(r.stderr)")
     }
 
+    @Test("a command that cannot start (filter without no_new_privs) fails with one clear message and 125", arguments: Runner.all)
+    func commandFailsBeforeMounts(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.write("nonnp.toml", "extends = \"default\"\nno_new_privileges = false\n")
+        let r = try s.devbox(["run", "--rm", "--profile", s.project.appendingPathComponent("nonnp.toml").path, "--", "echo", "hi"])
+        #expect(r.status == 125 && r.out.isEmpty, "\(r.stderr)")
+        #expect(r.stderr.contains("cannot load the seccomp filter without no_new_privileges"))
+        #expect(!r.stderr.contains("Broken pipe"), "\(r.stderr)")
+    }
+
     @Test("the compiled filter is cached, used on the next run and rebuilt when the profile changes")
     func bpfCache() throws {
         let s = try Scratch(Runner.all[0])
