@@ -78,14 +78,16 @@ rm -rf "$scratch/s-oci" "$scratch/s-bundle"
 as_user sh -c "skopeo copy -q --src-tls-verify=false docker://$ref oci:$scratch/s-oci:x && umoci unpack --rootless --image $scratch/s-oci:x $scratch/s-bundle"
 mkdir -p "$scratch/proj/.git" && chown -R "$user:" "$scratch/proj"
 as_user sh -c "cd $scratch/proj && $scratch/devbox run --rm --root $scratch/s-devbox $ref -- true"
-as_user sh -c "cd $scratch/proj && hyperfine -N --warmup 10 --runs 100 --export-json $scratch/run.json \
-    -n bwrap 'bwrap --unshare-all --bind $scratch/s-bundle/rootfs / --proc /proc --dev /dev /usr/bin/true' \
-    -n devbox '$scratch/devbox run --rm --root $scratch/s-devbox $ref -- /usr/bin/true'" >/dev/null
+# Ten rounds with the order flipped each round (see rounds.py).
+install -m 0755 "$here/rounds.py" "$scratch/rounds.py"
+as_user sh -c "cd $scratch/proj && python3 $scratch/rounds.py 10 10 $scratch/run.json \
+    'bwrap=bwrap --unshare-all --bind $scratch/s-bundle/rootfs / --proc /proc --dev /dev /usr/bin/true' \
+    'devbox=$scratch/devbox run --rm --root $scratch/s-devbox $ref -- /usr/bin/true'" >/dev/null
 
 python3 - "$scratch/pull.json" "$scratch/run.json" <<'PY'
 import json, sys
 pull = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-run = {r["command"]: r for r in json.load(open(sys.argv[2]))["results"]}
+run = json.load(open(sys.argv[2]))
 print(f"{'pull':14} {'median':>9} {'stddev':>8}")
 for name in ["devbox", "podman", "skopeo+umoci"]:
     r = pull[name]
