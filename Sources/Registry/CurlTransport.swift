@@ -38,8 +38,9 @@ public final class HTTPResponse {
 public struct CurlTransport: Sendable {
     public var insecure = false
     public var maxParallel = 4
-    /// A CA bundle for this registry (from certs.d); nil: the system's.
-    public var caBundle: String?
+    /// CA certificates for this registry (PEM, from certs.d); nil: the
+    /// system's store. curl reads them from a pipe: no file to clean up.
+    public var caCertificates: [UInt8]?
     public var clientCertificate: String?
     public var clientKey: String?
     /// curl's environment, as `NAME=value` (see ProxyEnvironment).
@@ -102,7 +103,7 @@ final class CurlProcess {
         config += "url = \(Self.quote(request.url))\nrequest = \(Self.quote(request.method))\n"
         if request.method == "HEAD" { config += "head\n" }
         if transport.insecure { config += "insecure\n" }
-        if let ca = transport.caBundle { config += "cacert = \(Self.quote(ca))\n" }
+        if transport.caCertificates != nil { config += "cacert = /dev/fd/5\n" }
         if let cert = transport.clientCertificate, let key = transport.clientKey {
             config += "cert = \(Self.quote(cert))\nkey = \(Self.quote(key))\n"
         }
@@ -118,12 +119,26 @@ final class CurlProcess {
             config += "data-binary = \(Self.quote("@" + path))\n"
         }
         var configPipe: [Int32] = [-1, -1], headerPipe: [Int32] = [-1, -1]
-        var bodyPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1]
+        var bodyPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1], caPipe: [Int32] = [-1, -1]
         guard Self.cloexecPipe(&configPipe), Self.cloexecPipe(&headerPipe),
-              Self.cloexecPipe(&bodyPipe), Self.cloexecPipe(&errorPipe)
+              Self.cloexecPipe(&bodyPipe), Self.cloexecPipe(&errorPipe),
+              transport.caCertificates == nil || Self.cloexecPipe(&caPipe)
         else {
+            for fd in configPipe + headerPipe + bodyPipe + errorPipe + caPipe where fd >= 0 { close(fd) }
             if let bodyFile { unlink(bodyFile) }
             throw .transport("cannot create pipes: \(String(cString: strerror(errno)))")
+        }
+        if let pem = transport.caCertificates {
+            // Written whole before curl starts (it may never read it, for a
+            // plain-HTTP URL, and a late write could meet a closed pipe).
+            guard pem.count <= 65536 || fcntl(caPipe[1], 1031 /* F_SETPIPE_SZ */, Int32(pem.count)) >= 0 else {
+                for fd in configPipe + headerPipe + bodyPipe + errorPipe + caPipe { close(fd) }
+                if let bodyFile { unlink(bodyFile) }
+                throw .transport("the registry's CA certificates in certs.d are too large (\(pem.count) bytes)")
+            }
+            Self.writeAll(caPipe[1], pem)
+            close(caPipe[1])
+            caPipe[1] = -1
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -133,6 +148,7 @@ final class CurlProcess {
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
         posix_spawn_file_actions_adddup2(&actions, configPipe[0], 3)
         posix_spawn_file_actions_adddup2(&actions, headerPipe[1], 4)
+        if caPipe[0] >= 0 { posix_spawn_file_actions_adddup2(&actions, caPipe[0], 5) }
         let argv = [curl, "--config", "/dev/fd/3", "--dump-header", "/dev/fd/4", "--output", "-"]
         var cArgs = argv.map { strdup($0) } + [nil]
         var cEnv = transport.environment.map { strdup($0) } + [nil]
@@ -142,19 +158,30 @@ final class CurlProcess {
         }
         var child: pid_t = 0
         let rc = posix_spawn(&child, curl, &actions, nil, &cArgs, &cEnv)
-        for fd in [configPipe[0], headerPipe[1], bodyPipe[1], errorPipe[1]] { close(fd) }
+        for fd in [configPipe[0], headerPipe[1], bodyPipe[1], errorPipe[1], caPipe[0]] where fd >= 0 { close(fd) }
         guard rc == 0 else {
-            for fd in [configPipe[1], headerPipe[0], bodyPipe[0], errorPipe[0]] { close(fd) }
+            for fd in [configPipe[1], headerPipe[0], bodyPipe[0], errorPipe[0], caPipe[1]] where fd >= 0 { close(fd) }
             if let bodyFile { unlink(bodyFile) }
             throw .transport("cannot run \(curl): \(String(cString: strerror(rc)))")
         }
         pid = child
-        let bytes = Array(config.utf8)
-        _ = bytes.withUnsafeBytes { write(configPipe[1], $0.baseAddress, $0.count) }
+        Self.writeAll(configPipe[1], Array(config.utf8))
         close(configPipe[1])
         bodyFD = bodyPipe[0]
         headerFD = headerPipe[0]
         errorFD = errorPipe[0]
+    }
+
+    /// Writes everything; an error surfaces as curl's, which then finds its
+    /// input cut short.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            offset += n
+        }
     }
 
     /// A pipe no other child inherits (posix_spawn's dup2 clears the flag

@@ -21,8 +21,8 @@ public struct Puller {
         self.progress = progress
     }
 
-    public func pull(_ reference: ImageReference, credentials: Credentials?, tlsVerify: Bool?) throws(RegistryError) -> StoredImage {
-        let client = RegistryClient(reference: reference, credentials: credentials, tlsVerify: tlsVerify)
+    public func pull(_ reference: ImageReference, connection: RegistryConnection) throws(RegistryError) -> StoredImage {
+        let client = RegistryClient(reference: reference, connection: connection)
         var (bytes, digest) = try fetchManifest(client, reference.digest?.description ?? reference.tag ?? "latest",
                                                 expected: reference.digest, what: reference.description)
         if let index = try? JSONDecoder().decode(ImageIndex.self, from: Data(bytes)),

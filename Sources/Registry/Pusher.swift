@@ -14,9 +14,8 @@ public struct Pusher {
         self.progress = progress
     }
 
-    public func push(_ image: StoredImage, to reference: ImageReference, credentials: Credentials?,
-                     tlsVerify: Bool?) throws(RegistryError) {
-        let client = RegistryClient(reference: reference, credentials: credentials, tlsVerify: tlsVerify, push: true)
+    public func push(_ image: StoredImage, to reference: ImageReference, connection: RegistryConnection) throws(RegistryError) {
+        let client = RegistryClient(reference: reference, connection: connection, push: true)
         for blob in [image.manifest.config] + image.manifest.layers {
             let head = try client.send(HTTPRequest(url: client.url("blobs/" + blob.digest.description), method: "HEAD"))
             if head.status == 200 {

@@ -1,9 +1,5 @@
 import FoundationEssentials
 import OCI
-import Platform
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Talks to one registry for one repository (OCI distribution spec):
 /// anonymous, Basic, and the Bearer token flow a 401 challenge asks for.
@@ -15,42 +11,21 @@ public final class RegistryClient {
     var authorization: String?
     let actions: String
 
-    /// A CA bundle this client wrote (several certs.d files in one), removed with it.
-    let bundle: String?
-
-    /// `trust` nil: the registry's certs.d entry in the usual places.
-    public init(reference: ImageReference, credentials: Credentials?, tlsVerify: Bool?, push: Bool = false,
-                trust: RegistryTrust? = nil) {
-        let environment = ProcessEnvironment.current()
-        let trust = trust ?? RegistryTrust.lookup(
-            registry: reference.registry,
-            directories: RegistryTrust.directories(environment: environment, home: environment["HOME"] ?? "/"))
+    public init(reference: ImageReference, connection: RegistryConnection, push: Bool = false) {
         self.reference = reference
-        self.credentials = credentials
+        self.credentials = connection.credentials
+        let tlsVerify = connection.tlsVerify
         let host = reference.registry == "docker.io" ? "registry-1.docker.io" : reference.registry
         let local = host.hasPrefix("localhost") || host.hasPrefix("127.") || host.hasPrefix("[::1]")
         // Plain HTTP for loopback or when TLS checks are switched off; an
         // explicit --tls-verify=true asks for HTTPS even on loopback.
         base = (tlsVerify != true && (local || tlsVerify == false) ? "http://" : "https://") + host + "/v2/"
-        var transport = CurlTransport(insecure: tlsVerify == false, environment: environment)
-        transport.clientCertificate = trust.clientCertificate
-        transport.clientKey = trust.clientKey
-        if trust.caFiles.count > 1 {
-            let path = "/tmp/devbox-ca-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).pem"
-            var pem: [UInt8] = []
-            for file in trust.caFiles { pem += (FileSystem.readBytes(file) ?? []) + [0x0a] }
-            bundle = FileSystem.writeBytes(path, pem, mode: 0o600) ? path : nil
-            transport.caBundle = bundle
-        } else {
-            bundle = nil
-            transport.caBundle = trust.caFiles.first
-        }
+        var transport = CurlTransport(insecure: tlsVerify == false, environment: connection.environment)
+        transport.caCertificates = connection.trust.certificates()
+        transport.clientCertificate = connection.trust.clientCertificate
+        transport.clientKey = connection.trust.clientKey
         self.transport = transport
         actions = push ? "pull,push" : "pull"
-    }
-
-    deinit {
-        if let bundle { unlink(bundle) }
     }
 
     public func url(_ path: String) -> String { base + reference.repository + "/" + path }

@@ -31,10 +31,9 @@ enum ImageSelection {
                 guard case .notFound = error, let reference = try? ImageReference(parsing: name) else { throw error }
                 store.userNamespace = StoreAccess.userNamespace(host: host)
                 printError("devbox: \(reference) is not in the store; pulling it")
-                let access = RegistryAccess(registry: reference.registry, tlsFlag: nil, environment: host.environment)
+                let connection = RegistryConnection(registry: reference.registry, tlsFlag: nil, environment: host.environment)
                 do {
-                    _ = try Puller(store: store, progress: PullProgress(quiet: false))
-                        .pull(reference, credentials: access.credentials, tlsVerify: access.tlsVerify)
+                    _ = try Puller(store: store, progress: PullProgress(quiet: false)).pull(reference, connection: connection)
                 } catch {
                     fail(error)
                 }

@@ -18,10 +18,9 @@ struct PullCommand: ParsableCommand {
     func run() throws {
         let ref = parseReference(reference)
         let store = StoreAccess.open(dataRoot: global.dataRoot)
-        let access = RegistryAccess(registry: ref.registry, tlsFlag: tlsVerify)
+        let connection = RegistryConnection(registry: ref.registry, tlsFlag: tlsVerify, environment: ProcessEnvironment.current())
         do {
-            let image = try Puller(store: store, progress: PullProgress(quiet: quiet))
-                .pull(ref, credentials: access.credentials, tlsVerify: access.tlsVerify)
+            let image = try Puller(store: store, progress: PullProgress(quiet: quiet)).pull(ref, connection: connection)
             print(image.manifestDigest)
         } catch {
             fail(error)
@@ -44,9 +43,11 @@ struct LoginCommand: ParsableCommand {
         if passwordStdin { secret = readLine(strippingNewline: true) }
         guard let secret, !secret.isEmpty else { fail("no password given; use --password-stdin or -p") }
         let credentials = Credentials(username: username, password: secret)
+        let env = ProcessEnvironment.current()
         // Check them against the registry's base endpoint before saving.
-        let probe = RegistryClient(reference: parseReference(registry + "/devbox-login-check"), credentials: credentials,
-                                   tlsVerify: RegistryAccess(registry: registry, tlsFlag: tlsVerify).tlsVerify)
+        var connection = RegistryConnection(registry: registry, tlsFlag: tlsVerify, environment: env)
+        connection.credentials = credentials
+        let probe = RegistryClient(reference: parseReference(registry + "/devbox-login-check"), connection: connection)
         do {
             _ = try probe.send(HTTPRequest(url: probe.url("tags/list")))
         } catch {
@@ -56,7 +57,6 @@ struct LoginCommand: ParsableCommand {
             default: break  // the repository need not exist: the credentials were accepted
             }
         }
-        let env = ProcessEnvironment.current()
         guard let file = Credentials.files(environment: env, home: env["HOME"] ?? "/").first else { fail("no place to store credentials; set HOME") }
         guard Credentials.save(credentials, registry: registry, file: file) else { fail("cannot write \(file)") }
         print("Login Succeeded (\(file))")
@@ -77,10 +77,9 @@ struct PushCommand: ParsableCommand {
         let image: StoredImage
         do { image = try store.image(source) } catch { fail(error) }
         let target = parseReference(destination ?? image.reference)
-        let access = RegistryAccess(registry: target.registry, tlsFlag: tlsVerify)
+        let connection = RegistryConnection(registry: target.registry, tlsFlag: tlsVerify, environment: ProcessEnvironment.current())
         do {
-            try Pusher(store: store, progress: PullProgress(quiet: quiet))
-                .push(image, to: target, credentials: access.credentials, tlsVerify: access.tlsVerify)
+            try Pusher(store: store, progress: PullProgress(quiet: quiet)).push(image, to: target, connection: connection)
         } catch {
             fail(error)
         }
