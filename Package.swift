@@ -19,7 +19,9 @@ let package = Package(
             dependencies: [
                 "OCI", "Project", "Sandbox", "Platform", "CSandbox", "ImageStore", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The release link's function order (Makefile, bench/link-order.sh).
+            exclude: ["link-order.txt"]
         ),
         // Codable OCI types; no I/O.
         .target(name: "OCI"),

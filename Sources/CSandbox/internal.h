@@ -16,6 +16,8 @@ void dbx_forwarded_signals(sigset_t *set);
 
 // Printing from the child: stderr only, async-signal-safe (no stdio).
 void dbx_die(const char *what, const char *path, int err) __attribute__((noreturn));
+// Read-only by mount_setattr, or by remounts where the kernel lacks it.
+int dbx_make_readonly(const char *path, int recursive);
 void dbx_trace(const struct dbx_config *c, const char *what, const char *path);
 
 // PID 1 of the container: mounts, pivot_root, then runs the command and reaps.

@@ -17,20 +17,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef SYS_mount_setattr
-#define SYS_mount_setattr 442
-#endif
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x00000001
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-
-struct dbx_mount_attr {
-    uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
-
 #ifndef SYS_fsopen
 #define SYS_fsopen 430
 #define SYS_fsconfig 431
@@ -78,12 +64,7 @@ static int mount_overlay_fsconfig(const char *dst, const char *data) {
     return rc;
 }
 
-static int make_readonly_flags(const char *path, unsigned int flags) {
-    struct dbx_mount_attr attr = {MOUNT_ATTR_RDONLY, 0, 0, 0};
-    return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, flags, &attr, sizeof attr);
-}
-
-static int make_readonly(const char *path) { return make_readonly_flags(path, AT_RECURSIVE); }
+static int make_readonly(const char *path) { return dbx_make_readonly(path, 1); }
 
 // mkdir -p, optimistic: the full path first, parents only when missing, so
 // the common case (parent exists) costs one syscall.
@@ -206,7 +187,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
             dbx_die("cannot write", op->dst, -rc);
         break;
     case DBX_OP_READONLY:
-        if (make_readonly_flags(op->dst, (op->flags & DBX_OP_FLAG_SINGLE) ? 0 : AT_RECURSIVE) < 0)
+        if (dbx_make_readonly(op->dst, !(op->flags & DBX_OP_FLAG_SINGLE)) < 0)
             dbx_die("cannot make read-only", op->dst, errno);
         break;
     case DBX_OP_MASK:

@@ -31,7 +31,7 @@ extension HostFacts {
             ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"].map { $0 + name }.first(where: FileSystem.isExecutable)
         }
 
-        return HostFacts(
+        var facts = HostFacts(
             uid: uid, gid: gid, home: home, cwd: cwd, environment: env,
             hostname: ProcessEnvironment.hostname(),
             rootEntries: entries,
@@ -41,5 +41,11 @@ extension HostFacts {
             dataDir: DataPaths.data(root: dataRoot, environment: env, home: home),
             runtimeDir: DataPaths.runtime(environment: env, uid: uid),
             resolvConf: FileSystem.realPath("/etc/resolv.conf"))
+        // Read only when the helpers would be used. (prctl is variadic, so
+        // Swift cannot call it; /proc/self/status says the same.)
+        if uid != 0, subUID != nil, subGID != nil, facts.newuidmap != nil, facts.newgidmap != nil {
+            facts.noNewPrivileges = FileSystem.read("/proc/self/status").map { ASCII.split($0, on: 0x0A).contains("NoNewPrivs:\t1") } ?? false
+        }
+        return facts
     }
 }

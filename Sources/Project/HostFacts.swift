@@ -36,6 +36,9 @@ public struct HostFacts: Equatable, Sendable {
     public var subordinateGIDs: IDRange?
     public var newuidmap: String?
     public var newgidmap: String?
+    /// no_new_privs is set on devbox itself (it runs inside a sandbox, maybe
+    /// devbox's own): the setuid newuidmap/newgidmap cannot work then.
+    public var noNewPrivileges = false
     /// `$XDG_DATA_HOME/devbox` or `--root`.
     public var dataDir: String
     /// `$XDG_RUNTIME_DIR/devbox`, else `/tmp/devbox-$UID`.

@@ -20,7 +20,7 @@ public enum IdentityPlanner {
         }
         let inside: (uid: UInt32, gid: UInt32) = mode == .keepID ? (host.uid, host.gid) : (0, 0)
         if let subUID = host.subordinateUIDs, let subGID = host.subordinateGIDs,
-           host.newuidmap != nil, host.newgidmap != nil {
+           host.newuidmap != nil, host.newgidmap != nil, !host.noNewPrivileges {
             return Identity(uidMappings: maps(own: host.uid, inside: inside.uid, range: subUID),
                             gidMappings: maps(own: host.gid, inside: inside.gid, range: subGID),
                             uid: inside.uid, gid: inside.gid, needsHelpers: true, notes: [])
@@ -28,8 +28,10 @@ public enum IdentityPlanner {
         var notes: [String] = []
         if host.subordinateUIDs == nil || host.subordinateGIDs == nil {
             notes.append("no range for uid \(host.uid) in /etc/subuid or /etc/subgid: only the user's own id is mapped (files of other owners appear as nobody)")
-        } else {
+        } else if host.newuidmap == nil || host.newgidmap == nil {
             notes.append("newuidmap/newgidmap not found (install uidmap): only the user's own id is mapped")
+        } else {
+            notes.append("no_new_privs is set on devbox (it runs inside a sandbox), so newuidmap/newgidmap cannot map the /etc/subuid range: only the user's own id is mapped")
         }
         return Identity(uidMappings: [.init(containerID: inside.uid, hostID: host.uid, size: 1)],
                         gidMappings: [.init(containerID: inside.gid, hostID: host.gid, size: 1)],

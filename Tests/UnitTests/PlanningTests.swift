@@ -177,6 +177,15 @@ struct IdentityTests {
         #expect(id.notes.first?.contains("/etc/subuid") == true)
     }
 
+    @Test("under no_new_privs the setuid helpers cannot work: one id, and a note says why")
+    func noNewPrivileges() {
+        var host = fakeHost()
+        host.noNewPrivileges = true
+        let id = IdentityPlanner.plan(mode: .keepID, host: host)
+        #expect(id.uidMappings == [.init(containerID: 1000, hostID: 1000, size: 1)] && !id.needsHelpers)
+        #expect(id.notes.first?.contains("no_new_privs") == true)
+    }
+
     @Test("real root maps the whole id space to itself, without helpers")
     func root() {
         let id = IdentityPlanner.plan(mode: .root, host: fakeHost(uid: 0))
