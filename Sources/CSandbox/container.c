@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -65,26 +66,48 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     if (c->prepare_early) {
         // The command's process sets its identity and loads its filter on
         // the other core while this one mounts.
-        int ready[2];
+        int ready[2], policy[2] = {-1, -1}, policy_done[2] = {-1, -1};
         if (pipe2(ready, O_CLOEXEC) < 0) dbx_die("cannot create a pipe", NULL, errno);
+        // The masked and read-only paths too, once /proc and /sys are there.
+        struct dbx_policy_helper helper = {dbx_policy_start(c), -1, -1};
+        if (helper.after >= 0 && (pipe2(policy, O_CLOEXEC) < 0 || pipe2(policy_done, O_CLOEXEC) < 0))
+            dbx_die("cannot create a pipe", NULL, errno);
+        cpu_set_t cpus;
+        int spread = sched_getaffinity(0, sizeof cpus, &cpus) == 0;
         pid_t cmd = fork();
         if (cmd < 0) dbx_die("cannot start the command", NULL, errno);
         if (cmd == 0) {
             close(ready[1]);
-            dbx_exec_command_early(c, ready[0], &oldmask);
+            if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
+            dbx_exec_command_early(c, ready[0], policy[0], policy_done[1], &oldmask);
         }
         close(ready[0]);
+        if (helper.after >= 0) {
+            close(policy[0]);
+            close(policy_done[1]);
+            helper.start_fd = policy[1];
+            helper.done_fd = policy_done[0];
+        }
+        // A new process waits on its parent's CPU, often until the mounts
+        // are done, even with the other CPU idle; allowed everywhere but
+        // here it moves at once. Its CPUs are given back before "go".
+        cpu_set_t elsewhere = cpus;
+        int here = sched_getcpu();
+        if (spread && here >= 0 && here < CPU_SETSIZE) CPU_CLR(here, &elsewhere);
+        spread = spread && CPU_COUNT(&elsewhere) > 0 && sched_setaffinity(cmd, sizeof elsewhere, &elsewhere) == 0;
         // If the command's process already failed (its message is out),
         // "go" meets a closed pipe: no SIGPIPE, and the init loop reaps it
         // and exits with its status.
         signal(SIGPIPE, SIG_IGN);
-        if (dbx_setup_mounts(c) < 0) _exit(DBX_EXIT_SETUP);
+        if (dbx_setup_mounts(c, helper.after >= 0 ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
+        if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
+        if (spread) sched_setaffinity(cmd, sizeof cpus, &cpus);
         (void)!write(ready[1], "g", 1);
         close(ready[1]);
         dbx_init_loop(c, cmd, &oldmask);
     }
 
-    if (dbx_setup_mounts(c) < 0) _exit(DBX_EXIT_SETUP);
+    if (dbx_setup_mounts(c, NULL) < 0) _exit(DBX_EXIT_SETUP);
 
     // The terminal lives in the container's own devpts, so `tty` names a
     // path that exists inside; the parent gets the master end.

@@ -150,10 +150,22 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
     exec_in_path(c);
 }
 
-void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, const sigset_t *oldmask) {
+void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy_fd, int policy_done_fd,
+                            const sigset_t *oldmask) {
+    dbx_trace(c, "command: preparing", NULL);
     reset_signals();
+    if (policy_fd >= 0) {
+        // Still with every capability: the masks, on the other core.
+        char start;
+        if (read(policy_fd, &start, 1) != 1) _exit(DBX_EXIT_SETUP);
+        close(policy_fd);
+        dbx_apply_policy(c);
+        (void)!write(policy_done_fd, "d", 1);
+        close(policy_done_fd);
+    }
     set_identity(c);
     load_filter(c);
+    dbx_trace(c, "command: ready", NULL);
     // PID 1 mounts meanwhile. Its pivots move this process's root with its
     // own; EOF means the setup failed (PID 1 is gone and so are we).
     char go;

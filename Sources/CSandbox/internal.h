@@ -23,14 +23,25 @@ void dbx_trace(const struct dbx_config *c, const char *what, const char *path);
 // PID 1 of the container: mounts, pivot_root, then runs the command and reaps.
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     __attribute__((noreturn));
-int dbx_setup_mounts(const struct dbx_config *c);
+// Another of the container's processes applying the masked and read-only
+// paths while PID 1 mounts the rest: it starts when PID 1 writes to
+// start_fd after step `after` and reports on done_fd.
+struct dbx_policy_helper {
+    ssize_t after;
+    int start_fd, done_fd;
+};
+int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper);
+void dbx_apply_policy(const struct dbx_config *c);
 void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask)
     __attribute__((noreturn));
 void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask)
     __attribute__((noreturn));
-// The same, started before the mounts: everything up to the filter, then a
-// wait on `ready_fd` until PID 1 has mounted the container, then exec.
-void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, const sigset_t *oldmask)
+// The same, started before the mounts: the policy steps when policy_fd
+// (or -1) says so, reporting on policy_done_fd; everything up to the
+// filter; then a wait on `ready_fd` until PID 1 has mounted the container,
+// then exec.
+void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy_fd, int policy_done_fd,
+                            const sigset_t *oldmask)
     __attribute__((noreturn));
 
 // newuidmap/newgidmap: argv without the pid, which is inserted as argv[1].

@@ -198,7 +198,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         if (S_ISDIR(st.st_mode)) {
             if (mount("tmpfs", op->dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555") < 0)
                 dbx_die("cannot mask", op->dst, errno);
-        } else if (mount("/newroot/dev/null", op->dst, NULL, MS_BIND, NULL) < 0) {
+        } else if (mount("/oldroot/dev/null", op->dst, NULL, MS_BIND, NULL) < 0) {
             dbx_die("cannot mask", op->dst, errno);
         }
         break;
@@ -214,7 +214,40 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     }
 }
 
-int dbx_setup_mounts(const struct dbx_config *c) {
+// Masked and read-only paths: the profile's policy, applied last.
+static int is_policy(const struct dbx_op *op) { return op->kind == DBX_OP_MASK || op->kind == DBX_OP_READONLY_PATH; }
+
+// Whether one path is the other or lies below it.
+static int overlaps(const char *a, const char *b) {
+    if (!a || !b) return 0;
+    size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+    if (strncmp(a, b, n) != 0) return 0;
+    const char *longer = la > lb ? a : b;
+    return la == lb || longer[n] == '/' || (n > 0 && longer[n - 1] == '/');
+}
+
+ssize_t dbx_policy_start(const struct dbx_config *c) {
+    size_t first = c->nops;
+    for (size_t i = 0; i < c->nops && first == c->nops; i++) if (is_policy(&c->ops[i])) first = i;
+    if (first == c->nops) return -1;
+    ssize_t after = -1;
+    for (size_t i = 0; i < c->nops; i++) {
+        const struct dbx_op *op = &c->ops[i];
+        if (is_policy(op)) continue;
+        for (size_t j = first; j < c->nops; j++) {
+            if (!is_policy(&c->ops[j]) || !(overlaps(op->dst, c->ops[j].dst) || overlaps(op->src, c->ops[j].dst))) continue;
+            if (i > first) return -1;   // a later step touches a policy path: keep the given order
+            after = (ssize_t)i;
+        }
+    }
+    return after;   // -1 also when nothing comes first: then there is nothing to gain
+}
+
+void dbx_apply_policy(const struct dbx_config *c) {
+    for (size_t i = 0; i < c->nops; i++) if (is_policy(&c->ops[i])) run_op(c, &c->ops[i]);
+}
+
+int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper) {
     // Nothing done here may propagate back to the host's mount table.
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) dbx_die("cannot make mounts private", "/", errno);
     if (mount("tmpfs", c->staging, "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") < 0)
@@ -224,15 +257,29 @@ int dbx_setup_mounts(const struct dbx_config *c) {
     if (syscall(SYS_pivot_root, ".", "oldroot") < 0) dbx_die("cannot pivot into", c->staging, errno);
     if (chdir("/") < 0) dbx_die("cannot enter", "/", errno);
 
-    for (size_t i = 0; i < c->nops; i++) run_op(c, &c->ops[i]);
+    // With a helper, the policy steps are its job once the steps they build
+    // on are done; this process goes on with the rest meanwhile.
+    for (size_t i = 0; i < c->nops; i++) {
+        if (helper && is_policy(&c->ops[i])) continue;
+        run_op(c, &c->ops[i]);
+        if (helper && (ssize_t)i == helper->after) (void)!write(helper->start_fd, "p", 1);
+    }
+    if (helper) {
+        // EOF: the helper failed, and said why.
+        char done;
+        if (read(helper->done_fd, &done, 1) != 1) _exit(DBX_EXIT_SETUP);
+    }
 
+    dbx_trace(c, "pivot_root", "/newroot");
     if (chdir("/newroot") < 0) dbx_die("cannot enter", "/newroot", errno);
     // pivot_root(".", ".") stacks the staging root on top of the new one;
     // detaching "." removes it together with the host's tree under /oldroot,
     // leaving only the container. One detach, not two: each pays an RCU
     // grace period in the kernel.
     if (syscall(SYS_pivot_root, ".", ".") < 0) dbx_die("cannot pivot into the container's root", NULL, errno);
+    dbx_trace(c, "detach", "the staging root");
     if (umount2(".", MNT_DETACH) < 0) dbx_die("cannot detach the staging root and the host's tree", NULL, errno);
+    dbx_trace(c, "detached", NULL);
     if (chdir("/") < 0) dbx_die("cannot enter", "/", errno);
     return 0;
 }

@@ -49,6 +49,11 @@ public enum HostRootLayout {
     public static func systemMounts() -> [RuntimeSpec.Mount] {
         var mounts: [RuntimeSpec.Mount] = [
             .init(destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"]),
+            // sysfs may only be mounted by the owner of the network namespace;
+            // with the host's network that is not us, so bind it read-only.
+            // Right after /proc: the profile's masks on both can then be laid
+            // while /dev is built (see dbx_policy_start).
+            .init(destination: "/sys", type: "bind", source: "/sys", options: ["rbind", "ro", "nosuid", "noexec", "nodev"]),
             .init(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"]),
         ]
         // Device nodes cannot be created in a user namespace: bind the host's.
@@ -64,9 +69,6 @@ public enum HostRootLayout {
             .init(destination: "/dev/stdin", type: "symlink", source: "/proc/self/fd/0"),
             .init(destination: "/dev/stdout", type: "symlink", source: "/proc/self/fd/1"),
             .init(destination: "/dev/stderr", type: "symlink", source: "/proc/self/fd/2"),
-            // sysfs may only be mounted by the owner of the network namespace;
-            // with the host's network that is not us, so bind it read-only.
-            .init(destination: "/sys", type: "bind", source: "/sys", options: ["rbind", "ro", "nosuid", "noexec", "nodev"]),
             .init(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777"]),
             .init(destination: "/run", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=755"]),
         ]

@@ -35,6 +35,30 @@ public struct LaunchEnvironment: Sendable {
 /// Runs a runtime spec to completion. The caller must still be
 /// single-threaded: the kernel refuses a new user namespace otherwise.
 public enum Launcher {
+    /// The step after which the container's command process may lay the
+    /// masked and read-only paths while PID 1 mounts the rest, or nil when
+    /// they stay in order (CSandbox's dbx_policy_start decides).
+    public static func policyStart(_ steps: [SetupStep]) -> Int? {
+        let strings = CStrings()
+        let ops = cOperations(steps, strings: strings)
+        defer { ops.deallocate() }
+        var config = dbx_config()
+        config.ops = UnsafePointer(ops)
+        config.nops = steps.count
+        let after = dbx_policy_start(&config)
+        return after >= 0 ? after : nil
+    }
+
+    static func cOperations(_ steps: [SetupStep], strings: CStrings) -> UnsafeMutablePointer<dbx_op> {
+        let ops = UnsafeMutablePointer<dbx_op>.allocate(capacity: max(steps.count, 1))
+        for (i, step) in steps.enumerated() {
+            ops[i] = dbx_op(kind: step.kind.rawValue, flags: step.flags, mode: step.mode,
+                            src: strings.copy(step.source), dst: strings.copy(step.destination),
+                            data: strings.copy(step.data))
+        }
+        return ops
+    }
+
     public static func run(_ spec: RuntimeSpec, environment: LaunchEnvironment) throws(SandboxError) -> Int32 {
         let steps = SetupCompiler.compile(spec, hostsFile: environment.hostsFile)
         let capabilities: UInt64
@@ -48,13 +72,8 @@ public enum Launcher {
         }
 
         let strings = CStrings()
-        let ops = UnsafeMutablePointer<dbx_op>.allocate(capacity: max(steps.count, 1))
+        let ops = cOperations(steps, strings: strings)
         defer { ops.deallocate() }
-        for (i, step) in steps.enumerated() {
-            ops[i] = dbx_op(kind: step.kind.rawValue, flags: step.flags, mode: step.mode,
-                            src: strings.copy(step.source), dst: strings.copy(step.destination),
-                            data: strings.copy(step.data))
-        }
 
         var config = dbx_config()
         config.clone_flags = cloneFlags(spec.linux.namespaces)

@@ -73,3 +73,17 @@ struct EarlyStartTests {
         #expect(!SeccompCompiler.allowsEarlyStart(allowList))
     }
 }
+
+@Suite("masks laid alongside the mounts")
+struct PolicyStartTests {
+    @Test("the profile's masks may start once /proc and /sys are mounted, and never ahead of a step that touches them")
+    func policyStart() throws {
+        let steps = SetupCompiler.compile(try plan().spec)
+        let sys = try #require(steps.firstIndex { $0.destination == "/newroot/sys" })
+        #expect(steps.contains { $0.kind == .mask } && steps.contains { $0.kind == .readOnlyPath })
+        #expect(Launcher.policyStart(steps) == sys)
+        let later = steps + [SetupStep(.bind, source: "/oldroot/tmp/x", destination: "/newroot/proc/sys/kernel/x")]
+        #expect(Launcher.policyStart(later) == nil, "a step after the masks that touches their paths keeps the order")
+        #expect(Launcher.policyStart(steps.filter { $0.kind != .mask && $0.kind != .readOnlyPath }) == nil)
+    }
+}

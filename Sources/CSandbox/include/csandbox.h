@@ -102,6 +102,11 @@ struct dbx_config {
 // one-line reason.
 int dbx_run(const struct dbx_config *config, char *errbuf, size_t errlen);
 
+// The step after which the masked and read-only paths may be laid by the
+// command's process while PID 1 mounts the rest: every step that touches
+// their paths comes before them. -1 when none do or a later one does.
+ssize_t dbx_policy_start(const struct dbx_config *config);
+
 // Starts the idle process that keeps a user namespace, mapped with the
 // helpers, alive for later runs. Returns its pid, or -1 with errbuf set.
 pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *const *newgidmap_argv,
