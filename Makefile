@@ -62,17 +62,23 @@ install: release
 # calling user, and, when that is root, also as an unprivileged user (rootless
 # is the product). That user cannot read a clone under /root, so the binary is
 # copied to a world-readable directory first.
+# The integration tests run against the debug binary (assertions on) and
+# the release one (what users install: static, lld, link order).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter 'UnitTests\.'
+	$(MAKE) release
 	@set -e; bindir=$$(mktemp -d /tmp/devbox-bin.XXXXXX); chmod 755 $$bindir; \
 	trap 'rm -rf $$bindir' EXIT; \
-	install -m 0755 .build/debug/devbox $$bindir/devbox; \
 	if [ "$$(id -u)" = 0 ]; then \
 		id -u $(TEST_USER) >/dev/null 2>&1 || useradd -m $(TEST_USER); \
 		export DEVBOX_TEST_USER=$(TEST_USER); \
 	fi; \
-	DEVBOX_BIN=$$bindir/devbox $(SWIFT) test --skip-build --filter 'IntegrationTests\.'
+	for bin in .build/debug/devbox $(RELEASE_DIR)/devbox; do \
+		echo "integration tests against $$bin"; \
+		install -m 0755 $$bin $$bindir/devbox; \
+		DEVBOX_BIN=$$bindir/devbox $(SWIFT) test --skip-build --filter 'IntegrationTests\.'; \
+	done
 
 # The shipped profiles are compiled in: regenerate after editing profiles/*.toml.
 profiles:
