@@ -49,13 +49,15 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     // Die with devbox: when it is killed, this PID 1 dies and the kernel
     // kills everything else in the PID namespace. No orphans.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    // Not dumpable: the command may neither ptrace its init nor open
-    // /proc/1/exe (devbox's own binary, the runc CVE-2019-5736 path).
-    prctl(PR_SET_DUMPABLE, 0);
     char go;
     // The parent may already be gone (then the pipe reads EOF): leave.
     if (read(sync_fd, &go, 1) != 1) _exit(DBX_EXIT_SETUP);
     close(sync_fd);
+    // Not dumpable: the command may neither ptrace its init nor open
+    // /proc/1/exe (devbox's own binary, the runc CVE-2019-5736 path). Only
+    // now: a process that is not dumpable has its /proc files owned by
+    // root, and the parent could no longer write this one's id maps.
+    prctl(PR_SET_DUMPABLE, 0);
 
     if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
         dbx_die("cannot set hostname", c->hostname, errno);
