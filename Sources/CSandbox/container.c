@@ -71,7 +71,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
         int ready[2], policy[2] = {-1, -1}, policy_done[2] = {-1, -1};
         if (pipe2(ready, O_CLOEXEC) < 0) dbx_die("cannot create a pipe", NULL, errno);
         // The masked and read-only paths too, once /proc and /sys are there.
-        struct dbx_policy_helper helper = {dbx_policy_start(c), -1, -1};
+        struct dbx_policy_helper helper = {dbx_policy_start(c), -1, -1, -1};
         if (helper.after >= 0 && (pipe2(policy, O_CLOEXEC) < 0 || pipe2(policy_done, O_CLOEXEC) < 0))
             dbx_die("cannot create a pipe", NULL, errno);
         cpu_set_t cpus;
@@ -89,6 +89,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
             close(policy_done[1]);
             helper.start_fd = policy[1];
             helper.done_fd = policy_done[0];
+            helper.pid = cmd;
         }
         // A new process waits on its parent's CPU, often until the mounts
         // are done, even with the other CPU idle; allowed everywhere but
@@ -103,7 +104,10 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
         signal(SIGPIPE, SIG_IGN);
         if (dbx_setup_mounts(c, helper.after >= 0 ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
         if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
-        if (spread) sched_setaffinity(cmd, sizeof cpus, &cpus);
+        // Should the CPUs it had be refused (a cpuset shrank meanwhile),
+        // it gets PID 1's: never left on fewer CPUs than the container has.
+        if (spread && sched_setaffinity(cmd, sizeof cpus, &cpus) < 0 && sched_getaffinity(0, sizeof cpus, &cpus) == 0)
+            sched_setaffinity(cmd, sizeof cpus, &cpus);
         (void)!write(ready[1], "g", 1);
         close(ready[1]);
         dbx_init_loop(c, cmd, &oldmask);

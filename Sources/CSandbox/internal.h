@@ -29,6 +29,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
 struct dbx_policy_helper {
     ssize_t after;
     int start_fd, done_fd;
+    pid_t pid;
 };
 int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper);
 void dbx_apply_policy(const struct dbx_config *c);

@@ -1,13 +1,14 @@
 // Making a mount read-only. mount_setattr(2) (Linux 5.12) does it for a whole
-// subtree in one call. Without it (5.11, or under valgrind, which does not
-// know the call) each mount is remounted on its own: the mount and, for a
-// recursive request, every mount below it that /proc/self/mountinfo lists.
+// subtree in one call. Without it (5.11, valgrind, or a sandbox around devbox
+// whose filter refuses calls it does not know) each mount is remounted on its
+// own: the mount and, for a recursive request, every mount below it.
 #include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
@@ -23,26 +24,36 @@
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
 
 struct dbx_mount_attr {
     uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
 
-// A remount inside a user namespace must repeat the flags the host locked
-// (nosuid, nodev, noexec, atime), or the kernel refuses it with EPERM.
-static int remount_readonly(const char *path) {
-    struct statvfs sv;
-    if (statvfs(path, &sv) < 0) return -1;
+// A bind remount sets every per-mount flag anew, and inside a user namespace
+// the kernel refuses to clear one the host locked: repeat what the mount has,
+// as mountinfo's per-mount options (field 6) say. No call reaches the
+// filesystem, so a dead network mount cannot hang the setup.
+static unsigned long remount_flags(const char *options) {
     unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
-    if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
-    if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
-    if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
-    if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
-    if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
-    if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    int atime_named = 0;
+    const char *p = options;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n == 6 && !strncmp(p, "nosuid", n)) flags |= MS_NOSUID;
+        else if (n == 5 && !strncmp(p, "nodev", n)) flags |= MS_NODEV;
+        else if (n == 6 && !strncmp(p, "noexec", n)) flags |= MS_NOEXEC;
+        else if (n == 7 && !strncmp(p, "noatime", n)) { flags |= MS_NOATIME; atime_named = 1; }
+        else if (n == 8 && !strncmp(p, "relatime", n)) { flags |= MS_RELATIME; atime_named = 1; }
+        else if (n == 10 && !strncmp(p, "nodiratime", n)) flags |= MS_NODIRATIME;
+        else if (n == 11 && !strncmp(p, "nosymfollow", n)) flags |= MS_NOSYMFOLLOW;
+        p += n + (p[n] == ',');
+    }
     // Neither: strictatime, which a remount must ask for (relatime is its default).
-    if (!(sv.f_flag & (ST_NOATIME | ST_RELATIME))) flags |= MS_STRICTATIME;
-    return mount(NULL, path, NULL, flags, NULL);
+    if (!atime_named) flags |= MS_STRICTATIME;
+    return flags;
 }
 
 // mountinfo escapes space, tab, newline and backslash as \ooo.
@@ -59,28 +70,78 @@ static void unescape(char *s) {
     *out = '\0';
 }
 
-static int remount_tree_readonly(const char *path) {
-    if (remount_readonly(path) < 0) return -1;
+struct mount_entry {
+    char *mountpoint, *options;
+};
+
+// Every mount at `path` or (recursive) below it, in mountinfo's order:
+// parents before children, and of mounts stacked on one path the top last.
+static int read_mounts(const char *path, size_t len, int recursive, struct mount_entry **out, size_t *count) {
     // During setup the host's /proc is under /oldroot (setup.c).
     FILE *f = fopen("/proc/self/mountinfo", "re");
     if (!f) f = fopen("/oldroot/proc/self/mountinfo", "re");
     if (!f) return -1;
+    char line[8192], mountpoint[4096], options[1024];
+    size_t cap = 0;
+    *out = NULL;
+    *count = 0;
+    while (fgets(line, sizeof line, f)) {
+        // id parent major:minor root mountpoint options ...
+        if (sscanf(line, "%*s %*s %*s %*s %4095s %1023s", mountpoint, options) != 2) continue;
+        unescape(mountpoint);
+        if (strncmp(mountpoint, path, len) != 0) continue;
+        if (!(mountpoint[len] == '\0' && len > 0) && !(recursive && mountpoint[len] == '/')) continue;
+        if (*count == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct mount_entry *grown = realloc(*out, cap * sizeof **out);
+            if (!grown) break;
+            *out = grown;
+        }
+        (*out)[*count].mountpoint = strdup(mountpoint);
+        (*out)[*count].options = strdup(options);
+        if (!(*out)[*count].mountpoint || !(*out)[*count].options) break;
+        (*count)++;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int remount_readonly(const char *path, int recursive) {
     size_t len = strlen(path);
     while (len > 0 && path[len - 1] == '/') len--;   // "/" becomes "", below which is everything
-    char line[8192], mountpoint[4096];
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        // id parent major:minor root mountpoint ...
-        if (sscanf(line, "%*s %*s %*s %*s %4095s", mountpoint) != 1) continue;
-        unescape(mountpoint);
-        if (strncmp(mountpoint, path, len) != 0 || mountpoint[len] != '/') continue;
+    struct mount_entry *mounts;
+    size_t count;
+    if (read_mounts(path, len, recursive, &mounts, &count) < 0) return -1;
+    int rc = 0, found = 0;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        // Only the top of mounts stacked on one path is reachable by it.
+        int covered = 0;
+        for (size_t j = i + 1; j < count && !covered; j++) covered = !strcmp(mounts[i].mountpoint, mounts[j].mountpoint);
+        if (covered) continue;
+        found |= !strncmp(mounts[i].mountpoint, path, len) && mounts[i].mountpoint[len] == '\0';
         // A mount devbox cannot reach (under /sys/kernel/debug, say) is
         // just as unreachable for the container's processes.
-        if ((rc = remount_readonly(mountpoint)) < 0 && (errno == EACCES || errno == ENOENT)) rc = 0;
+        if ((rc = mount(NULL, mounts[i].mountpoint, NULL, remount_flags(mounts[i].options), NULL)) < 0 &&
+            (errno == EACCES || errno == ENOENT) && strcmp(mounts[i].mountpoint, path) != 0)
+            rc = 0;
     }
     int saved = errno;
-    fclose(f);
+    for (size_t i = 0; i < count; i++) { free(mounts[i].mountpoint); free(mounts[i].options); }
+    free(mounts);
     errno = saved;
+    if (rc == 0 && !found) {
+        // Not a mount point by that spelling (a symlink on the way): the
+        // mount it lies on, with the flags statvfs reports.
+        struct statvfs sv;
+        if (statvfs(path, &sv) < 0) return -1;
+        char options[64] = "";
+        if (sv.f_flag & ST_NOSUID) strcat(options, "nosuid,");
+        if (sv.f_flag & ST_NODEV) strcat(options, "nodev,");
+        if (sv.f_flag & ST_NOEXEC) strcat(options, "noexec,");
+        if (sv.f_flag & ST_NOATIME) strcat(options, "noatime,");
+        if (sv.f_flag & ST_RELATIME) strcat(options, "relatime,");
+        rc = mount(NULL, path, NULL, remount_flags(options), NULL);
+    }
     return rc;
 }
 
@@ -89,8 +150,10 @@ int dbx_make_readonly(const char *path, int recursive) {
     if (!no_setattr) {
         struct dbx_mount_attr attr = {MOUNT_ATTR_RDONLY, 0, 0, 0};
         int rc = (int)syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &attr, sizeof attr);
-        if (rc == 0 || errno != ENOSYS) return rc;
+        // EPERM too: filters of older container runtimes refuse calls they
+        // do not know that way. Where it is a real refusal, so is the remount.
+        if (rc == 0 || (errno != ENOSYS && errno != EPERM)) return rc;
         no_setattr = 1;
     }
-    return recursive ? remount_tree_readonly(path) : remount_readonly(path);
+    return remount_readonly(path, recursive);
 }

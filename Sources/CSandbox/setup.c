@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef SYS_fsopen
@@ -226,9 +227,20 @@ static int overlaps(const char *a, const char *b) {
     return la == lb || longer[n] == '/' || (n > 0 && longer[n - 1] == '/');
 }
 
+// In /proc and /sys no step but their own mounts and the policy's puts
+// anything, so no symlink elsewhere can make two steps meet that the path
+// text keeps apart.
+static int in_kernel_tree(const char *path) {
+    return strncmp(path, "/newroot/proc/", 14) == 0 || strncmp(path, "/newroot/sys/", 13) == 0;
+}
+
 ssize_t dbx_policy_start(const struct dbx_config *c) {
     size_t first = c->nops;
-    for (size_t i = 0; i < c->nops && first == c->nops; i++) if (is_policy(&c->ops[i])) first = i;
+    for (size_t i = 0; i < c->nops; i++) {
+        if (!is_policy(&c->ops[i])) continue;
+        if (!in_kernel_tree(c->ops[i].dst)) return -1;
+        if (first == c->nops) first = i;
+    }
     if (first == c->nops) return -1;
     ssize_t after = -1;
     for (size_t i = 0; i < c->nops; i++) {
@@ -265,9 +277,19 @@ int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper 
         if (helper && (ssize_t)i == helper->after) (void)!write(helper->start_fd, "p", 1);
     }
     if (helper) {
-        // EOF: the helper failed, and said why.
+        // EOF: the helper is gone. It says why when it fails; not when a
+        // signal killed it.
         char done;
-        if (read(helper->done_fd, &done, 1) != 1) _exit(DBX_EXIT_SETUP);
+        if (read(helper->done_fd, &done, 1) != 1) {
+            int status;
+            if (waitpid(helper->pid, &status, 0) == helper->pid && WIFSIGNALED(status)) {
+                char msg[128];
+                int n = snprintf(msg, sizeof msg, "devbox: the container's setup was killed (signal %d) while masking paths\n",
+                                 WTERMSIG(status));
+                if (n > 0) (void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+            }
+            _exit(DBX_EXIT_SETUP);
+        }
     }
 
     dbx_trace(c, "pivot_root", "/newroot");

@@ -45,7 +45,7 @@ public enum Launcher {
         var config = dbx_config()
         config.ops = UnsafePointer(ops)
         config.nops = steps.count
-        let after = dbx_policy_start(&config)
+        let after = withExtendedLifetime(strings) { dbx_policy_start(&config) }
         return after >= 0 ? after : nil
     }
 

@@ -85,5 +85,7 @@ struct PolicyStartTests {
         let later = steps + [SetupStep(.bind, source: "/oldroot/tmp/x", destination: "/newroot/proc/sys/kernel/x")]
         #expect(Launcher.policyStart(later) == nil, "a step after the masks that touches their paths keeps the order")
         #expect(Launcher.policyStart(steps.filter { $0.kind != .mask && $0.kind != .readOnlyPath }) == nil)
+        let outside = steps + [SetupStep(.mask, destination: "/newroot/etc/shadow")]
+        #expect(Launcher.policyStart(outside) == nil, "outside /proc and /sys a symlink could join paths the text keeps apart")
     }
 }
