@@ -45,6 +45,24 @@ static void loopback_up(void) {
     close(fd);
 }
 
+// A new process waits on its parent's CPU, often until the mounts are
+// done, even with another CPU idle. Allowed every CPU but this one, it
+// moves at once. False when there is no other CPU or the call is refused.
+static int move_elsewhere(pid_t pid, const cpu_set_t *cpus) {
+    cpu_set_t elsewhere = *cpus;
+    int here = sched_getcpu();
+    if (here >= 0 && here < CPU_SETSIZE) CPU_CLR(here, &elsewhere);
+    return CPU_COUNT(&elsewhere) > 0 && sched_setaffinity(pid, sizeof elsewhere, &elsewhere) == 0;
+}
+
+// Before "go". Should the CPUs it had be refused (a cpuset shrank
+// meanwhile), it gets PID 1's: never fewer CPUs than the container has.
+static void give_cpus_back(pid_t pid, const cpu_set_t *cpus) {
+    cpu_set_t now;
+    if (sched_setaffinity(pid, sizeof *cpus, cpus) < 0 && sched_getaffinity(0, sizeof now, &now) == 0)
+        sched_setaffinity(pid, sizeof now, &now);
+}
+
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd) {
     // Die with devbox: when it is killed, this PID 1 dies and the kernel
     // kills everything else in the PID namespace. No orphans.
@@ -91,23 +109,14 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
             helper.done_fd = policy_done[0];
             helper.pid = cmd;
         }
-        // A new process waits on its parent's CPU, often until the mounts
-        // are done, even with the other CPU idle; allowed everywhere but
-        // here it moves at once. Its CPUs are given back before "go".
-        cpu_set_t elsewhere = cpus;
-        int here = sched_getcpu();
-        if (spread && here >= 0 && here < CPU_SETSIZE) CPU_CLR(here, &elsewhere);
-        spread = spread && CPU_COUNT(&elsewhere) > 0 && sched_setaffinity(cmd, sizeof elsewhere, &elsewhere) == 0;
+        spread = spread && move_elsewhere(cmd, &cpus);
         // If the command's process already failed (its message is out),
         // "go" meets a closed pipe: no SIGPIPE, and the init loop reaps it
         // and exits with its status.
         signal(SIGPIPE, SIG_IGN);
         if (dbx_setup_mounts(c, helper.after >= 0 ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
         if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
-        // Should the CPUs it had be refused (a cpuset shrank meanwhile),
-        // it gets PID 1's: never left on fewer CPUs than the container has.
-        if (spread && sched_setaffinity(cmd, sizeof cpus, &cpus) < 0 && sched_getaffinity(0, sizeof cpus, &cpus) == 0)
-            sched_setaffinity(cmd, sizeof cpus, &cpus);
+        if (spread) give_cpus_back(cmd, &cpus);
         (void)!write(ready[1], "g", 1);
         close(ready[1]);
         dbx_init_loop(c, cmd, &oldmask);

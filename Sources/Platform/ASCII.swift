@@ -16,6 +16,18 @@ public enum ASCII {
         split(text, keepEmpty: keepEmpty) { $0 == byte }
     }
 
+    /// Whether `needle` occurs in `bytes`: a plain byte search, with no
+    /// String built per line.
+    public static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty, bytes.count >= pattern.count else { return pattern.isEmpty }
+        outer: for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
+            for k in 1..<pattern.count where bytes[start + k] != pattern[k] { continue outer }
+            return true
+        }
+        return false
+    }
+
     /// Fields of `text` separated by runs of spaces, tabs or newlines.
     public static func words(_ text: String) -> [String] {
         split(text) { $0 == 0x20 || $0 == 0x09 || $0 == 0x0a }

@@ -44,7 +44,7 @@ extension HostFacts {
         // Read only when the helpers would be used. (prctl is variadic, so
         // Swift cannot call it; /proc/self/status says the same.)
         if uid != 0, subUID != nil, subGID != nil, facts.newuidmap != nil, facts.newgidmap != nil {
-            facts.noNewPrivileges = FileSystem.read("/proc/self/status").map { ASCII.split($0, on: 0x0A).contains("NoNewPrivs:\t1") } ?? false
+            facts.noNewPrivileges = FileSystem.readBytes("/proc/self/status").map { ASCII.contains($0, "\nNoNewPrivs:\t1") } ?? false
         }
         return facts
     }

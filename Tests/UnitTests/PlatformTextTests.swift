@@ -6,6 +6,16 @@ import Testing
 /// standard library's generic ones: they must split exactly like `split`.
 @Suite("byte-level text helpers")
 struct PlatformTextTests {
+    @Test("contains finds a byte pattern anywhere, and only where it is whole")
+    func containsBytes() {
+        let status = Array("Name:\tdevbox\nNoNewPrivs:\t1\nSeccomp:\t0\n".utf8)
+        #expect(ASCII.contains(status, "\nNoNewPrivs:\t1"))
+        #expect(!ASCII.contains(status, "\nNoNewPrivs:\t0"))
+        #expect(ASCII.contains(status, "Name:") && ASCII.contains(status, "\t0\n"))
+        #expect(!ASCII.contains(Array("NoNewPr".utf8), "NoNewPrivs"))
+        #expect(ASCII.contains([], ""))
+    }
+
     @Test("split on one byte matches the standard library, with and without empty fields")
     func splitMatchesStandardLibrary() {
         let samples = ["", ":", "a", "a:b", ":a::b:", "root:x:0:0:root:/root:/bin/bash", "ünï:cödé::", "\n\nx\n"]

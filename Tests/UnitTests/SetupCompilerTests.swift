@@ -58,6 +58,19 @@ struct SetupCompilerTests {
         #expect(IDMapText.procFile(maps) == "0 1000 1\n1 100000 65536\n")
         #expect(IDMapText.helperArguments(maps) == ["0", "1000", "1", "1", "100000", "65536"])
     }
+
+    @Test("the profile's masks may start once /proc and /sys are mounted, and never ahead of a step that touches them")
+    func policyStart() throws {
+        let steps = SetupCompiler.compile(try plan().spec)
+        let sys = try #require(steps.firstIndex { $0.destination == "/newroot/sys" })
+        #expect(steps.contains { $0.kind == .mask } && steps.contains { $0.kind == .readOnlyPath })
+        #expect(Launcher.policyStart(steps) == sys)
+        let later = steps + [SetupStep(.bind, source: "/oldroot/tmp/x", destination: "/newroot/proc/sys/kernel/x")]
+        #expect(Launcher.policyStart(later) == nil, "a step after the masks that touches their paths keeps the order")
+        #expect(Launcher.policyStart(steps.filter { $0.kind != .mask && $0.kind != .readOnlyPath }) == nil)
+        let outside = steps + [SetupStep(.mask, destination: "/newroot/etc/shadow")]
+        #expect(Launcher.policyStart(outside) == nil, "outside /proc and /sys a symlink could join paths the text keeps apart")
+    }
 }
 
 @Suite("starting the command before the mounts")
@@ -71,21 +84,5 @@ struct EarlyStartTests {
         #expect(!SeccompCompiler.allowsEarlyStart(deniesChdir))
         let allowList = LinuxSeccomp(defaultAction: "SCMP_ACT_ERRNO", syscalls: [.init(names: ["read", "execve"], action: "SCMP_ACT_ALLOW")])
         #expect(!SeccompCompiler.allowsEarlyStart(allowList))
-    }
-}
-
-@Suite("masks laid alongside the mounts")
-struct PolicyStartTests {
-    @Test("the profile's masks may start once /proc and /sys are mounted, and never ahead of a step that touches them")
-    func policyStart() throws {
-        let steps = SetupCompiler.compile(try plan().spec)
-        let sys = try #require(steps.firstIndex { $0.destination == "/newroot/sys" })
-        #expect(steps.contains { $0.kind == .mask } && steps.contains { $0.kind == .readOnlyPath })
-        #expect(Launcher.policyStart(steps) == sys)
-        let later = steps + [SetupStep(.bind, source: "/oldroot/tmp/x", destination: "/newroot/proc/sys/kernel/x")]
-        #expect(Launcher.policyStart(later) == nil, "a step after the masks that touches their paths keeps the order")
-        #expect(Launcher.policyStart(steps.filter { $0.kind != .mask && $0.kind != .readOnlyPath }) == nil)
-        let outside = steps + [SetupStep(.mask, destination: "/newroot/etc/shadow")]
-        #expect(Launcher.policyStart(outside) == nil, "outside /proc and /sys a symlink could join paths the text keeps apart")
     }
 }
