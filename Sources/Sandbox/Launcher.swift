@@ -20,6 +20,9 @@ public struct LaunchEnvironment: Sendable {
     public var runtimeDir: String?
     /// Where compiled seccomp filters are kept.
     public var seccompCache: SeccompCache?
+    /// fds 3 ..< 3+preserveFDs pass into the command (`--preserve-fds N`);
+    /// every other inherited fd above 2 is closed.
+    public var preserveFDs = 0
 
     public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
                 staging: String = "/tmp", forwardStdin: Bool = true, runtimeDir: String? = nil) {
@@ -137,6 +140,7 @@ public enum Launcher {
             }
         }
         config.prepare_early = !spec.process.terminal && SeccompCompiler.allowsEarlyStart(spec.linux.seccomp) ? 1 : 0
+        config.preserve_fds = Int32(clamping: environment.preserveFDs)
         config.tty = spec.process.terminal ? 1 : 0
         config.forward_stdin = environment.forwardStdin ? 1 : 0
         config.debug = environment.debug ? 1 : 0

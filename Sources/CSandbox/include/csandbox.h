@@ -91,6 +91,10 @@ struct dbx_config {
     // it does after the filter (read, close, chdir, exec) can be denied.
     int prepare_early;
 
+    // fds 3 .. 3+preserve_fds-1 pass into the command (podman's and crun's
+    // --preserve-fds); every other fd above 2 is closed before exec.
+    int preserve_fds;
+
     int tty;                             // allocate a pty inside the container
     int forward_stdin;                   // with tty: copy our stdin to the pty
     int debug;                           // trace each step on stderr
