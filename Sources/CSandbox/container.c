@@ -10,11 +10,22 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 void dbx_die(const char *what, const char *path, int err) {
+    // Paths as the user knows them: the container's without the staging
+    // prefix, the host's without /oldroot.
+    const char *rel;
+    char shown[4096];
+    if (path && dbx_in_root(path, &rel)) {
+        snprintf(shown, sizeof shown, "/%s", rel);
+        path = shown;
+    } else if (path && strncmp(path, "/oldroot/", 9) == 0) {
+        path += 8;
+    }
     char buf[1024];
     int n = snprintf(buf, sizeof buf, "devbox: %s%s%s: %s\n", what, path ? " " : "", path ? path : "",
                      strerror(err));
@@ -63,6 +74,25 @@ static void give_cpus_back(pid_t pid, const cpu_set_t *cpus) {
         sched_setaffinity(pid, sizeof now, &now);
 }
 
+static void close_range_or_loop(unsigned int first, unsigned int last) {
+    if (first > last || syscall(SYS_close_range, first, last, 0U) == 0) return;
+    for (unsigned int fd = first; fd <= last && fd < (1u << 20); fd++) close((int)fd);
+}
+
+// What devbox's caller left open (a directory fd would reach outside the
+// project, under any profile) and devbox's own fds (the held user
+// namespace's): gone before anything of the container runs. Kept: stdio,
+// the fds the user passes on with --preserve-fds, and `keep`.
+static void close_inherited_fds(const struct dbx_config *c, int keep) {
+    unsigned int first = 3u + (unsigned int)(c->preserve_fds > 0 ? c->preserve_fds : 0);
+    if (keep >= (int)first) {
+        close_range_or_loop(first, (unsigned int)keep - 1);
+        close_range_or_loop((unsigned int)keep + 1, ~0U);
+    } else {
+        close_range_or_loop(first, ~0U);
+    }
+}
+
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd) {
     // Die with devbox: when it is killed, this PID 1 dies and the kernel
     // kills everything else in the PID namespace. No orphans.
@@ -71,6 +101,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     // The parent may already be gone (then the pipe reads EOF): leave.
     if (read(sync_fd, &go, 1) != 1) _exit(DBX_EXIT_SETUP);
     close(sync_fd);
+    close_inherited_fds(c, console_fd);
     // Not dumpable: the command may neither ptrace its init nor open
     // /proc/1/exe (devbox's own binary, the runc CVE-2019-5736 path). Only
     // now: a process that is not dumpable has its /proc files owned by

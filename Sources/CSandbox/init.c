@@ -18,6 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
 // The highest capability this kernel knows, probed with prctl rather than
 // read from /proc/sys: no file access, so it also works before the mounts.
 static int last_cap(void) {
@@ -127,6 +131,18 @@ static void load_filter(const struct dbx_config *c) {
                                 : "cannot load the seccomp filter", NULL, errno);
 }
 
+// Every fd above 2 closes at exec but those the caller asked to pass
+// (--preserve-fds N: 3 .. N+2). PID 1 already closed what it inherited
+// (dbx_close_inherited_fds); this also covers devbox's own pipes.
+static void close_on_exec_above(const struct dbx_config *c) {
+    unsigned int first = 3u + (unsigned int)(c->preserve_fds > 0 ? c->preserve_fds : 0);
+    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+    // Before Linux 5.11: one by one, up to the fd limit.
+    struct rlimit rl;
+    rlim_t last = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? rl.rlim_cur : (1u << 20);
+    for (rlim_t fd = first; fd < last; fd++) fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
 static void reset_signals(void) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
@@ -143,6 +159,7 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
         if (fd > 2) close(fd);
     }
     set_identity(c);
+    close_on_exec_above(c);
     if (c->cwd && chdir(c->cwd) < 0) dbx_die("cannot enter the working directory", c->cwd, errno);
     // Last, so the filter does not have to allow devbox's own setup calls.
     load_filter(c);
@@ -164,6 +181,7 @@ void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy
         close(policy_done_fd);
     }
     set_identity(c);
+    close_on_exec_above(c);
     load_filter(c);
     dbx_trace(c, "command: ready", NULL);
     // PID 1 mounts meanwhile. Its pivots move this process's root with its

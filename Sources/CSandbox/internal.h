@@ -20,6 +20,31 @@ void dbx_die(const char *what, const char *path, int err) __attribute__((noretur
 int dbx_make_readonly(const char *path, int recursive);
 void dbx_trace(const struct dbx_config *c, const char *what, const char *path);
 
+// Paths inside the container's root (inroot.c). dbx_in_root says whether a
+// setup path lies below /newroot and gives it relative to the root; the
+// others resolve such a relative path inside the root (symlinks and ".."
+// cannot leave it) and return an fd or -errno. mkdirs and mkfile create
+// what is missing and return an O_PATH fd.
+int dbx_in_root(const char *path, const char **rel);
+void dbx_root_changed(void);
+int dbx_root_open(const char *rel, int flags, int no_symlinks);
+int dbx_root_mkdirs(const char *rel, mode_t mode);
+int dbx_root_mkfile(const char *rel);
+int dbx_root_symlink(const char *target, const char *rel);
+int dbx_root_write(const char *rel, const char *data, mode_t mode);
+
+// Mounts as fds (mountfd.c): 0/fd or -errno.
+#define DBX_MOUNT_RDONLY 0x01u
+#define DBX_MOUNT_NOSUID 0x02u
+#define DBX_MOUNT_NODEV 0x04u
+#define DBX_MOUNT_NOEXEC 0x08u
+int dbx_fs_mount(const char *type, const char *data, unsigned int attrs);
+int dbx_clone_tree(int dirfd, const char *path, int recursive);
+int dbx_attach(int mnt, int target);
+int dbx_readonly_fd(int fd, int recursive);
+int dbx_fd_path(int fd, char *buf, size_t len);
+int dbx_mount_overlay(int target, const char *data);
+
 // PID 1 of the container: mounts, pivot_root, then runs the command and reaps.
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     __attribute__((noreturn));

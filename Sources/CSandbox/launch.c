@@ -122,7 +122,7 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
             sigprocmask(SIG_SETMASK, &oldmask, NULL);
             return -1;
         }
-        flags &= ~CLONE_NEWUSER;
+        if (!c->nest_userns) flags &= ~CLONE_NEWUSER;
     }
 
     // A fork-style clone: the caller is single-threaded (devbox checks), so
@@ -144,7 +144,7 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
     close(sync[0]);
     if (console[1] >= 0) close(console[1]);
 
-    if (c->userns_fd < 0 && write_maps(c, child, err, errlen) < 0) {
+    if ((c->userns_fd < 0 || c->nest_userns) && write_maps(c, child, err, errlen) < 0) {
         kill(child, SIGKILL);
         waitpid(child, NULL, 0);
         sigprocmask(SIG_SETMASK, &oldmask, NULL);

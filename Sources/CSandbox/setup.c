@@ -18,57 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SYS_fsopen
-#define SYS_fsopen 430
-#define SYS_fsconfig 431
-#define SYS_fsmount 432
-#define SYS_move_mount 429
-#endif
-#define DBX_FSCONFIG_SET_STRING 1
-#define DBX_FSCONFIG_CMD_CREATE 6
-#define DBX_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 
-// An overlay whose options do not fit in one page (images with many
-// layers): the new mount API takes each lower layer separately with
-// "lowerdir+" (Linux 6.8+), so the length of the list does not matter.
-static int mount_overlay_fsconfig(const char *dst, const char *data) {
-    int fs = (int)syscall(SYS_fsopen, "overlay", 0);
-    if (fs < 0) return -1;
-    char buf[strlen(data) + 1];
-    memcpy(buf, data, sizeof buf);
-    int rc = 0;
-    for (char *opt = strtok(buf, ","); opt && rc == 0; opt = strtok(NULL, ",")) {
-        char *eq = strchr(opt, '=');
-        if (!eq) {
-            rc = (int)syscall(SYS_fsconfig, fs, 0 /* FSCONFIG_SET_FLAG */, opt, NULL, 0);
-            continue;
-        }
-        *eq = '\0';
-        const char *key = opt, *value = eq + 1;
-        if (strcmp(key, "lowerdir") == 0) {
-            char *save = NULL;
-            for (char *layer = strtok_r((char *)value, ":", &save); layer && rc == 0; layer = strtok_r(NULL, ":", &save))
-                rc = (int)syscall(SYS_fsconfig, fs, DBX_FSCONFIG_SET_STRING, "lowerdir+", layer, 0);
-        } else {
-            rc = (int)syscall(SYS_fsconfig, fs, DBX_FSCONFIG_SET_STRING, key, value, 0);
-        }
-    }
-    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, DBX_FSCONFIG_CMD_CREATE, NULL, NULL, 0);
-    int mnt = rc == 0 ? (int)syscall(SYS_fsmount, fs, 0, 0) : -1;
-    int saved = errno;
-    close(fs);
-    if (mnt < 0) { errno = saved; return -1; }
-    rc = (int)syscall(SYS_move_mount, mnt, "", AT_FDCWD, dst, DBX_MOVE_MOUNT_F_EMPTY_PATH);
-    saved = errno;
-    close(mnt);
-    errno = saved;
-    return rc;
-}
-
-static int make_readonly(const char *path) { return dbx_make_readonly(path, 1); }
-
-// mkdir -p, optimistic: the full path first, parents only when missing, so
-// the common case (parent exists) costs one syscall.
+// mkdir -p for the staging side (the host's tree under /oldroot, scratch
+// space): paths devbox chose, nothing of the container's. Optimistic: the
+// full path first, parents only when missing.
 static int mkdir_p(const char *path, mode_t mode) {
     if (mkdir(path, mode) == 0 || errno == EEXIST) return 0;
     if (errno != ENOENT) return -errno;
@@ -85,134 +38,216 @@ static int mkdir_p(const char *path, mode_t mode) {
     return 0;
 }
 
-static int mkdir_parent(const char *path) {
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len >= sizeof buf) return -ENAMETOOLONG;
-    memcpy(buf, path, len + 1);
-    char *slash = strrchr(buf, '/');
-    if (!slash || slash == buf) return 0;
-    *slash = '\0';
-    return mkdir_p(buf, 0755);
-}
-
-// A bind mount needs a mountpoint of the source's kind. A symlink in the way
-// is replaced (the mount would otherwise follow it, possibly out of the tree).
-static int make_mountpoint(const char *dst, int is_dir) {
-    if (is_dir) return mkdir_p(dst, 0755);
-    int rc = mkdir_parent(dst);
-    if (rc < 0) return rc;
-    struct stat st;
-    if (lstat(dst, &st) == 0) {
-        if (!S_ISLNK(st.st_mode)) return 0;
-        if (unlink(dst) < 0) return -errno;
+static int write_staging_file(const char *dst, const char *data, mode_t mode) {
+    char dir[4096];
+    size_t len = strlen(dst);
+    if (len >= sizeof dir) return -ENAMETOOLONG;
+    memcpy(dir, dst, len + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        int rc = mkdir_p(dir, 0755);
+        if (rc < 0) return rc;
     }
-    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) return -errno;
-    close(fd);
-    return 0;
-}
-
-static int write_file(const char *dst, const char *data, mode_t mode) {
-    int rc = mkdir_parent(dst);
-    if (rc < 0) return rc;
     int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) return -errno;
-    size_t len = strlen(data), off = 0;
-    while (off < len) {
-        ssize_t n = write(fd, data + off, len - off);
-        if (n < 0) { rc = -errno; break; }
-        off += (size_t)n;
+    size_t off = 0, n = strlen(data);
+    int rc = 0;
+    while (off < n) {
+        ssize_t w = write(fd, data + off, n - off);
+        if (w < 0) { rc = -errno; break; }
+        off += (size_t)w;
     }
     close(fd);
     return rc;
 }
 
-static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
-    int rc = 0;
+// The fd of a mount target (O_PATH). Below /newroot it is resolved inside
+// the container's root and created there if missing (a directory, or an
+// empty file for a file to be bound); elsewhere it is a staging path.
+static int open_target(const struct dbx_op *op, int is_dir) {
+    const char *rel;
+    if (!dbx_in_root(op->dst, &rel) || *rel == '\0') {
+        if (is_dir) {
+            int rc = mkdir_p(op->dst, 0755);
+            if (rc < 0) return rc;
+        }
+        int fd = open(op->dst, O_PATH | O_CLOEXEC | (is_dir ? O_DIRECTORY : 0));
+        return fd < 0 ? -errno : fd;
+    }
+    if (op->flags & DBX_OP_FLAG_NO_SYMLINKS) {
+        // /proc and /sys: a directory at exactly that path, never where a
+        // symlink of the image's would put it (the masks are laid by path).
+        int fd = dbx_root_open(rel, O_PATH | O_DIRECTORY, 1);
+        if (fd != -ENOENT) return fd;
+        fd = dbx_root_mkdirs(rel, 0755);
+        if (fd < 0) return fd;
+        close(fd);
+        return dbx_root_open(rel, O_PATH | O_DIRECTORY, 1);
+    }
+    return is_dir ? dbx_root_mkdirs(rel, 0755) : dbx_root_mkfile(rel);
+}
+
+// The fd of a mount target, or the setup ends with a message that names
+// the kind of trouble an image can make.
+static int must_open_target(const struct dbx_op *op, int is_dir) {
+    int fd = open_target(op, is_dir);
+    if (fd >= 0) return fd;
+    if (fd == -ELOOP && (op->flags & DBX_OP_FLAG_NO_SYMLINKS))
+        dbx_die("refusing to mount onto a symlink (/proc and /sys must be directories in the image):", op->dst, ELOOP);
+    if (fd == -ELOOP) dbx_die("cannot create mountpoint (a loop of symlinks in the container's root)", op->dst, ELOOP);
+    dbx_die("cannot create mountpoint", op->dst, -fd);
+}
+
+static int is_directory(int fd) {
     struct stat st;
+    return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// A new filesystem of `type` attached to the op's target.
+static void mount_new(const struct dbx_op *op, const char *type, const char *data, unsigned int attrs, const char *what) {
+    int target = must_open_target(op, 1);
+    int mnt = dbx_fs_mount(type, data, attrs);
+    if (mnt < 0) {
+        if (op->flags & DBX_OP_FLAG_OPTIONAL) { close(target); return; }
+        dbx_die(what, op->dst, -mnt);
+    }
+    int rc = dbx_attach(mnt, target);
+    if (rc < 0) dbx_die(what, op->dst, -rc);
+    close(mnt);
+    close(target);
+}
+
+// Read-only, flagged on the detached copy before anyone can see it; where
+// the kernel lacks mount_setattr (before 5.12), remounted once attached.
+static int readonly_before_attach(int tree, int recursive) {
+    int rc = dbx_readonly_fd(tree, recursive);
+    return rc == -ENOSYS || rc == -EPERM ? 1 : rc;   // 1: do it after attaching
+}
+
+static void readonly_after_attach(const struct dbx_op *op, int target, int recursive) {
+    char path[4096];
+    int rc = dbx_fd_path(target, path, sizeof path);
+    if (rc < 0) dbx_die("cannot make read-only", op->dst, -rc);
+    if (dbx_make_readonly(path, recursive) < 0) dbx_die("cannot make read-only", op->dst, errno);
+}
+
+// A copy of the tree at (dirfd, path) attached to target, read-only if asked.
+static void attach_copy(const struct dbx_op *op, int dirfd, const char *path, int target, int recursive, int readonly) {
+    int tree = dbx_clone_tree(dirfd, path, recursive);
+    if (tree < 0) dbx_die("cannot bind-mount", *path ? path : op->dst, -tree);
+    int later = 0;
+    if (readonly && (later = readonly_before_attach(tree, recursive)) < 0) dbx_die("cannot make read-only", op->dst, -later);
+    int rc = dbx_attach(tree, target);
+    if (rc < 0) dbx_die("cannot bind-mount", *path ? path : op->dst, -rc);
+    close(tree);
+    if (later) readonly_after_attach(op, target, recursive);
+}
+
+// Masks share one empty read-only tmpfs, mounted once in the staging root.
+#define EMPTY_DIR "/.devbox-empty"
+static int empty_dir_ready;
+
+static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
+    int rc = 0, target;
+    const char *rel;
     dbx_trace(c, "mount op", op->dst);
     switch (op->kind) {
     case DBX_OP_MKDIR:
-        if ((rc = mkdir_p(op->dst, op->mode ? op->mode : 0755)) < 0) dbx_die("cannot create directory", op->dst, -rc);
+        rc = dbx_in_root(op->dst, &rel) ? dbx_root_mkdirs(rel, op->mode ? op->mode : 0755) : mkdir_p(op->dst, op->mode ? op->mode : 0755);
+        if (rc < 0) dbx_die("cannot create directory", op->dst, -rc);
+        if (rc > 0) close(rc);
         break;
     case DBX_OP_TMPFS:
-        if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
-        if (mount("tmpfs", op->dst, "tmpfs", MS_NOSUID | MS_NODEV, op->data) < 0)
-            dbx_die("cannot mount tmpfs on", op->dst, errno);
-        if ((op->flags & DBX_OP_FLAG_READONLY) && make_readonly(op->dst) < 0)
-            dbx_die("cannot make read-only", op->dst, errno);
+        mount_new(op, "tmpfs", op->data, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | ((op->flags & DBX_OP_FLAG_READONLY) ? DBX_MOUNT_RDONLY : 0),
+                  "cannot mount tmpfs on");
         break;
-    case DBX_OP_BIND:
+    case DBX_OP_BIND: {
+        struct stat st;
         if (stat(op->src, &st) < 0) {
             if (op->flags & DBX_OP_FLAG_OPTIONAL) break;
             dbx_die("cannot bind-mount missing", op->src, errno);
         }
-        if ((rc = make_mountpoint(op->dst, S_ISDIR(st.st_mode))) < 0)
-            dbx_die("cannot create mountpoint", op->dst, -rc);
-        if (mount(op->src, op->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
-            dbx_die("cannot bind-mount", op->src, errno);
-        if ((op->flags & DBX_OP_FLAG_READONLY) && make_readonly(op->dst) < 0)
-            dbx_die("cannot make read-only", op->dst, errno);
+        target = must_open_target(op, S_ISDIR(st.st_mode));
+        if (is_directory(target) != !!S_ISDIR(st.st_mode))
+            dbx_die(S_ISDIR(st.st_mode) ? "cannot bind a directory onto the file" : "cannot bind a file onto the directory", op->dst, ENOTDIR);
+        attach_copy(op, AT_FDCWD, op->src, target, 1, op->flags & DBX_OP_FLAG_READONLY);
+        close(target);
         break;
+    }
     case DBX_OP_OVERLAY:
-        if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
-        // mount(2) takes at most a page of options.
-        if ((strlen(op->data) < 4000 ? mount("overlay", op->dst, "overlay", 0, op->data)
-                                     : mount_overlay_fsconfig(op->dst, op->data)) < 0)
-            dbx_die("cannot mount the overlay on", op->dst, errno);
+        target = must_open_target(op, 1);
+        if ((rc = dbx_mount_overlay(target, op->data)) < 0) dbx_die("cannot mount the overlay on", op->dst, -rc);
+        close(target);
         break;
     case DBX_OP_PROC:
-        if ((rc = mkdir_p(op->dst, 0555)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
-        if (mount("proc", op->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-            dbx_die("cannot mount proc on", op->dst, errno);
+        mount_new(op, "proc", NULL, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | DBX_MOUNT_NOEXEC, "cannot mount proc on");
         break;
     case DBX_OP_DEVPTS:
-        if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
-        if (mount("devpts", op->dst, "devpts", MS_NOSUID | MS_NOEXEC, op->data) < 0)
-            dbx_die("cannot mount devpts on", op->dst, errno);
+        mount_new(op, "devpts", op->data, DBX_MOUNT_NOSUID | DBX_MOUNT_NOEXEC, "cannot mount devpts on");
         break;
     case DBX_OP_MQUEUE:
-        if ((rc = mkdir_p(op->dst, 0755)) < 0) dbx_die("cannot create mountpoint", op->dst, -rc);
-        if (mount("mqueue", op->dst, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
-            !(op->flags & DBX_OP_FLAG_OPTIONAL))
-            dbx_die("cannot mount mqueue on", op->dst, errno);
+        mount_new(op, "mqueue", NULL, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | DBX_MOUNT_NOEXEC, "cannot mount mqueue on");
         break;
     case DBX_OP_SYMLINK:
-        if (lstat(op->dst, &st) == 0) break;
-        if ((rc = mkdir_parent(op->dst)) < 0) dbx_die("cannot create directory for", op->dst, -rc);
-        if (symlink(op->src, op->dst) < 0) dbx_die("cannot create symlink", op->dst, errno);
+        if (dbx_in_root(op->dst, &rel)) {
+            if ((rc = dbx_root_symlink(op->src, rel)) < 0) dbx_die("cannot create symlink", op->dst, -rc);
+        } else {
+            struct stat st;
+            if (lstat(op->dst, &st) < 0 && symlink(op->src, op->dst) < 0) dbx_die("cannot create symlink", op->dst, errno);
+        }
         break;
     case DBX_OP_WRITE_FILE:
-        if ((rc = write_file(op->dst, op->data ? op->data : "", op->mode ? op->mode : 0644)) < 0)
-            dbx_die("cannot write", op->dst, -rc);
+        rc = dbx_in_root(op->dst, &rel) ? dbx_root_write(rel, op->data ? op->data : "", op->mode ? op->mode : 0644)
+                                        : write_staging_file(op->dst, op->data ? op->data : "", op->mode ? op->mode : 0644);
+        if (rc < 0) dbx_die("cannot write", op->dst, -rc);
         break;
     case DBX_OP_READONLY:
-        if (dbx_make_readonly(op->dst, !(op->flags & DBX_OP_FLAG_SINGLE)) < 0)
-            dbx_die("cannot make read-only", op->dst, errno);
+        if (!dbx_in_root(op->dst, &rel) || *rel == '\0') {
+            if (dbx_make_readonly(op->dst, !(op->flags & DBX_OP_FLAG_SINGLE)) < 0) dbx_die("cannot make read-only", op->dst, errno);
+            break;
+        }
+        if ((target = dbx_root_open(rel, O_PATH, 0)) < 0) dbx_die("cannot make read-only", op->dst, -target);
+        if ((rc = readonly_before_attach(target, !(op->flags & DBX_OP_FLAG_SINGLE))) < 0) dbx_die("cannot make read-only", op->dst, -rc);
+        if (rc > 0) readonly_after_attach(op, target, !(op->flags & DBX_OP_FLAG_SINGLE));
+        close(target);
         break;
     case DBX_OP_MASK:
-        // Paths a kernel does not have are simply not there to hide. The
-        // type decides the mask: a bind of /dev/null cannot cover a
-        // directory, and a failed attempt costs more than this lstat.
-        if (lstat(op->dst, &st) < 0) break;
-        if (S_ISDIR(st.st_mode)) {
-            if (mount("tmpfs", op->dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555") < 0)
-                dbx_die("cannot mask", op->dst, errno);
-        } else if (mount("/oldroot/dev/null", op->dst, NULL, MS_BIND, NULL) < 0) {
-            dbx_die("cannot mask", op->dst, errno);
+        // Paths a kernel does not have are simply not there to hide.
+        if (!dbx_in_root(op->dst, &rel)) dbx_die("cannot mask a path outside the container", op->dst, EINVAL);
+        if ((target = dbx_root_open(rel, O_PATH, 0)) < 0) {
+            if (target == -ENOENT) break;
+            dbx_die("cannot mask", op->dst, -target);
         }
+        if (is_directory(target)) {
+            if (!empty_dir_ready) {
+                int empty = dbx_fs_mount("tmpfs", "size=0,mode=0555", DBX_MOUNT_RDONLY | DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | DBX_MOUNT_NOEXEC);
+                int dir = empty < 0 ? empty : (mkdir(EMPTY_DIR, 0555) < 0 && errno != EEXIST) ? -errno : open(EMPTY_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (empty < 0 || dir < 0 || (rc = dbx_attach(empty, dir)) < 0) dbx_die("cannot mask", op->dst, -(empty < 0 ? empty : dir < 0 ? dir : rc));
+                close(empty);
+                close(dir);
+                empty_dir_ready = 1;
+            }
+            attach_copy(op, AT_FDCWD, EMPTY_DIR, target, 0, 0);
+        } else {
+            attach_copy(op, AT_FDCWD, "/oldroot/dev/null", target, 0, 0);
+        }
+        close(target);
         break;
     case DBX_OP_READONLY_PATH:
-        if (mount(op->dst, op->dst, NULL, MS_BIND | MS_REC, NULL) < 0) {
-            if (errno == ENOENT) break;
-            dbx_die("cannot make read-only", op->dst, errno);
+        if (!dbx_in_root(op->dst, &rel)) dbx_die("cannot make read-only a path outside the container", op->dst, EINVAL);
+        if ((target = dbx_root_open(rel, O_PATH, 0)) < 0) {
+            if (target == -ENOENT) break;
+            dbx_die("cannot make read-only", op->dst, -target);
         }
-        if (make_readonly(op->dst) < 0) dbx_die("cannot make read-only", op->dst, errno);
+        attach_copy(op, target, "", target, 1, 1);
+        close(target);
         break;
     default:
         dbx_die("unknown mount operation for", op->dst, EINVAL);
     }
+    // A mount on the root itself: later paths resolve in what was mounted.
+    if (dbx_in_root(op->dst, &rel) && *rel == '\0') dbx_root_changed();
 }
 
 // Masked and read-only paths: the profile's policy, applied last.

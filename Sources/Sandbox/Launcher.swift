@@ -92,7 +92,14 @@ public enum Launcher {
             }
         }
         if config.userns_fd >= 0 {
-            // Joined: the held namespace is already mapped.
+            // Joined: the held namespace is already mapped. A run that
+            // limits its namespace (no nested user namespaces) gets a child
+            // of its own, or the limit would hold for every later run too.
+            if spec.annotations?[DevboxAnnotation.nestedUserNamespaces] == "false" {
+                config.nest_userns = 1
+                config.uid_map = strings.copy(IDMapText.identity(spec.linux.uidMappings))
+                config.gid_map = strings.copy(IDMapText.identity(spec.linux.gidMappings))
+            }
         } else if let helpers = environment.mapHelpers {
             config.newuidmap_argv = UnsafePointer(strings.array([helpers.uid] + IDMapText.helperArguments(spec.linux.uidMappings)))
             config.newgidmap_argv = UnsafePointer(strings.array([helpers.gid] + IDMapText.helperArguments(spec.linux.gidMappings)))

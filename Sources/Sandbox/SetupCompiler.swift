@@ -62,6 +62,9 @@ public enum SetupCompiler {
                 steps.append(.init(.bind, source: host(mount.source ?? mount.destination), destination: target,
                                    readOnly: mount.hasOption("ro")))
             }
+            // The profile masks paths below these by name: an image's
+            // symlink may not move them elsewhere.
+            if mount.destination == "/proc" || mount.destination == "/sys" { steps[steps.count - 1].noSymlinks = true }
         }
         if let hostname = spec.hostname {
             steps.append(.init(.writeFile, destination: "/scratch/files/hostname", data: hostname + "\n", mode: 0o644))

@@ -16,6 +16,9 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
     public var optional = false
     /// readOnly: only this mount, not those below it.
     public var single = false
+    /// The destination may not pass through a symlink: /proc and /sys, whose
+    /// masks are laid by path.
+    public var noSymlinks = false
 
     public init(_ kind: Kind, source: String? = nil, destination: String, data: String? = nil,
                 mode: UInt32 = 0, readOnly: Bool = false, optional: Bool = false) {
@@ -30,7 +33,7 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
 
     var flags: Int32 {
         (readOnly ? Int32(DBX_OP_FLAG_READONLY) : 0) | (optional ? Int32(DBX_OP_FLAG_OPTIONAL) : 0)
-            | (single ? Int32(DBX_OP_FLAG_SINGLE) : 0)
+            | (single ? Int32(DBX_OP_FLAG_SINGLE) : 0) | (noSymlinks ? Int32(DBX_OP_FLAG_NO_SYMLINKS) : 0)
     }
 
     public var description: String {

@@ -12,7 +12,10 @@
 
 // One step of the mount setup, executed in order by one loop (bubblewrap's
 // model). Paths are absolute and already resolved against the staging area:
-// host paths start with /oldroot, container paths with /newroot.
+// host paths start with /oldroot, container paths with /newroot. A
+// destination below /newroot is resolved inside the container's root
+// (symlinks and ".." in it cannot leave the root); sources are host or
+// staging paths, resolved as usual.
 enum dbx_op_kind {
     DBX_OP_MKDIR = 1,     // mkdir -p dst (mode)
     DBX_OP_TMPFS,         // tmpfs on dst, data = mount options
@@ -31,6 +34,7 @@ enum dbx_op_kind {
 #define DBX_OP_FLAG_READONLY 0x1   // for BIND/TMPFS: read-only after mounting
 #define DBX_OP_FLAG_OPTIONAL 0x2   // a missing source is skipped, not an error
 #define DBX_OP_FLAG_SINGLE   0x4   // READONLY: this mount only, not the ones below it
+#define DBX_OP_FLAG_NO_SYMLINKS 0x8 // the destination may not pass through a symlink (/proc, /sys)
 
 struct dbx_rlimit {
     int resource;
@@ -60,6 +64,11 @@ struct dbx_config {
     const char *const *newgidmap_argv;
     int deny_setgroups;                  // required for direct unprivileged gid maps
     int userns_fd;                       // >= 0: join this user namespace instead (no maps)
+    // With userns_fd: still create this run's own user namespace, a child
+    // of the joined one mapped by uid_map/gid_map (written by the parent,
+    // which is privileged in the joined one). Per-run settings of the
+    // namespace (max_user_namespaces) then stay with the run.
+    int nest_userns;
 
     const char *hostname;                // NULL: keep
     int loopback_up;                     // bring up lo in a new network namespace

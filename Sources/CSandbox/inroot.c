@@ -1,0 +1,204 @@
+// Paths inside the container's root, resolved inside it.
+//
+// While the root is assembled at /newroot the host's tree is reachable at
+// /oldroot, and what lies in the root comes from an image or from a layer
+// an earlier run wrote: a symlink there may point anywhere, "/oldroot/etc"
+// included. So every path that setup creates, opens or mounts onto below
+// /newroot is resolved by the kernel with the root as its "/" (openat2's
+// RESOLVE_IN_ROOT: absolute symlinks and ".." stop at the root), objects are
+// created relative to a directory fd resolved that way, and mounts are
+// attached to the resulting fd (move_mount), never to a path string the
+// kernel would walk again (runc's CVE-2021-30465). Missing directories are
+// created where a symlink in the root leads, as in the root's own view.
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define NEWROOT "/newroot"
+// Symlinks followed while creating one path, as the kernel's own limit.
+#define MAX_LINKS 40
+
+static int root_fd = -1;
+
+int dbx_in_root(const char *path, const char **rel) {
+    size_t n = sizeof NEWROOT - 1;
+    if (strncmp(path, NEWROOT, n) != 0 || (path[n] != '/' && path[n] != '\0')) return 0;
+    const char *r = path + n;
+    while (*r == '/') r++;
+    *rel = r;
+    return 1;
+}
+
+void dbx_root_changed(void) {
+    if (root_fd >= 0) close(root_fd);
+    root_fd = -1;
+}
+
+static int the_root(void) {
+    if (root_fd < 0) root_fd = open(NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return root_fd;
+}
+
+int dbx_root_open(const char *rel, int flags, int no_symlinks) {
+    int root = the_root();
+    if (root < 0) return -errno;
+    if (*rel == '\0') {
+        int fd = fcntl(root, F_DUPFD_CLOEXEC, 3);
+        return fd < 0 ? -errno : fd;
+    }
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (uint64_t)(flags | O_CLOEXEC);
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (no_symlinks ? RESOLVE_NO_SYMLINKS : 0);
+    // EAGAIN: a rename or mount somewhere on the machine raced a ".." of
+    // this walk and the kernel could not prove it stayed inside. Retry.
+    int fd, tries = 0;
+    do fd = (int)syscall(SYS_openat2, root, rel, &how, sizeof how);
+    while (fd < 0 && errno == EAGAIN && ++tries < 1000);
+    if (fd >= 0) return fd;
+    if (errno == ENOSYS) dbx_die("cannot resolve paths inside the container: openat2(2) needs Linux 5.6 or later", NULL, ENOSYS);
+    return -errno;
+}
+
+// "a/b/c" -> parent "a/b" (or "" for the root) and name "c", in buf. A
+// name of "." or ".." never needs creating: such a path exists whenever
+// its parent does, so it cannot reach a split.
+static int split(const char *rel, char *buf, size_t len, const char **parent, const char **name) {
+    size_t n = strlen(rel);
+    while (n > 0 && rel[n - 1] == '/') n--;
+    if (n == 0) return -EINVAL;
+    if (n >= len) return -ENAMETOOLONG;
+    memcpy(buf, rel, n);
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash) {
+        *slash = '\0';
+        *parent = buf;
+        *name = slash + 1;
+    } else {
+        *parent = "";
+        *name = buf;
+    }
+    return strcmp(*name, ".") == 0 || strcmp(*name, "..") == 0 ? -EINVAL : 0;
+}
+
+// Where the symlink `name` in `dir` (at `parent` in the root) leads, as a
+// path relative to the root; the kernel's RESOLVE_IN_ROOT resolves it.
+static int link_target(int dir, const char *parent, const char *name, char *out, size_t len) {
+    char target[4096];
+    ssize_t n = readlinkat(dir, name, target, sizeof target - 1);
+    if (n < 0) return -errno;
+    target[n] = '\0';
+    int w = target[0] == '/' ? snprintf(out, len, "%s", target + 1)
+                             : snprintf(out, len, "%s%s%s", parent, *parent ? "/" : "", target);
+    return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
+static int mkdirs(const char *rel, mode_t mode, int links) {
+    int fd = dbx_root_open(rel, O_PATH | O_DIRECTORY, 0);
+    if (fd != -ENOENT) return fd;
+    if (links > MAX_LINKS) return -ELOOP;
+    char buf[4096];
+    const char *parent, *name;
+    int rc = split(rel, buf, sizeof buf, &parent, &name);
+    if (rc < 0) return rc;
+    int dir = mkdirs(parent, 0755, links);
+    if (dir < 0) return dir;
+    if (mkdirat(dir, name, mode) < 0 && errno != EEXIST) {
+        rc = -errno;
+        close(dir);
+        return rc;
+    }
+    fd = dbx_root_open(rel, O_PATH | O_DIRECTORY, 0);
+    if (fd == -ENOENT) {
+        // mkdir found something there and the walk still ends nowhere: a
+        // symlink whose target is missing. Create that target, inside.
+        char target[4096];
+        rc = link_target(dir, parent, name, target, sizeof target);
+        close(dir);
+        return rc < 0 ? rc : mkdirs(target, mode, links + 1);
+    }
+    close(dir);
+    return fd;
+}
+
+int dbx_root_mkdirs(const char *rel, mode_t mode) { return mkdirs(rel, mode, 0); }
+
+// Opens (O_PATH) a file mountpoint, creating an empty regular file where
+// nothing is; a dangling symlink gets its target created, inside.
+static int mkfile(const char *rel, int links) {
+    int fd = dbx_root_open(rel, O_PATH, 0);
+    if (fd != -ENOENT) return fd;
+    if (links > MAX_LINKS) return -ELOOP;
+    char buf[4096];
+    const char *parent, *name;
+    int rc = split(rel, buf, sizeof buf, &parent, &name);
+    if (rc < 0) return rc;
+    int dir = mkdirs(parent, 0755, links);
+    if (dir < 0) return dir;
+    int created = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (created >= 0) {
+        close(created);
+    } else if (errno != EEXIST) {
+        rc = -errno;
+        close(dir);
+        return rc;
+    }
+    fd = dbx_root_open(rel, O_PATH, 0);
+    if (fd == -ENOENT) {
+        char target[4096];
+        rc = link_target(dir, parent, name, target, sizeof target);
+        close(dir);
+        return rc < 0 ? rc : mkfile(target, links + 1);
+    }
+    close(dir);
+    return fd;
+}
+
+int dbx_root_mkfile(const char *rel) { return mkfile(rel, 0); }
+
+int dbx_root_symlink(const char *target, const char *rel) {
+    char buf[4096];
+    const char *parent, *name;
+    int rc = split(rel, buf, sizeof buf, &parent, &name);
+    if (rc < 0) return rc;
+    int dir = mkdirs(parent, 0755, 0);
+    if (dir < 0) return dir;
+    struct stat st;
+    // Something already there (the image's own) stays.
+    rc = fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 || symlinkat(target, dir, name) == 0 ? 0 : -errno;
+    close(dir);
+    return rc;
+}
+
+int dbx_root_write(const char *rel, const char *data, mode_t mode) {
+    int fd = dbx_root_open(rel, O_WRONLY | O_TRUNC | O_NOFOLLOW, 0);
+    if (fd == -ENOENT) {
+        char buf[4096];
+        const char *parent, *name;
+        int rc = split(rel, buf, sizeof buf, &parent, &name);
+        if (rc < 0) return rc;
+        int dir = mkdirs(parent, 0755, 0);
+        if (dir < 0) return dir;
+        fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0) fd = -errno;
+        close(dir);
+    }
+    if (fd < 0) return fd;
+    size_t len = strlen(data), off = 0;
+    int rc = 0;
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0) { rc = -errno; break; }
+        off += (size_t)n;
+    }
+    close(fd);
+    return rc;
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// A host directory a hostile image or project aims its symlinks at, and
+/// what is in it: setup must never create anything there.
+struct WatchedHostDirectory {
+    let path: String
+
+    init(in s: Scratch) throws {
+        path = s.root.appendingPathComponent("host").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // Writable by the runner: a rootless setup that followed a link
+        // could create things here.
+        if s.runner.user != nil { chown(path, s.runner.uid, s.runner.gid) }
+    }
+
+    var entries: [String] {
+        (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? ["<cannot list \(path)>"]
+    }
+}
+
+/// Imports a root filesystem made by Tests/fixtures/make_hostile_root.py.
+func hostileImage(_ kind: String, aimingAt host: String, in s: Scratch) throws -> String {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let tar = s.root.appendingPathComponent("hostile-\(kind).tar").path
+    let made = try Shell.run(["/usr/bin/python3", root.appendingPathComponent("fixtures/make_hostile_root.py").path, tar, kind, host])
+    #expect(made.status == 0, "\(made.stderr)")
+    _ = try Shell.run(["/bin/chmod", "a+r", tar])
+    let name = "hostile/\(kind):1"
+    let imported = try s.devbox(["import", tar, name])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    return name
+}
+
+@Suite("setup stays inside the container's root")
+struct RootEscapeTests {
+    /// Images whose directories (or files setup binds onto) are symlinks to
+    /// the host's tree as seen during setup (/oldroot/...), absolute,
+    /// relative, chained, dangling. Setup must follow them inside the root
+    /// or refuse: nothing may appear on the host.
+    static let followed = ["etc-absolute", "etc-relative", "dev", "tmp", "run", "home", "mnt", "chain", "files"]
+    static let refused = ["proc": "/proc and /sys must be directories", "sys": "/proc and /sys must be directories",
+                          "loop": "a loop of symlinks"]
+
+    @Test("an image's symlinks to /oldroot are followed inside the root", arguments: Runner.all, followed)
+    func followedInside(runner: Runner, kind: String) throws {
+        let s = try Scratch(runner)
+        let host = try WatchedHostDirectory(in: s)
+        let image = try hostileImage(kind, aimingAt: host.path, in: s)
+        for mode in [["--rm"], []] {
+            let r = try s.devbox(["run"] + mode + ["-v", s.project.path + ":/mnt/sub", "--hostname", "boxy", image,
+                                                   "--", "sh", "-c", "cat /etc/hostname; test -d /mnt/sub/.git && echo bound"])
+            #expect(r.status == 0, "\(kind) \(mode): \(r.stderr)")
+            #expect(r.out == "boxy\nbound\n", "\(kind) \(mode): the mounts landed where the container looks: \(r.out)")
+            #expect(host.entries.isEmpty, "\(kind) \(mode): created on the host: \(host.entries)")
+        }
+    }
+
+    @Test("an image whose /proc or /sys is a symlink, or whose links loop, is refused", arguments: Runner.all, refused.keys.sorted())
+    func refusedImages(runner: Runner, kind: String) throws {
+        let s = try Scratch(runner)
+        let host = try WatchedHostDirectory(in: s)
+        let image = try hostileImage(kind, aimingAt: host.path, in: s)
+        let r = try s.devbox(["run", "--rm", "-v", s.project.path + ":/mnt/sub", image, "--", "true"])
+        #expect(r.status == 125, "\(kind): \(r.stderr)")
+        #expect(r.stderr.contains(Self.refused[kind] ?? "?"), "\(kind): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
+        #expect(!r.stderr.contains("/newroot") && !r.stderr.contains("/oldroot/"), "paths as the user knows them: \(r.stderr)")
+        #expect(host.entries.isEmpty, "\(kind): created on the host: \(host.entries)")
+    }
+
+    @Test("a symlink an earlier run planted in the persistent layer is followed inside", arguments: Runner.all)
+    func plantedInHostImageLayer(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let host = try WatchedHostDirectory(in: s)
+        let plant = try s.devbox(["run", "--", "sh", "-c", "mkdir -p /usr/local && ln -s /oldroot\(host.path) /usr/local/evil && ln -s ../../oldroot\(host.path)/rel /var/evil"])
+        #expect(plant.status == 0, "\(plant.stderr)")
+        let r = try s.devbox(["run", "-v", s.project.path + ":/usr/local/evil/sub", "-v", s.project.path + ":/var/evil/x/y",
+                              "--", "sh", "-c", "test -d /usr/local/evil/sub/.git && test -d /var/evil/x/y/.git && echo bound"])
+        #expect(r.status == 0 && r.out == "bound\n", "\(r.stderr)")
+        #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
+    }
+
+    @Test("an image's directory replaced by a symlink in its persistent layer is followed inside", arguments: Runner.all)
+    func plantedInImageLayer(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let host = try WatchedHostDirectory(in: s)
+        let image = try hostileImage("files", aimingAt: "/nowhere", in: s)
+        let plant = try s.devbox(["run", image, "--", "sh", "-c", "rm -rf /mnt /etc && ln -s /oldroot\(host.path)/mnt /mnt && ln -s ../oldroot\(host.path)/etc /etc"])
+        #expect(plant.status == 0, "\(plant.stderr)")
+        let r = try s.devbox(["run", "--hostname", "boxy", "-v", s.project.path + ":/mnt/a/b", image,
+                              "--", "sh", "-c", "cat /etc/hostname; test -d /mnt/a/b/.git && echo bound"])
+        #expect(r.status == 0 && r.out == "boxy\nbound\n", "\(r.stderr)")
+        #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
+    }
+
+    /// `..` in a volume's destination: cleaned lexically, or refused when it
+    /// climbs above the root; never a path on the host.
+    @Test("a volume destination with .. cannot leave the root", arguments: Runner.all,
+          ["/../oldroot/HOST/x", "/a/../../oldroot/HOST/y", "/..", "relative/path", "/mnt/../..", ""])
+    func dotDotDestination(runner: Runner, destination: String) throws {
+        let s = try Scratch(runner)
+        let host = try WatchedHostDirectory(in: s)
+        let dst = destination.replacingOccurrences(of: "/HOST", with: host.path)
+        let r = try s.devbox(["run", "--rm", "-v", s.project.path + ":" + dst, "--", "true"])
+        #expect(r.status == 2, "\(dst): \(r.stderr)")
+        #expect(r.stderr.contains("destination"), "the message names the problem: \(r.stderr)")
+        #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
+        #expect(!FileManager.default.fileExists(atPath: "/x") && !FileManager.default.fileExists(atPath: "/y"))
+    }
+
+    @Test("a volume destination is cleaned lexically", arguments: Runner.all)
+    func cleanedDestination(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let r = try s.devbox(["run", "--rm", "-v", s.project.path + "://srv/./a//b/../c/", "--", "sh", "-c", "test -d /srv/a/c/.git && echo ok"])
+        #expect(r.status == 0 && r.out == "ok\n", "\(r.stderr)")
+    }
+}
