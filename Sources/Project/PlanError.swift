@@ -18,7 +18,7 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
         case .badVolume(let text):
             return "invalid volume '\(text)'; use SRC:DST or SRC:DST:ro"
         case .relativeVolumeDestination(let dst):
-            return "volume destination '\(dst)' is not an absolute path; write it as /path/in/container"
+            return "volume destination '\(dst)' must be an absolute path inside the container, not / and without '..' above /; write it as /path/in/container"
         case .missingVolumeSource(let src):
             return "volume source '\(src)' does not exist; create it first or fix the path"
         case .relativeWorkdir(let dir):
@@ -54,7 +54,7 @@ extension RunOptions.Volume {
             default: throw .badVolume(text)
             }
         }
-        guard parts[1].hasPrefix("/") else { throw .relativeVolumeDestination(parts[1]) }
-        return RunOptions.Volume(source: parts[0], destination: parts[1], readOnly: readOnly)
+        guard let destination = ContainerPath.clean(parts[1]) else { throw .relativeVolumeDestination(parts[1]) }
+        return RunOptions.Volume(source: parts[0], destination: destination, readOnly: readOnly)
     }
 }
