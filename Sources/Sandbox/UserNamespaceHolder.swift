@@ -12,7 +12,12 @@ import Glibc
 /// A holder is only used after checking, with its namespace already open,
 /// that it is ours (its name) and maps exactly what the spec asks for.
 public enum UserNamespaceHolder {
-    static let idleSeconds: Int32 = 300
+    /// How long a holder waits without users before it exits: five
+    /// minutes, or DEVBOX_USERNS_IDLE seconds (the tests use a short one).
+    static var idleSeconds: Int32 {
+        guard let text = getenv("DEVBOX_USERNS_IDLE").map({ String(cString: $0) }), let value = Int32(text), value > 0 else { return 300 }
+        return value
+    }
 
     /// An open file descriptor of the namespace, or nil when none can be had
     /// (the caller then maps a fresh namespace itself).

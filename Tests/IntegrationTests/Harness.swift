@@ -67,7 +67,19 @@ final class Scratch {
 
     private static let session = String(UUID().uuidString.prefix(8)).lowercased()
 
+    /// The shared data directories go when the test process exits.
+    private static let removeSharedDataAtExit: Void = {
+        atexit {
+            let fm = FileManager.default
+            for name in (try? fm.contentsOfDirectory(atPath: "/tmp")) ?? [] where name.hasPrefix("devbox-it-data-\(Scratch.session)-") {
+                _ = try? Shell.run(["/bin/chmod", "-R", "u+rwx", "/tmp/" + name])
+                try? fm.removeItem(atPath: "/tmp/" + name)
+            }
+        }
+    }()
+
     static func sharedData(for runner: Runner) -> URL {
+        Scratch.removeSharedDataAtExit
         let url = URL(fileURLWithPath: "/tmp/devbox-it-data-\(session)-\(runner.uid)")
         if mkdir(url.path, 0o755) == 0 && runner.user != nil { chown(url.path, runner.uid, runner.gid) }
         return url
@@ -93,7 +105,9 @@ final class Scratch {
     }
 
     func command(_ args: [String], extraEnv: [String: String] = [:]) -> [String] {
-        var env = ["HOME=\(runner.home)", "XDG_DATA_HOME=\(data.path)", "XDG_RUNTIME_DIR=\(runtime.path)",
+        // Holders of the user namespace go soon after the test that started
+        // them, not five minutes later.
+        var env = ["HOME=\(runner.home)", "XDG_DATA_HOME=\(data.path)", "XDG_RUNTIME_DIR=\(runtime.path)", "DEVBOX_USERNS_IDLE=2",
                    "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG=C.UTF-8"]
         env += extraEnv.map { "\($0.key)=\($0.value)" }
         var cmd = ["/usr/bin/env", "-i"] + env + [Runner.binary] + args

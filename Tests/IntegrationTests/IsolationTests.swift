@@ -104,19 +104,59 @@ struct IsolationTests {
         #expect(r.out == "b 1 devbox\n/tmp\n", "\(r.stderr)")
     }
 
-    @Test("--network none gives only a loopback interface that is up", arguments: Runner.all)
+    @Test("--network none: a network namespace of its own, with only loopback, up; host listeners unreachable", arguments: Runner.all)
     func networkNone(runner: Runner) throws {
         let s = try Scratch(runner)
-        let r = try s.devbox(["run", "--rm", "--network", "none", "--", "sh", "-c", "ls /proc/sys/net/ipv4/conf | sort | tr '\\n' ' '; cat /proc/net/dev | grep -c ':'"])
-        #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.out.hasPrefix("all default lo "), "\(r.out)")
+        // A listener on the host's loopback: reachable from --network host,
+        // not from a namespace of the container's own.
+        let listener = try Shell.start(["/usr/bin/python3", "-c",
+            "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(120)"])
+        defer { kill(listener.pid, SIGKILL); listener.process.waitUntilExit() }
+        let port = String(decoding: listener.stdoutPipe.fileHandleForReading.availableData, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(port) != nil, "listener port: \(port)")
+        let probe = """
+            import socket, os
+            print(os.readlink('/proc/self/ns/net'))
+            print(sorted(l.split(':')[0].strip() for l in open('/proc/net/dev') if ':' in l))
+            try:
+                socket.create_connection(('127.0.0.1', \(port)), timeout=5).close(); print('host-reached')
+            except OSError:
+                print('host-unreachable')
+            s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()
+            socket.create_connection(s.getsockname(), timeout=5).close(); print('lo-up')
+            """
+        let hostNet = try #require(FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net") as String?)
+        let none = try s.devbox(["run", "--rm", "--network", "none", "--", "python3", "-c", probe])
+        #expect(none.status == 0, "\(none.stderr)")
+        let lines = none.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4 && lines[0] != hostNet, "a new network namespace: \(none.out)")
+        #expect(Array(lines.dropFirst()) == ["['lo']", "host-unreachable", "lo-up"], "\(none.out)")
+        let host = try s.devbox(["run", "--rm", "--network", "host", "--", "python3", "-c", probe])
+        #expect(host.status == 0, "\(host.stderr)")
+        let hostLines = host.out.split(separator: "\n").map(String.init)
+        #expect(hostLines.first == hostNet && hostLines.dropFirst(2).first == "host-reached", "\(host.out)")
     }
 
-    @Test("--userns keep-id keeps the user's uid inside", arguments: Runner.all)
+    @Test("--userns keep-id keeps the user's uid inside, mapped onto itself", arguments: Runner.all)
     func keepID(runner: Runner) throws {
         let s = try Scratch(runner)
-        let r = try s.devbox(["run", "--userns", "keep-id", "--", "id", "-u"])
-        #expect(r.out == "\(runner.uid)\n", "\(r.stderr)")
+        let script = "id -u; id -g; awk '$1 == '$(id -u)' { print $2 }' /proc/self/uid_map; echo made > keep-id.txt"
+        let r = try s.devbox(["run", "--userns", "keep-id", "--", "sh", "-c", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Inside and outside the same number, and the file it makes is the user's.
+        #expect(r.out == "\(runner.uid)\n\(runner.gid)\n\(runner.uid)\n", "\(r.out)")
+        var st = stat()
+        #expect(stat(s.project.appendingPathComponent("keep-id.txt").path, &st) == 0 && st.st_uid == runner.uid)
+        if runner.uid != 0 {
+            // Without keep-id the same user is root inside: the flag changed something.
+            let plain = try s.devbox(["run", "--", "id", "-u"])
+            #expect(plain.out == "0\n", "\(plain.stderr)")
+        } else {
+            // Root keeps root: the whole id space maps onto itself.
+            let map = try s.devbox(["run", "--userns", "keep-id", "--", "cat", "/proc/self/uid_map"])
+            #expect(map.out.split(whereSeparator: \.isWhitespace) == ["0", "0", "4294967295"], "\(map.out)")
+        }
     }
 
     @Test("with one mapped id (no usable subordinate range: here no_new_privs) the maps are written every time",
