@@ -11,7 +11,9 @@ let package = Package(
         .executable(name: "devbox", targets: ["devbox"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        // Pinned to a minor release: a new upstream version may change the
+        // generated completions, which a test compares byte for byte.
+        .package(url: "https://github.com/apple/swift-argument-parser", .upToNextMinor(from: "1.8.2"))
     ],
     targets: [
         .executableTarget(
