@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OCI
+import Platform
 
 /// Reads a profile file strictly: unknown keys, wrong types and unknown
 /// capability names are errors naming the file, line and key.
@@ -11,12 +12,16 @@ public enum ProfileParser {
     /// `readSeccomp` reads a `[seccomp] file`, resolved against the profile's directory.
     public static func parse(_ text: String, file: String,
                              readSeccomp: (String) -> String?) throws(ProfileError) -> ProfileFile {
-        let entries: [TOMLEntry]
-        do { entries = try TOMLReader.read(text) } catch {
+        let document: TOMLDocument
+        do { document = try TOMLReader.document(text) } catch {
             throw .syntax(file: file, line: error.line, message: error.message)
         }
+        // An empty `[tabel]` sets nothing, but it is a typo the author should hear about.
+        for table in document.tables where !tables.contains(table.name) {
+            throw .unknownKey(file: file, line: table.line, key: "[\(table.name)]")
+        }
         var profile = ProfileFile()
-        for entry in entries {
+        for entry in document.entries {
             let bad = { (expected: String) in ProfileError.badValue(file: file, line: entry.line, key: entry.path, expected: expected) }
             switch (entry.table, entry.key, entry.value) {
             case ("", "description", .string(let s)): profile.description = s
@@ -72,6 +77,8 @@ public enum ProfileParser {
         }
         return profile
     }
+
+    static let tables: Set<String> = ["capabilities", "paths", "rlimits", "env", "seccomp"]
 
     static func strings(_ value: TOMLValue) -> [String]? {
         guard case .array(let items) = value else { return nil }

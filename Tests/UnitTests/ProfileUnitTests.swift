@@ -4,21 +4,6 @@ import Testing
 
 @Suite("profiles: TOML, parsing, extends")
 struct ProfileUnitTests {
-    @Test("the TOML subset reads tables, strings, integers, booleans and arrays with their lines")
-    func toml() throws {
-        let entries = try TOMLReader.read("# c\na = \"x \\\"q\\\"\" # trailing\n\n[t]\nn = 42\nb = true\nl = [\"p\", \"q\",]\n")
-        #expect(entries.map(\.path) == ["a", "t.n", "t.b", "t.l"])
-        #expect(entries.map(\.line) == [2, 5, 6, 7])
-        #expect(entries[0].value == .string("x \"q\""))
-        #expect(entries[3].value == .array([.string("p"), .string("q")]))
-    }
-
-    @Test("TOML errors carry their line", arguments: [("a = \"x\na = 1\n", 1), ("[t\n", 1), ("\n\nk = 1\nk = 2\n", 4), ("x =\n", 1)])
-    func tomlErrors(text: String, line: Int) {
-        #expect(throws: TOMLSyntaxError.self) { try TOMLReader.read(text) }
-        do { _ = try TOMLReader.read(text) } catch { #expect(error.line == line) }
-    }
-
     @Test("extends: lists add up, scalars and keep replace, drops apply")
     func extends() throws {
         let dir = "/tmp/devbox-profiles-\(UUID().uuidString.prefix(6))"
