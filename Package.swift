@@ -30,7 +30,8 @@ let package = Package(
         // Project discovery and planning: flags + host facts -> runtime spec. Pure.
         .target(name: "Project", dependencies: ["OCI", "Platform", "Profiles"]),
         // Security profiles: files -> the security part of a spec. No I/O beyond reading profile files.
-        .target(name: "Profiles", dependencies: ["OCI", "Platform"]),
+        // libseccomp only to tell a misspelt syscall name from a real one while reading.
+        .target(name: "Profiles", dependencies: ["OCI", "Platform", "CSeccomp"]),
         // Thin wrappers over the syscalls devbox needs for files and the environment.
         .target(name: "Platform", dependencies: ["CNettle"]),
         // Executes a runtime spec: namespaces, mounts, init, TTY.

@@ -45,7 +45,12 @@ public enum ProfileParser {
                 guard case .array(let pair) = v, pair.count == 2, case .integer(let soft) = pair[0], case .integer(let hard) = pair[1],
                       soft >= 0, hard >= soft else { throw bad("[soft, hard] with 0 <= soft <= hard") }
                 profile.rlimits[key] = (UInt64(soft), UInt64(hard))
-            case ("env", let key, .string(let s)): profile.environment[key] = s
+            case ("env", let key, .string(let s)):
+                // The same rule as -e: a name the kernel's KEY=VAL strings can carry.
+                guard !key.isEmpty, !key.utf8.contains(UInt8(ascii: "=")), !key.utf8.contains(0), !s.utf8.contains(0) else {
+                    throw bad("a variable with a non-empty name without '=' (NAME = \"value\")")
+                }
+                profile.environment[key] = s
             case ("seccomp", "default_action", .string(let s)):
                 guard ["allow", "errno", "kill"].contains(s) else { throw bad("\"allow\", \"errno\" or \"kill\"") }
                 profile.seccompDefault = s

@@ -31,6 +31,12 @@ public struct RunArguments: Equatable, Sendable {
     public var readOnly = false
     public var securityOpt: [String] = []
     public var networkGiven = false
+    /// `--project DIR`: the project, named instead of found.
+    public var project: String?
+    /// `--allow-project-profile`: accept a project profile weaker than its base.
+    public var allowProjectProfile = false
+    /// `--preserve-fds N`: fds 3 ..< 3+N pass into the command.
+    public var preserveFDs = 0
 
     public init() {}
 
@@ -42,7 +48,8 @@ public struct RunArguments: Equatable, Sendable {
         ("rm", nil, false), ("network", nil, true), ("userns", nil, true), ("home", nil, true),
         ("volume", "v", true), ("env", "e", true), ("env-file", nil, true), ("workdir", "w", true),
         ("hostname", nil, true), ("print-spec", nil, false), ("profile", nil, true), ("cap-add", nil, true),
-        ("cap-drop", nil, true), ("read-only", nil, false), ("security-opt", nil, true),
+        ("cap-drop", nil, true), ("read-only", nil, false), ("security-opt", nil, true), ("project", nil, true),
+        ("allow-project-profile", nil, false), ("preserve-fds", nil, true),
     ]
 
     /// Parses the arguments after `run`; nil means "let ArgumentParser decide".
@@ -102,6 +109,12 @@ public struct RunArguments: Equatable, Sendable {
         return nil  // no `--`: no command
     }
 
+    /// `--preserve-fds N`: a decimal N >= 0 that leaves room above fd 2 in an int.
+    public static func fdCount(_ text: String) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let n = Int(text), n <= Int(Int32.max) - 3 else { return nil }
+        return n
+    }
+
     private mutating func apply(_ name: String, _ value: String?) -> Bool {
         switch name {
         case "root": dataRoot = value
@@ -130,6 +143,11 @@ public struct RunArguments: Equatable, Sendable {
         case "cap-drop": capDrop.append(value ?? "")
         case "read-only": readOnly = true
         case "security-opt": securityOpt.append(value ?? "")
+        case "project": project = value
+        case "allow-project-profile": allowProjectProfile = true
+        case "preserve-fds":
+            guard let value, let count = Self.fdCount(value) else { return false }
+            preserveFDs = count
         default: return false
         }
         return true
