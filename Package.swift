@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "CSandbox"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry", "Profiles"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project"]),
+        // devbox itself for ArgumentParityTests: its ArgumentParser definition of `run`.
+        .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project", "devbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

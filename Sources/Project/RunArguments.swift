@@ -82,19 +82,18 @@ public struct RunArguments: Equatable, Sendable {
                 }
                 guard result.apply(name, value) else { return nil }
             } else if arg.hasPrefix("-"), arg.count > 1 {
-                // Clustered short flags (-ti); a short option takes the rest or the next argument.
+                // Clustered short flags (-ti); a short option that takes a
+                // value ends the cluster and takes the next argument. A value
+                // joined to it (-w/tmp) is ArgumentParser's to refuse: it
+                // does not take one, and both parsers must agree.
                 var rest = Substring(arg.dropFirst())
                 while let ch = rest.first {
                     rest = rest.dropFirst()
                     guard let flag = flags.first(where: { $0.short == ch }) else { return nil }
                     if flag.takesValue {
-                        var value = String(rest)
-                        rest = ""
-                        if value.isEmpty {
-                            guard i < args.count else { return nil }
-                            value = args[i]
-                            i += 1
-                        }
+                        guard rest.isEmpty, i < args.count else { return nil }
+                        let value = args[i]
+                        i += 1
                         guard result.apply(flag.long, value) else { return nil }
                     } else {
                         guard result.apply(flag.long, nil) else { return nil }
