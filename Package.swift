@@ -11,7 +11,9 @@ let package = Package(
         .executable(name: "devbox", targets: ["devbox"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        // Pinned to a minor release: a new upstream version may change the
+        // generated completions, which a test compares byte for byte.
+        .package(url: "https://github.com/apple/swift-argument-parser", .upToNextMinor(from: "1.8.2"))
     ],
     targets: [
         .executableTarget(
@@ -28,7 +30,8 @@ let package = Package(
         // Project discovery and planning: flags + host facts -> runtime spec. Pure.
         .target(name: "Project", dependencies: ["OCI", "Platform", "Profiles"]),
         // Security profiles: files -> the security part of a spec. No I/O beyond reading profile files.
-        .target(name: "Profiles", dependencies: ["OCI", "Platform"]),
+        // libseccomp only to tell a misspelt syscall name from a real one while reading.
+        .target(name: "Profiles", dependencies: ["OCI", "Platform", "CSeccomp"]),
         // Thin wrappers over the syscalls devbox needs for files and the environment.
         .target(name: "Platform", dependencies: ["CNettle"]),
         // Executes a runtime spec: namespaces, mounts, init, TTY.
@@ -47,7 +50,8 @@ let package = Package(
         .target(name: "CSandbox"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry", "Profiles"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project"]),
+        // devbox itself for ArgumentParityTests: its ArgumentParser definition of `run`.
+        .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project", "devbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -186,9 +186,9 @@ _devbox() {
 
 _devbox_run() {
     repeating_flags=()
-    non_repeating_flags=(--tty -t --interactive -i --rm --read-only --print-spec --version -h --help)
+    non_repeating_flags=(--tty -t --interactive -i --rm --read-only --allow-project-profile --print-spec --version -h --help)
     repeating_options=(--cap-add --cap-drop --security-opt --volume -v --env -e --env-file)
-    non_repeating_options=(--root --log-level --network --profile --userns --home --workdir -w --hostname)
+    non_repeating_options=(--root --log-level --network --profile --project --preserve-fds --userns --home --workdir -w --hostname)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -214,6 +214,12 @@ _devbox_run() {
         return
         ;;
     '--security-opt')
+        return
+        ;;
+    '--project')
+        return
+        ;;
+    '--preserve-fds')
         return
         ;;
     '--userns')

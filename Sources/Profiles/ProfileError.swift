@@ -6,6 +6,10 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible {
     case unknownSyscall(file: String, line: Int, name: String)
     case notFound(String)
     case cycle([String])
+    case badName(String)
+    case weakerProjectProfile(file: String, base: String, reasons: [String])
+    case projectExtendsUnconfined(file: String)
+    case projectExtendsPath(file: String)
 
     public var description: String {
         switch self {
@@ -23,6 +27,15 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible {
             return "profile '\(name)' not found; `devbox profile list` shows the available ones"
         case .cycle(let chain):
             return "profiles extend each other in a cycle: \(chain.joined(separator: " -> ")); remove one extends"
+        case .badName(let name):
+            return "'\(name)' is not a profile name; use letters, digits, '.', '_' and '-', or a path with a /"
+        case .weakerProjectProfile(let file, let base, let reasons):
+            return "\(file): this project profile is weaker than '\(base)' it extends (\(reasons.joined(separator: "; "))); "
+                + "pass --allow-project-profile to run with it anyway"
+        case .projectExtendsUnconfined(let file):
+            return "\(file): a project profile may not extend 'unconfined'; extend default or strict, or pass --allow-project-profile"
+        case .projectExtendsPath(let file):
+            return "\(file): a project profile's extends must name a profile, not a path; write extends = \"default\""
         }
     }
 }

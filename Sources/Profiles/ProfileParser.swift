@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OCI
+import Platform
 
 /// Reads a profile file strictly: unknown keys, wrong types and unknown
 /// capability names are errors naming the file, line and key.
@@ -11,12 +12,16 @@ public enum ProfileParser {
     /// `readSeccomp` reads a `[seccomp] file`, resolved against the profile's directory.
     public static func parse(_ text: String, file: String,
                              readSeccomp: (String) -> String?) throws(ProfileError) -> ProfileFile {
-        let entries: [TOMLEntry]
-        do { entries = try TOMLReader.read(text) } catch {
+        let document: TOMLDocument
+        do { document = try TOMLReader.document(text) } catch {
             throw .syntax(file: file, line: error.line, message: error.message)
         }
+        // An empty `[tabel]` sets nothing, but it is a typo the author should hear about.
+        for table in document.tables where !tables.contains(table.name) {
+            throw .unknownKey(file: file, line: table.line, key: "[\(table.name)]")
+        }
         var profile = ProfileFile()
-        for entry in entries {
+        for entry in document.entries {
             let bad = { (expected: String) in ProfileError.badValue(file: file, line: entry.line, key: entry.path, expected: expected) }
             switch (entry.table, entry.key, entry.value) {
             case ("", "description", .string(let s)): profile.description = s
@@ -40,7 +45,12 @@ public enum ProfileParser {
                 guard case .array(let pair) = v, pair.count == 2, case .integer(let soft) = pair[0], case .integer(let hard) = pair[1],
                       soft >= 0, hard >= soft else { throw bad("[soft, hard] with 0 <= soft <= hard") }
                 profile.rlimits[key] = (UInt64(soft), UInt64(hard))
-            case ("env", let key, .string(let s)): profile.environment[key] = s
+            case ("env", let key, .string(let s)):
+                // The same rule as -e: a name the kernel's KEY=VAL strings can carry.
+                guard !key.isEmpty, !key.utf8.contains(UInt8(ascii: "=")), !key.utf8.contains(0), !s.utf8.contains(0) else {
+                    throw bad("a variable with a non-empty name without '=' (NAME = \"value\")")
+                }
+                profile.environment[key] = s
             case ("seccomp", "default_action", .string(let s)):
                 guard ["allow", "errno", "kill"].contains(s) else { throw bad("\"allow\", \"errno\" or \"kill\"") }
                 profile.seccompDefault = s
@@ -72,6 +82,8 @@ public enum ProfileParser {
         }
         return profile
     }
+
+    static let tables: Set<String> = ["capabilities", "paths", "rlimits", "env", "seccomp"]
 
     static func strings(_ value: TOMLValue) -> [String]? {
         guard case .array(let items) = value else { return nil }

@@ -1,3 +1,4 @@
+import CSeccomp
 import OCI
 import Platform
 
@@ -23,7 +24,11 @@ public enum SeccompRules {
 
     public static func isValid(_ rule: String) -> Bool {
         if rule.contains(":") { return conditions[rule] != nil }
-        return !rule.isEmpty && rule.utf8.allSatisfy { ASCII.isLower($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }
+        // libseccomp's table, which the compiler uses too: a misspelt name is
+        // the profile's error (file:line, exit 2), not a failed launch.
+        // Names of other architectures resolve to pseudo-numbers, not an error.
+        guard !rule.isEmpty, rule.utf8.allSatisfy({ ASCII.isLower($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }) else { return false }
+        return seccomp_syscall_resolve_name(rule) != __NR_SCMP_ERROR
     }
 
     /// nil when the profile has no filter.

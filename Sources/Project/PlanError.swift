@@ -10,6 +10,12 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case noImageCommand(String)
     case profile(String)
     case unknownCapability(String)
+    case unknownSecurityOption(String)
+    case unreadableSeccompFile(String)
+    case badSeccompFile(String, reason: String)
+    case badEnvironment(String, source: String)
+    case unreadableEnvFile(String)
+    case unknownUsernsMode(String)
 
     public var description: String {
         switch self {
@@ -35,6 +41,28 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
             return "unknown capability '\(name)'; use names such as CAP_NET_BIND_SERVICE or net_bind_service"
         case .badHostname(let name):
             return "invalid hostname '\(name)'; use letters, digits, '-' and '.', at most 64 characters"
+        case .unknownSecurityOption(let value):
+            return "unknown --security-opt '\(value)'; use seccomp=unconfined, seccomp=FILE or no-new-privileges"
+        case .unreadableSeccompFile(let path):
+            return "cannot read seccomp profile '\(path)'; check the path"
+        case .badSeccompFile(let path, let reason):
+            return "\(path) is not a Docker/OCI seccomp profile: \(reason)"
+        case .badEnvironment(let entry, let source):
+            return "\(source): invalid environment variable '\(entry)': the name must be non-empty and contain no '=' or NUL; write KEY=VALUE or KEY"
+        case .unreadableEnvFile(let path):
+            return "cannot read env file '\(path)'; check the path"
+        case .unknownUsernsMode(let mode):
+            return "unknown --userns mode '\(mode)'; use keep-id or leave it out"
+        }
+    }
+
+    /// The user's input is wrong (a flag, a file the user named): exit 2,
+    /// fixed by changing the command line. The rest are devbox or the
+    /// image failing before the command ran (125).
+    public var isUsageError: Bool {
+        switch self {
+        case .unknownImageUser, .unmappedUser, .noImageCommand: return false
+        default: return true
         }
     }
 }

@@ -31,6 +31,12 @@ public struct RunArguments: Equatable, Sendable {
     public var readOnly = false
     public var securityOpt: [String] = []
     public var networkGiven = false
+    /// `--project DIR`: the project, named instead of found.
+    public var project: String?
+    /// `--allow-project-profile`: accept a project profile weaker than its base.
+    public var allowProjectProfile = false
+    /// `--preserve-fds N`: fds 3 ..< 3+N pass into the command.
+    public var preserveFDs = 0
 
     public init() {}
 
@@ -42,7 +48,8 @@ public struct RunArguments: Equatable, Sendable {
         ("rm", nil, false), ("network", nil, true), ("userns", nil, true), ("home", nil, true),
         ("volume", "v", true), ("env", "e", true), ("env-file", nil, true), ("workdir", "w", true),
         ("hostname", nil, true), ("print-spec", nil, false), ("profile", nil, true), ("cap-add", nil, true),
-        ("cap-drop", nil, true), ("read-only", nil, false), ("security-opt", nil, true),
+        ("cap-drop", nil, true), ("read-only", nil, false), ("security-opt", nil, true), ("project", nil, true),
+        ("allow-project-profile", nil, false), ("preserve-fds", nil, true),
     ]
 
     /// Parses the arguments after `run`; nil means "let ArgumentParser decide".
@@ -75,19 +82,18 @@ public struct RunArguments: Equatable, Sendable {
                 }
                 guard result.apply(name, value) else { return nil }
             } else if arg.hasPrefix("-"), arg.count > 1 {
-                // Clustered short flags (-ti); a short option takes the rest or the next argument.
+                // Clustered short flags (-ti); a short option that takes a
+                // value ends the cluster and takes the next argument. A value
+                // joined to it (-w/tmp) is ArgumentParser's to refuse: it
+                // does not take one, and both parsers must agree.
                 var rest = Substring(arg.dropFirst())
                 while let ch = rest.first {
                     rest = rest.dropFirst()
                     guard let flag = flags.first(where: { $0.short == ch }) else { return nil }
                     if flag.takesValue {
-                        var value = String(rest)
-                        rest = ""
-                        if value.isEmpty {
-                            guard i < args.count else { return nil }
-                            value = args[i]
-                            i += 1
-                        }
+                        guard rest.isEmpty, i < args.count else { return nil }
+                        let value = args[i]
+                        i += 1
                         guard result.apply(flag.long, value) else { return nil }
                     } else {
                         guard result.apply(flag.long, nil) else { return nil }
@@ -100,6 +106,12 @@ public struct RunArguments: Equatable, Sendable {
             }
         }
         return nil  // no `--`: no command
+    }
+
+    /// `--preserve-fds N`: a decimal N >= 0 that leaves room above fd 2 in an int.
+    public static func fdCount(_ text: String) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let n = Int(text), n <= Int(Int32.max) - 3 else { return nil }
+        return n
     }
 
     private mutating func apply(_ name: String, _ value: String?) -> Bool {
@@ -130,6 +142,11 @@ public struct RunArguments: Equatable, Sendable {
         case "cap-drop": capDrop.append(value ?? "")
         case "read-only": readOnly = true
         case "security-opt": securityOpt.append(value ?? "")
+        case "project": project = value
+        case "allow-project-profile": allowProjectProfile = true
+        case "preserve-fds":
+            guard let value, let count = Self.fdCount(value) else { return false }
+            preserveFDs = count
         default: return false
         }
         return true

@@ -54,6 +54,8 @@ public struct RunOptions: Equatable, Sendable {
     public var capAdd: [String] = []
     public var capDrop: [String] = []
     public var readOnly = false
+    /// `--security-opt no-new-privileges`: on whatever the profile says.
+    public var forceNoNewPrivileges = false
     /// `--security-opt seccomp=...`: nil keeps the profile's filter.
     public var seccompOverride: SeccompOverride?
 

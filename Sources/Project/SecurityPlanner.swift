@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OCI
 import Profiles
 
@@ -16,8 +17,35 @@ public enum SecurityPlanner {
     }
 
     static func defaultProfile() throws(PlanError) -> Profile {
-        do { return try ProfileResolver(searchDirectories: []).resolve("default") } catch {
+        do { return try ProfileResolver().resolve("default") } catch {
             throw .profile(error.description)
+        }
+    }
+
+    /// `--security-opt` values, as podman spells them: `seccomp=unconfined`,
+    /// `seccomp=FILE` (Docker/OCI JSON) and `no-new-privileges`. Anything
+    /// else is refused: an option accepted and ignored reads as protection
+    /// the run does not have.
+    public static func applySecurityOptions(_ values: [String], to options: inout RunOptions,
+                                            readFile: (String) -> [UInt8]?) throws(PlanError) {
+        for value in values {
+            if ["no-new-privileges", "no-new-privileges=true", "no-new-privileges:true"].contains(value) {
+                options.forceNoNewPrivileges = true
+                continue
+            }
+            guard value.hasPrefix("seccomp=") || value.hasPrefix("seccomp:") else { throw .unknownSecurityOption(value) }
+            let path = String(value.dropFirst(8))
+            if path == "unconfined" {
+                options.seccompOverride = .unconfined
+                continue
+            }
+            guard !path.isEmpty else { throw .unknownSecurityOption(value) }
+            guard let bytes = readFile(path) else { throw .unreadableSeccompFile(path) }
+            do {
+                options.seccompOverride = .profile(try JSONDecoder().decode(LinuxSeccomp.self, from: Data(bytes)))
+            } catch {
+                throw .badSeccompFile(path, reason: "\(error)")
+            }
         }
     }
 
@@ -33,7 +61,8 @@ public enum SecurityPlanner {
             if name == "ALL" { caps = CapabilityName.known.sorted() } else if !caps.contains(name) { caps.append(name) }
         }
         spec.process.capabilities = .init(uniform: caps)
-        spec.process.noNewPrivileges = profile.noNewPrivileges
+        // `--security-opt no-new-privileges` can only turn it on (podman's meaning).
+        spec.process.noNewPrivileges = profile.noNewPrivileges || options.forceNoNewPrivileges
         switch options.seccompOverride {
         case .unconfined?: spec.linux.seccomp = nil
         case .profile(let filter)?: spec.linux.seccomp = filter

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Devbox: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,4 +22,21 @@ struct GlobalOptions: ParsableArguments {
 
 enum LogLevel: String, ExpressibleByArgument, CaseIterable {
     case error, warn, info, debug
+}
+
+extension Devbox {
+    /// `Devbox.main()`, with one change: ArgumentParser exits 64 (EX_USAGE)
+    /// for a bad flag, where devbox's table (docs/EXIT-CODES.md) says 2 for
+    /// every usage error, whichever parser met it.
+    static func mainWithExitTable() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Self.exit()
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            printError(fullMessage(for: error))
+            Glibc.exit(ExitStatus.usage)
+        }
+    }
 }

@@ -2,10 +2,22 @@
 import Glibc
 #endif
 
+/// devbox's own exit codes (docs/EXIT-CODES.md). Everything else `devbox
+/// run` exits with is the command's status, so these stay few and fixed.
+enum ExitStatus {
+    /// An error in a command other than `run` (pull, images, ...).
+    static let error: Int32 = 1
+    /// The user's input is wrong: a flag, a profile, devbox.toml, the project.
+    /// Fixing the command line or a file fixes it.
+    static let usage: Int32 = 2
+    /// devbox failed before the command ran; 125 is what podman and docker
+    /// use, so the command's own exit codes stay distinguishable.
+    static let failure: Int32 = 125
+}
+
 /// Prints `devbox: <message>` on one line and exits non-zero: the one way
-/// errors reach the user. 125 is what podman and docker use for their own
-/// failures, so the command's own exit codes stay distinguishable.
-func fail(_ message: CustomStringConvertible, code: Int32 = 125) -> Never {
+/// errors reach the user.
+func fail(_ message: CustomStringConvertible, code: Int32 = ExitStatus.failure) -> Never {
     printError("devbox: \(message)")
     exit(code)
 }

@@ -9,18 +9,13 @@ import Registry
 enum ImageSelection {
     static func resolve(_ argument: String?, project: Project, host: HostFacts) -> ImageRoot? {
         let dataDir = host.dataDir
-        var name = argument
-        if name == nil {
-            let file = project.root + "/devbox.toml"
-            if let text = FileSystem.read(file) {
-                do {
-                    name = try ProjectConfig.parse(text, file: file).image
-                } catch {
-                    fail(error)
-                }
-            }
+        // devbox.toml is checked even when the command line names the image:
+        // a broken file is reported the same way on every run.
+        let config: ProjectConfig?
+        do { config = try ProjectConfig.load(projectRoot: project.root) } catch {
+            fail(error, code: ExitStatus.usage)
         }
-        guard let name else { return nil }
+        guard let name = argument ?? config?.image else { return nil }
         var store = ImageStore(root: dataDir)
         do {
             let image: StoredImage

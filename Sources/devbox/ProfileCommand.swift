@@ -8,20 +8,34 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile", abstract: "List, show and check security profiles.",
         subcommands: [List.self, Show.self, Check.self])
 
-    static func resolver() -> ProfileResolver {
-        let env = ProcessEnvironment.current()
-        let cwd = FileSystem.currentDirectory() ?? "/"
-        let project = ProjectLocator.locate(from: cwd, exists: FileSystem.exists)
-        return ProfileResolver.standard(environment: env, home: env["HOME"] ?? "/", project: project.root)
+    /// The project's profiles are offered only where a run would find the
+    /// same project (never from home or `/`).
+    static func resolver(allowWeakerProjectProfiles: Bool = false) -> ProfileResolver {
+        let host = HostFacts.current()
+        let project = try? ProjectSelection.resolve(nil, host: host)
+        return ProfileResolver.standard(environment: host.environment, home: host.home, project: project?.root,
+                                        allowWeakerProjectProfiles: allowWeakerProjectProfiles)
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Profiles by name, with what each is for.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Profiles by name, with where each comes from and what it is for.")
         func run() throws {
             let resolver = ProfileCommand.resolver()
-            var rows = [["NAME", "DESCRIPTION"]]
-            for name in resolver.available() {
-                rows.append([name, (try? resolver.resolve(name).description) ?? "(invalid: run devbox profile check)"])
+            var rows = [["NAME", "SOURCE", "DESCRIPTION"]]
+            for row in resolver.available() {
+                let description: String
+                if let ignored = row.ignored {
+                    description = "(ignored: \(ignored))"
+                } else {
+                    do {
+                        description = try resolver.resolve(row.name).description
+                    } catch .weakerProjectProfile, .projectExtendsUnconfined {
+                        description = "(weaker than what it extends: used only with --allow-project-profile; see `devbox profile show \(row.name)`)"
+                    } catch {
+                        description = "(invalid: run devbox profile check)"
+                    }
+                }
+                rows.append([row.name, row.origin.description, description])
             }
             print(table(rows))
         }
@@ -32,8 +46,10 @@ struct ProfileCommand: ParsableCommand {
         @Argument(help: "Profile name or file.") var name: String
         func run() throws {
             do {
-                let p = try ProfileCommand.resolver().resolve(name)
-                var lines = ["name = \"\(p.name)\"", "description = \"\(p.description)\"",
+                let resolved = try ProfileCommand.resolver(allowWeakerProjectProfiles: true).resolveWithOrigin(name)
+                let p = resolved.profile
+                var lines = resolved.weakenings.map { "# refused by devbox run without --allow-project-profile: \($0)" }
+                lines += ["name = \"\(p.name)\"", "source = \"\(resolved.origin)\"", "description = \"\(p.description)\"",
                              "no_new_privileges = \(p.noNewPrivileges)", "network = \"\(p.network)\"",
                              "read_only_root = \(p.readOnlyRoot)", "read_only_project = \(p.readOnlyProject)",
                              "nested_user_namespaces = \(p.nestedUserNamespaces)", "", "[capabilities]",
@@ -48,7 +64,7 @@ struct ProfileCommand: ParsableCommand {
                 }
                 print(lines.joined(separator: "\n"))
             } catch {
-                fail(error, code: 2)
+                fail(error, code: ExitStatus.usage)
             }
         }
     }
@@ -61,7 +77,7 @@ struct ProfileCommand: ParsableCommand {
                 let p = try ProfileCommand.resolver().check(path: file.contains("/") ? file : "./" + file)
                 print("\(file): ok (\(p.capabilities.count) capabilities, network \(p.network))")
             } catch {
-                fail(error, code: 2)
+                fail(error, code: ExitStatus.usage)
             }
         }
     }

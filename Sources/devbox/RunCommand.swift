@@ -34,8 +34,17 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("read-only"), help: "Make everything but the project, writable volumes, /tmp and /dev read-only.")
     var readOnly = false
 
-    @Option(name: .customLong("security-opt"), help: ArgumentHelp("seccomp=unconfined or no-new-privileges, as podman spells them.", valueName: "OPT"))
+    @Option(name: .customLong("security-opt"), help: ArgumentHelp("seccomp=unconfined, seccomp=FILE or no-new-privileges (forces no_new_privs on), as podman spells them.", valueName: "OPT"))
     var securityOpt: [String] = []
+
+    @Option(help: ArgumentHelp("The project directory, instead of the one found from the current directory (needed for your home directory).", valueName: "DIR"))
+    var project: String?
+
+    @Flag(name: .customLong("allow-project-profile"), help: "Accept a project profile (.devbox/profiles) that is weaker than the profile it extends.")
+    var allowProjectProfile = false
+
+    @Option(name: .customLong("preserve-fds"), help: ArgumentHelp("Pass fds 3 to 3+N-1 into the command (others are closed).", valueName: "N"))
+    var preserveFDs: FDCount?
 
     @Option(help: ArgumentHelp("User namespace mode: keep-id keeps your uid/gid inside (default: you are root inside).", valueName: "MODE"))
     var userns: String?
@@ -68,6 +77,11 @@ struct RunCommand: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
+        RunInvocation.execute(arguments())
+    }
+
+    /// The same value the fast parser makes (ArgumentParityTests compares them).
+    func arguments() -> RunArguments {
         var args = RunArguments()
         args.dataRoot = global.dataRoot
         args.logLevel = global.logLevel.rawValue
@@ -81,6 +95,9 @@ struct RunCommand: ParsableCommand {
         args.capDrop = capDrop
         args.readOnly = readOnly
         args.securityOpt = securityOpt
+        args.project = project
+        args.allowProjectProfile = allowProjectProfile
+        args.preserveFDs = preserveFDs?.count ?? 0
         args.userns = userns
         args.home = home
         args.volumes = volume
@@ -91,7 +108,16 @@ struct RunCommand: ParsableCommand {
         args.printSpec = printSpec
         args.command = command
         args.image = image
-        RunInvocation.execute(args)
+        return args
+    }
+}
+
+/// `--preserve-fds N`, checked by the same rule as the fast parser's.
+struct FDCount: ExpressibleByArgument {
+    var count: Int
+    init?(argument: String) {
+        guard let count = RunArguments.fdCount(argument) else { return nil }
+        self.count = count
     }
 }
 

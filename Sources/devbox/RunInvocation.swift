@@ -14,8 +14,18 @@ enum RunInvocation {
     static func execute(_ args: RunArguments) -> Never {
         let debugging = args.logLevel == "debug"
         var host = HostFacts.current(dataRoot: args.dataRoot)
-        let project = ProjectLocator.locate(from: host.cwd, exists: FileSystem.exists)
+        let project: Project
+        do { project = try ProjectSelection.resolve(args.project, host: host) } catch {
+            fail(error, code: ExitStatus.usage)
+        }
+        // Every flag and file the user can get wrong is checked before an
+        // image is pulled or a layer built: a usage error costs nothing.
+        var options: RunOptions
+        do { options = try makeOptions(args, host: host, project: project) } catch {
+            fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
+        }
         let image = ImageSelection.resolve(args.image, project: project, host: host)
+        options.image = image
         if host.uid != 0 && image == nil {
             let facts = host
             do {
@@ -29,11 +39,9 @@ enum RunInvocation {
         }
         let plan: RunPlan
         do {
-            var options = try makeOptions(args, host: host, project: project)
-            options.image = image
             plan = try RunPlanner.plan(options, project: project, host: host, runID: String(getpid()))
         } catch {
-            fail(error)
+            fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
         for note in plan.notes { debug(debugging, note) }
         if plan.spec.annotations?[DevboxAnnotation.profile] == "build", host.uid != 0, !plan.needsMapHelpers {
@@ -49,7 +57,8 @@ enum RunInvocation {
             }
             exit(0)
         }
-        let environment = prepare(plan, host: host, image: image, debugging: debugging)
+        var environment = prepare(plan, host: host, image: image, debugging: debugging)
+        environment.preserveFDs = args.preserveFDs
         let status: Int32
         do {
             status = try Launcher.run(plan.spec, environment: environment)
@@ -72,30 +81,19 @@ enum RunInvocation {
         options.capAdd = args.capAdd
         options.capDrop = args.capDrop
         options.readOnly = args.readOnly
-        for opt in args.securityOpt {
-            if opt == "seccomp=unconfined" || opt == "seccomp:unconfined" {
-                options.seccompOverride = .unconfined
-            } else if opt.hasPrefix("seccomp=") || opt.hasPrefix("seccomp:") {
-                let path = String(opt.dropFirst(8))
-                guard let bytes = FileSystem.readBytes(path) else { fail("cannot read seccomp profile '\(path)'; check the path", code: 2) }
-                do {
-                    options.seccompOverride = .profile(try JSONDecoder().decode(LinuxSeccomp.self, from: Data(bytes)))
-                } catch {
-                    fail("\(path) is not a Docker/OCI seccomp profile: \(error)", code: 2)
-                }
-            } else if !opt.hasPrefix("no-new-privileges") {
-                fail("unknown --security-opt '\(opt)'; use seccomp=unconfined, seccomp=FILE or no-new-privileges", code: 2)
-            }
-        }
-        let resolver = ProfileResolver.standard(environment: host.environment, home: host.home, project: project.root)
+        try SecurityPlanner.applySecurityOptions(args.securityOpt, to: &options) { FileSystem.readBytes($0, limit: 16 << 20) }
+        let resolver = ProfileResolver.standard(environment: host.environment, home: host.home, project: project.root,
+                                                allowWeakerProjectProfiles: args.allowProjectProfile)
         do {
-            options.profile = try resolver.resolve(args.profile ?? "default")
+            let resolved = try resolver.resolveWithOrigin(args.profile ?? "default")
+            options.profile = resolved.profile
+            for note in resolved.weakenings { printError("devbox: warning: \(note) (allowed by --allow-project-profile)") }
         } catch {
-            fail(error, code: 2)
+            throw .profile(error.description)
         }
         if options.profile?.name == "unconfined" {
             printError("devbox: warning: profile 'unconfined' keeps only the namespaces: every capability inside, nothing masked")
-        } else if options.profile?.noNewPrivileges == false {
+        } else if options.profile?.noNewPrivileges == false && !options.forceNoNewPrivileges {
             printError("devbox: warning: profile '\(options.profile?.name ?? "")' turns no_new_privileges off: setuid programs inside can gain privileges")
         }
         options.home = args.home
@@ -104,7 +102,7 @@ enum RunInvocation {
         switch args.userns {
         case nil, "", "host": options.userns = .root
         case "keep-id": options.userns = .keepID
-        case let other?: fail("unknown --userns mode '\(other)'; use keep-id or leave it out")
+        case let other?: throw .unknownUsernsMode(other)
         }
         for text in args.volumes {
             var parsed = try RunOptions.Volume.parse(text)
@@ -114,9 +112,10 @@ enum RunInvocation {
             options.volumes.append(parsed)
         }
         for file in args.envFiles {
-            guard let text = FileSystem.read(file) else { fail("cannot read env file '\(file)'; check the path") }
-            options.environment += EnvironmentPlanner.parseEnvFile(text)
+            guard let text = FileSystem.read(file, limit: Int.max) else { throw .unreadableEnvFile(file) }
+            options.environment += try EnvironmentPlanner.parseEnvFile(text, file: file)
         }
+        try EnvironmentPlanner.validate(args.env, source: "-e")
         options.environment += args.env
         return options
     }

@@ -15,4 +15,4 @@ if arguments.first == "devbox-userns" {
 if arguments.count > 2, arguments[1] == "run", let run = RunArguments.parse(Array(arguments.dropFirst(2))) {
     RunInvocation.execute(run)
 }
-Devbox.main()
+Devbox.mainWithExitTable()

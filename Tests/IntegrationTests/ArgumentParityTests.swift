@@ -1,4 +1,5 @@
 import Foundation
+@testable import devbox
 import Project
 import Testing
 
@@ -19,5 +20,75 @@ struct ArgumentParityTests {
         var fast = Set(RunArguments.flags.map(\.long))
         fast.formUnion(RunArguments.flags.compactMap { $0.short.map(String.init) })
         #expect(fast == defined)
+    }
+
+    /// Every flag, in each spelling the fast parser takes.
+    static let vectors: [[String]] = [
+        ["--", "make", "test"],
+        ["-ti", "--rm", "--", "bash"],
+        ["-it", "--", "bash", "-l"],
+        ["-t", "-i", "--", "x"],
+        ["--tty", "--interactive", "--", "x"],
+        ["-tie", "A=1", "--", "x"],
+        ["-tv", "/a:/b", "--", "x"],
+        ["-v", "/a:/b", "-v", "/c:/d:ro", "--volume=/e:/f", "--volume", "/g:/h:rw", "--", "x"],
+        ["-e", "A=1", "--env=B=2", "--env", "C", "-e", "A=3", "--", "x"],
+        ["--env-file", "/f1", "--env-file=/f2", "--", "x"],
+        ["-w", "/tmp", "--", "x"],
+        ["--workdir=/srv", "--", "x"],
+        ["--workdir", "/a", "--workdir", "/b", "--", "x"],
+        ["--network", "none", "--", "x"],
+        ["--network=host", "--", "x"],
+        ["--userns", "keep-id", "--home", "host", "--", "x"],
+        ["--userns=keep-id", "--home=container", "--", "x"],
+        ["--hostname", "h1", "--hostname=h2", "--", "x"],
+        ["--print-spec", "--", "x"],
+        ["--profile", "strict", "--", "x"],
+        ["--profile=./p.toml", "--", "x"],
+        ["--cap-add", "net_admin", "--cap-add=CAP_SYS_TIME", "--cap-drop", "ALL", "--cap-drop=mknod", "--", "x"],
+        ["--read-only", "--", "x"],
+        ["--security-opt", "seccomp=unconfined", "--security-opt=no-new-privileges", "--", "x"],
+        ["--root", "/r", "--log-level", "debug", "--", "x"],
+        ["--root=/r2", "--log-level=error", "--", "x"],
+        ["--project", "/p", "--", "x"],
+        ["--project=..", "--allow-project-profile", "--", "x"],
+        ["--preserve-fds", "0", "--", "x"],
+        ["--preserve-fds=3", "--preserve-fds", "5", "--", "x"],
+        ["alpine:3.20", "--", "sh"],
+        ["--rm", "alpine", "-t", "--", "sh", "-c", "a -- b"],
+        ["--", "-t", "--rm", "--profile", "x"],
+        ["--tty", "--interactive", "--rm", "--network", "none", "--userns", "keep-id", "--home", "host", "-v", "/a:/b",
+         "-e", "K=V", "--env-file", "/f", "-w", "/w", "--hostname", "h", "--print-spec", "--profile", "build", "--cap-add", "x",
+         "--cap-drop", "y", "--read-only", "--security-opt", "seccomp=/s.json", "--root", "/r", "--log-level", "info",
+         "--project", "/p", "--allow-project-profile", "--preserve-fds", "2", "img", "--", "cmd", "arg"],
+    ]
+
+    @Test("the fast parser and ArgumentParser's `run` produce the same RunArguments", arguments: vectors)
+    func sameResult(argv: [String]) throws {
+        let fast = try #require(RunArguments.parse(argv), "the fast parser left \(argv) to ArgumentParser")
+        let parsed = try RunCommand.parse(argv).arguments()
+        #expect(fast == parsed)
+    }
+
+    @Test("every flag is exercised by the table above")
+    func tableCoversEveryFlag() {
+        let used = Set(Self.vectors.flatMap { $0 }.filter { $0.hasPrefix("-") })
+        for flag in RunArguments.flags {
+            let spelled = used.contains { $0 == "--" + flag.long || $0.hasPrefix("--" + flag.long + "=") }
+                || flag.short.map { s in used.contains { $0.count > 1 && !$0.hasPrefix("--") && $0.contains(s) } } == true
+            #expect(spelled, "--\(flag.long) is in no vector")
+        }
+    }
+
+    @Test("what the fast parser refuses, ArgumentParser refuses too (so the error is ArgumentParser's, exit 2)", arguments: [
+        ["--preserve-fds", "-1", "--", "x"], ["--preserve-fds", "x", "--", "x"], ["--preserve-fds=", "--", "x"],
+        ["--preserve-fds", "1.5", "--", "x"], ["--network", "wifi", "--", "x"], ["--home", "elsewhere", "--", "x"],
+        ["--log-level", "loud", "--", "x"], ["--bogus", "--", "x"], ["--rm=yes", "--", "x"], ["-x", "--", "y"],
+        ["--allow-project-profile=yes", "--", "x"], ["a", "b", "--", "x"], ["-w/tmp", "--", "x"], ["-eA=1", "--", "x"],
+        ["-v/a:/b", "--", "x"], ["-tw/tmp", "--", "x"],
+    ])
+    func bothRefuse(argv: [String]) {
+        #expect(RunArguments.parse(argv) == nil)
+        #expect(throws: (any Error).self) { try RunCommand.parse(argv) }
     }
 }

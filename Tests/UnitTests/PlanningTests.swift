@@ -38,18 +38,6 @@ func plan(_ configure: (inout RunOptions) -> Void = { _ in }, host: HostFacts = 
 
 @Suite("planning a run")
 struct PlanningTests {
-    @Test("the project root is the nearest directory with a marker",
-          arguments: [
-              (["/a/b/c/.git"], "/a/b/c/d", "/a/b/c"),
-              (["/a/devbox.toml", "/a/b/.git"], "/a/b/c", "/a/b"),
-              (["/a/.devcontainer"], "/a/b", "/a"),
-              ([], "/x/y", "/x/y"),
-          ])
-    func projectRoot(markers: [String], cwd: String, expected: String) {
-        let found = ProjectLocator.locate(from: cwd, exists: { markers.contains($0) })
-        #expect(found.root == expected)
-    }
-
     @Test("project ids are stable, readable and differ by path")
     func projectIDs() {
         let a = Project(root: "/home/ada/src/app"), b = Project(root: "/home/bob/src/app")
@@ -119,14 +107,6 @@ struct PlanningTests {
         #expect(env.contains("HOSTNAME=workstation") && env.contains("A=1"))
         #expect(env.contains("SECRET=x"), "-e KEY passes the host's value")
         #expect(try !plan().spec.process.env.contains { $0.hasPrefix("SECRET=") }, "nothing else leaks from the host")
-    }
-
-    @Test("--env-file lines", arguments: [
-        ("A=1\n# c\n\n  B=2\nC", ["A=1", "B=2", "C"]),
-        ("", []),
-    ])
-    func envFile(text: String, expected: [String]) {
-        #expect(EnvironmentPlanner.parseEnvFile(text) == expected)
     }
 
     @Test("volumes parse SRC:DST[:ro]", arguments: [

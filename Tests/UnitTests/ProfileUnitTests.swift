@@ -4,21 +4,6 @@ import Testing
 
 @Suite("profiles: TOML, parsing, extends")
 struct ProfileUnitTests {
-    @Test("the TOML subset reads tables, strings, integers, booleans and arrays with their lines")
-    func toml() throws {
-        let entries = try TOMLReader.read("# c\na = \"x \\\"q\\\"\" # trailing\n\n[t]\nn = 42\nb = true\nl = [\"p\", \"q\",]\n")
-        #expect(entries.map(\.path) == ["a", "t.n", "t.b", "t.l"])
-        #expect(entries.map(\.line) == [2, 5, 6, 7])
-        #expect(entries[0].value == .string("x \"q\""))
-        #expect(entries[3].value == .array([.string("p"), .string("q")]))
-    }
-
-    @Test("TOML errors carry their line", arguments: [("a = \"x\na = 1\n", 1), ("[t\n", 1), ("\n\nk = 1\nk = 2\n", 4), ("x =\n", 1)])
-    func tomlErrors(text: String, line: Int) {
-        #expect(throws: TOMLSyntaxError.self) { try TOMLReader.read(text) }
-        do { _ = try TOMLReader.read(text) } catch { #expect(error.line == line) }
-    }
-
     @Test("extends: lists add up, scalars and keep replace, drops apply")
     func extends() throws {
         let dir = "/tmp/devbox-profiles-\(UUID().uuidString.prefix(6))"
@@ -26,7 +11,7 @@ struct ProfileUnitTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "extends = \"default\"\nnetwork = \"none\"\n[capabilities]\nadd = [\"net_admin\"]\ndrop = [\"CAP_MKNOD\"]\n[paths]\nmasked = [\"/proc/x\"]\n"
             .write(toFile: dir + "/mine.toml", atomically: true, encoding: .utf8)
-        let p = try ProfileResolver(searchDirectories: [dir]).resolve("mine")
+        let p = try ProfileResolver(userDirectory: dir).resolve("mine")
         #expect(p.network == "none" && p.noNewPrivileges)
         #expect(p.capabilities.contains("CAP_NET_ADMIN") && !p.capabilities.contains("CAP_MKNOD") && p.capabilities.contains("CAP_CHOWN"))
         #expect(p.maskedPaths.contains("/proc/kcore") && p.maskedPaths.contains("/proc/x"))
@@ -53,19 +38,9 @@ struct ProfileUnitTests {
         #expect(BuiltinProfiles.file("nonexistent") == nil)
     }
 
-    @Test("a user's file named like a built-in profile shadows it")
-    func userFileShadowsBuiltin() throws {
-        let dir = "/tmp/devbox-unit-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "description = \"mine\"\n".write(toFile: dir + "/default.toml", atomically: true, encoding: .utf8)
-        let p = try ProfileResolver(searchDirectories: [dir]).resolve("default")
-        #expect(p.description == "mine" && p.maskedPaths.isEmpty)
-    }
-
     @Test("every shipped profile resolves", arguments: ["default", "strict", "build", "unconfined"])
     func shipped(name: String) throws {
-        let p = try ProfileResolver(searchDirectories: []).resolve(name)
+        let p = try ProfileResolver().resolve(name)
         #expect(p.name == name)
         if name == "strict" { #expect(p.capabilities.isEmpty && p.readOnlyRoot && !p.nestedUserNamespaces) }
         if name == "unconfined" { #expect(p.capabilities.count == CapabilityName.known.count && p.maskedPaths.isEmpty) }

@@ -1,6 +1,9 @@
-/// The TOML devbox's profiles use: `[table]` headers, `key = value` with
-/// strings, integers, booleans and one-line arrays of those, `#` comments.
-/// Every value remembers its line, so errors can say file:line and key.
+/// The TOML devbox's files use (profiles, devbox.toml): `[table]` headers,
+/// `key = value` with basic and literal strings, integers, booleans and
+/// one-line arrays of those, `#` comments. Every value remembers its line,
+/// so errors can say file:line and key. It is the only TOML reader in
+/// devbox: what it does not understand is an error, never skipped, because
+/// a config file that is half read fails open.
 public enum TOMLValue: Equatable, Sendable {
     case string(String)
     case integer(Int64)
@@ -15,18 +18,52 @@ public struct TOMLEntry: Equatable, Sendable {
     public var line: Int
 
     public var path: String { table.isEmpty ? key : table + "." + key }
+
+    public init(table: String, key: String, value: TOMLValue, line: Int) {
+        self.table = table
+        self.key = key
+        self.value = value
+        self.line = line
+    }
+}
+
+/// A `[table]` header and its line: a table with no keys is still something
+/// the reader's caller must accept or refuse.
+public struct TOMLTable: Equatable, Sendable {
+    public var name: String
+    public var line: Int
+
+    public init(name: String, line: Int) {
+        self.name = name
+        self.line = line
+    }
+}
+
+public struct TOMLDocument: Equatable, Sendable {
+    public var entries: [TOMLEntry] = []
+    public var tables: [TOMLTable] = []
 }
 
 public struct TOMLSyntaxError: Error, Equatable {
     public var line: Int
     public var message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
 }
 
 public enum TOMLReader {
     public static func read(_ text: String) throws(TOMLSyntaxError) -> [TOMLEntry] {
-        var entries: [TOMLEntry] = []
+        try document(text).entries
+    }
+
+    public static func document(_ text: String) throws(TOMLSyntaxError) -> TOMLDocument {
+        var document = TOMLDocument()
         var table = ""
         var seen = Set<String>()
+        var seenTables = Set<String>()
         // Bytes, not Characters: no grapheme breaking on the hot path of a run.
         let lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false)
         for (index, raw) in lines.enumerated() {
@@ -36,11 +73,15 @@ public enum TOMLReader {
             if scanner.atEnd || scanner.peek == UInt8(ascii: "#") { continue }
             if scanner.peek == UInt8(ascii: "[") {
                 scanner.advance()
+                guard scanner.peek != UInt8(ascii: "[") else { throw scanner.error("arrays of tables ([[...]]) are not supported") }
+                scanner.skipSpace()
                 let name = try scanner.bareKey(dotted: true)
                 scanner.skipSpace()
                 guard scanner.take(UInt8(ascii: "]")) else { throw TOMLSyntaxError(line: line, message: "expected ] after [\(name)") }
                 try scanner.expectEnd()
+                guard seenTables.insert(name).inserted else { throw TOMLSyntaxError(line: line, message: "table [\(name)] is declared twice") }
                 table = name
+                document.tables.append(TOMLTable(name: name, line: line))
                 continue
             }
             let key = try scanner.key()
@@ -51,9 +92,9 @@ public enum TOMLReader {
             try scanner.expectEnd()
             let path = table.isEmpty ? key : table + "." + key
             guard seen.insert(path).inserted else { throw TOMLSyntaxError(line: line, message: "'\(path)' is set twice") }
-            entries.append(TOMLEntry(table: table, key: key, value: value, line: line))
+            document.entries.append(TOMLEntry(table: table, key: key, value: value, line: line))
         }
-        return entries
+        return document
     }
 
     struct Scanner {
@@ -85,6 +126,7 @@ public enum TOMLReader {
 
         mutating func key() throws(TOMLSyntaxError) -> String {
             if peek == UInt8(ascii: "\"") { return try string() }
+            if peek == UInt8(ascii: "'") { return try literalString() }
             return try bareKey(dotted: false)
         }
 
@@ -102,6 +144,7 @@ public enum TOMLReader {
         mutating func value() throws(TOMLSyntaxError) -> TOMLValue {
             guard let c = peek else { throw error("missing value") }
             if c == UInt8(ascii: "\"") { return .string(try string()) }
+            if c == UInt8(ascii: "'") { return .string(try literalString()) }
             if c == UInt8(ascii: "[") {
                 advance()
                 var items: [TOMLValue] = []
@@ -121,8 +164,17 @@ public enum TOMLReader {
             let word = String(decoding: bytes[start..<i], as: UTF8.self)
             if word == "true" { return .boolean(true) }
             if word == "false" { return .boolean(false) }
-            if let n = Int64(word.filter { $0 != "_" }) { return .integer(n) }
+            if let n = integer(word) { return .integer(n) }
             throw error(word.isEmpty ? "missing value" : "'\(word)' is not a value; quote strings: \"\(word)\"")
+        }
+
+        /// Decimal integers, `_` allowed only between digits (TOML's rule).
+        func integer(_ word: String) -> Int64? {
+            let digits = Array(word.utf8.drop { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") })
+            guard word.utf8.count - digits.count <= 1, let first = digits.first, let last = digits.last,
+                  first != UInt8(ascii: "_"), last != UInt8(ascii: "_") else { return nil }
+            for (a, b) in zip(digits, digits.dropFirst()) where a == UInt8(ascii: "_") && b == UInt8(ascii: "_") { return nil }
+            return Int64(word.filter { $0 != "_" })
         }
 
         mutating func string() throws(TOMLSyntaxError) -> String {
@@ -131,18 +183,53 @@ public enum TOMLReader {
             while let c = peek {
                 advance()
                 if c == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
-                if c == UInt8(ascii: "\\"), let next = peek {
+                if c == UInt8(ascii: "\\") {
+                    guard let next = peek else { break }
                     advance()
                     switch next {
                     case UInt8(ascii: "n"): out.append(10)
                     case UInt8(ascii: "t"): out.append(9)
-                    default: out.append(next)
+                    case UInt8(ascii: "r"): out.append(13)
+                    case UInt8(ascii: "b"): out.append(8)
+                    case UInt8(ascii: "f"): out.append(12)
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(next)
+                    case UInt8(ascii: "u"), UInt8(ascii: "U"):
+                        out += try unicodeEscape(length: next == UInt8(ascii: "u") ? 4 : 8)
+                    default:
+                        // TOML reserves the other escapes: guessing would read a different string than the author meant.
+                        throw error("unknown escape '\\\(String(decoding: [next], as: UTF8.self))' in a string; write \\\\ for a backslash")
                     }
+                } else if c < 32 && c != 9 {
+                    throw error("control character in a string; write it as an escape such as \\n")
                 } else {
                     out.append(c)
                 }
             }
             throw error("unterminated string")
+        }
+
+        mutating func unicodeEscape(length: Int) throws(TOMLSyntaxError) -> [UInt8] {
+            guard i + length <= bytes.count,
+                  let code = UInt32(String(decoding: bytes[i..<(i + length)], as: UTF8.self), radix: 16),
+                  let scalar = Unicode.Scalar(code), code != 0 else {
+                throw error("invalid \\u escape; use \\uXXXX with a Unicode scalar value other than 0")
+            }
+            i += length
+            return Array(String(Character(scalar)).utf8)
+        }
+
+        /// 'literal': no escapes at all, as TOML defines it.
+        mutating func literalString() throws(TOMLSyntaxError) -> String {
+            advance()
+            let start = i
+            while let c = peek, c != UInt8(ascii: "'") {
+                guard c >= 32 || c == 9 else { throw error("control character in a string") }
+                advance()
+            }
+            guard peek == UInt8(ascii: "'") else { throw error("unterminated string") }
+            let text = String(decoding: bytes[start..<i], as: UTF8.self)
+            advance()
+            return text
         }
     }
 }
