@@ -31,6 +31,22 @@ struct InheritedStateTests {
         #expect(secret == "secret\n", "nothing was written through an inherited fd")
     }
 
+    @Test("--preserve-fds N passes fds 3..N+2 and nothing else", arguments: Runner.all)
+    func preservedFDs(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.write("three", "three\n")
+        // 3 and 4 are the caller's; --preserve-fds 4 names two more slots the
+        // caller left empty, which devbox's own fds must not fill.
+        let script = "exec 3<three 4>>four 8<three; shift; exec \"$@\""
+        let inside = "ls /proc/self/fd | tr '\\n' ' '; echo; cat <&3; echo written >&4"
+        let r = try Shell.run(["/bin/bash", "-c", script, "bash"] + s.command(["run", "--rm", "--preserve-fds", "4", "--", "sh", "-c", inside]),
+                              cwd: s.project)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out == "0 1 2 3 4 5 \nthree\n", "fds 3 and 4 pass (5 is ls's own), 8 does not: \(r.out)")
+        let four = try String(contentsOf: s.project.appendingPathComponent("four"), encoding: .utf8)
+        #expect(four == "written\n")
+    }
+
     @Test("a strict run does not take nested user namespaces away from later runs", arguments: Runner.all)
     func nestedUserNamespacesPerRun(runner: Runner) throws {
         let s = try Scratch(runner)
@@ -56,9 +72,7 @@ struct InheritedStateTests {
         let skeletons = s.data.appendingPathComponent("devbox/hostroot").path
         if getuid() == 0 {
             // A new directory at the host's top level, as an admin makes one.
-            let top = "/devbox-it-top-\(UUID().uuidString.prefix(6).lowercased())"
-            #expect(mkdir(top, 0o755) == 0)
-            defer { rmdir(top) }
+            let top = TopLevelDirectory.path
             let r = try s.devbox(["run", "--rm", "--", "sh", "-c", "test -d \(top) && touch \(top)/x && echo ok"])
             #expect(r.status == 0 && r.out == "ok\n", "after mkdir \(top): \(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: top + "/x"), "writes stay in the container")
@@ -87,4 +101,20 @@ extension Scratch {
         guard runner.user != nil else { return command }
         return ["/usr/bin/setpriv", "--reuid=\(runner.uid)", "--regid=\(runner.gid)", "--init-groups", "--"] + command
     }
+}
+
+/// A new directory at the host's top level, as an admin makes one. It stays
+/// until the test process exits: removed while other tests' runs are being
+/// planned, it would vanish between their plan and their mounts.
+enum TopLevelDirectory {
+    static let path: String = {
+        let path = "/devbox-it-top-\(UUID().uuidString.prefix(6).lowercased())"
+        mkdir(path, 0o755)
+        atexit {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: "/")) ?? [] where name.hasPrefix("devbox-it-top-") {
+                rmdir("/" + name)
+            }
+        }
+        return path
+    }()
 }
