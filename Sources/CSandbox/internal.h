@@ -41,7 +41,7 @@ int dbx_root_write(const char *rel, const char *data, mode_t mode);
 int dbx_fs_mount(const char *type, const char *data, unsigned int attrs);
 int dbx_clone_tree(int dirfd, const char *path, int recursive);
 int dbx_attach(int mnt, int target);
-int dbx_readonly_fd(int fd, int recursive);
+int dbx_setattr_fd(int fd, unsigned int attrs, int recursive);
 int dbx_fd_path(int fd, char *buf, size_t len);
 int dbx_mount_overlay(int target, const char *data);
 

@@ -32,7 +32,6 @@
 #define F_FSCONFIG_CMD_CREATE 6
 #define F_FSOPEN_CLOEXEC 1
 #define F_FSMOUNT_CLOEXEC 1
-#define F_MOUNT_ATTR_RDONLY 0x01
 
 struct dbx_mount_attr_fd {
     uint64_t attr_set, attr_clr, propagation, userns_fd;
@@ -87,8 +86,8 @@ int dbx_attach(int mnt, int target) {
                ? fail_errno() : 0;
 }
 
-int dbx_readonly_fd(int fd, int recursive) {
-    struct dbx_mount_attr_fd attr = {F_MOUNT_ATTR_RDONLY, 0, 0, 0};
+int dbx_setattr_fd(int fd, unsigned int attrs, int recursive) {
+    struct dbx_mount_attr_fd attr = {attrs, 0, 0, 0};
     return syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? F_AT_RECURSIVE : 0), &attr, sizeof attr) < 0
                ? fail_errno() : 0;
 }

@@ -118,11 +118,20 @@ static void mount_new(const struct dbx_op *op, const char *type, const char *dat
     close(target);
 }
 
-// Read-only, flagged on the detached copy before anyone can see it; where
-// the kernel lacks mount_setattr (before 5.12), remounted once attached.
-static int readonly_before_attach(int tree, int recursive) {
-    int rc = dbx_readonly_fd(tree, recursive);
-    return rc == -ENOSYS || rc == -EPERM ? 1 : rc;   // 1: do it after attaching
+// The per-mount flags an op asks for (nosuid, nodev, noexec, ro).
+static unsigned int op_attrs(const struct dbx_op *op) {
+    return ((op->flags & DBX_OP_FLAG_READONLY) ? DBX_MOUNT_RDONLY : 0) | ((op->flags & DBX_OP_FLAG_NOSUID) ? DBX_MOUNT_NOSUID : 0) |
+           ((op->flags & DBX_OP_FLAG_NODEV) ? DBX_MOUNT_NODEV : 0) | ((op->flags & DBX_OP_FLAG_NOEXEC) ? DBX_MOUNT_NOEXEC : 0);
+}
+
+// Flags set on the detached copy before anyone can see it. Where the
+// kernel lacks mount_setattr (before 5.12) read-only is done by a remount
+// once attached (returns 1) and the other flags are left out.
+static int attrs_before_attach(int tree, unsigned int attrs, int recursive) {
+    if (!attrs) return 0;
+    int rc = dbx_setattr_fd(tree, attrs, recursive);
+    if (rc == -ENOSYS || rc == -EPERM) return (attrs & DBX_MOUNT_RDONLY) ? 1 : 0;
+    return rc;
 }
 
 static void readonly_after_attach(const struct dbx_op *op, int target, int recursive) {
@@ -132,12 +141,12 @@ static void readonly_after_attach(const struct dbx_op *op, int target, int recur
     if (dbx_make_readonly(path, recursive) < 0) dbx_die("cannot make read-only", op->dst, errno);
 }
 
-// A copy of the tree at (dirfd, path) attached to target, read-only if asked.
-static void attach_copy(const struct dbx_op *op, int dirfd, const char *path, int target, int recursive, int readonly) {
+// A copy of the tree at (dirfd, path) attached to target, with `attrs`.
+static void attach_copy(const struct dbx_op *op, int dirfd, const char *path, int target, int recursive, unsigned int attrs) {
     int tree = dbx_clone_tree(dirfd, path, recursive);
     if (tree < 0) dbx_die("cannot bind-mount", *path ? path : op->dst, -tree);
-    int later = 0;
-    if (readonly && (later = readonly_before_attach(tree, recursive)) < 0) dbx_die("cannot make read-only", op->dst, -later);
+    int later = attrs_before_attach(tree, attrs, recursive);
+    if (later < 0) dbx_die("cannot set the mount flags of", op->dst, -later);
     int rc = dbx_attach(tree, target);
     if (rc < 0) dbx_die("cannot bind-mount", *path ? path : op->dst, -rc);
     close(tree);
@@ -159,8 +168,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         if (rc > 0) close(rc);
         break;
     case DBX_OP_TMPFS:
-        mount_new(op, "tmpfs", op->data, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | ((op->flags & DBX_OP_FLAG_READONLY) ? DBX_MOUNT_RDONLY : 0),
-                  "cannot mount tmpfs on");
+        mount_new(op, "tmpfs", op->data, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | op_attrs(op), "cannot mount tmpfs on");
         break;
     case DBX_OP_BIND: {
         struct stat st;
@@ -171,7 +179,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         target = must_open_target(op, S_ISDIR(st.st_mode));
         if (is_directory(target) != !!S_ISDIR(st.st_mode))
             dbx_die(S_ISDIR(st.st_mode) ? "cannot bind a directory onto the file" : "cannot bind a file onto the directory", op->dst, ENOTDIR);
-        attach_copy(op, AT_FDCWD, op->src, target, 1, op->flags & DBX_OP_FLAG_READONLY);
+        attach_copy(op, AT_FDCWD, op->src, target, 1, op_attrs(op));
         close(target);
         break;
     }
@@ -208,7 +216,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
             break;
         }
         if ((target = dbx_root_open(rel, O_PATH, 0)) < 0) dbx_die("cannot make read-only", op->dst, -target);
-        if ((rc = readonly_before_attach(target, !(op->flags & DBX_OP_FLAG_SINGLE))) < 0) dbx_die("cannot make read-only", op->dst, -rc);
+        if ((rc = attrs_before_attach(target, DBX_MOUNT_RDONLY, !(op->flags & DBX_OP_FLAG_SINGLE))) < 0) dbx_die("cannot make read-only", op->dst, -rc);
         if (rc > 0) readonly_after_attach(op, target, !(op->flags & DBX_OP_FLAG_SINGLE));
         close(target);
         break;
@@ -240,7 +248,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
             if (target == -ENOENT) break;
             dbx_die("cannot make read-only", op->dst, -target);
         }
-        attach_copy(op, target, "", target, 1, 1);
+        attach_copy(op, target, "", target, 1, DBX_MOUNT_RDONLY);
         close(target);
         break;
     default:

@@ -65,6 +65,11 @@ public enum SetupCompiler {
             // The profile masks paths below these by name: an image's
             // symlink may not move them elsewhere.
             if mount.destination == "/proc" || mount.destination == "/sys" { steps[steps.count - 1].noSymlinks = true }
+            if steps[steps.count - 1].kind == .bind || steps[steps.count - 1].kind == .tmpfs {
+                steps[steps.count - 1].nosuid = mount.hasOption("nosuid")
+                steps[steps.count - 1].nodev = mount.hasOption("nodev")
+                steps[steps.count - 1].noexec = mount.hasOption("noexec")
+            }
         }
         if let hostname = spec.hostname {
             steps.append(.init(.writeFile, destination: "/scratch/files/hostname", data: hostname + "\n", mode: 0o644))

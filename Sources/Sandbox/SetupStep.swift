@@ -16,6 +16,10 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
     public var optional = false
     /// readOnly: only this mount, not those below it.
     public var single = false
+    /// nosuid, nodev, noexec (bind and tmpfs).
+    public var nosuid = false
+    public var nodev = false
+    public var noexec = false
     /// The destination may not pass through a symlink: /proc and /sys, whose
     /// masks are laid by path.
     public var noSymlinks = false
@@ -34,6 +38,7 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
     var flags: Int32 {
         (readOnly ? Int32(DBX_OP_FLAG_READONLY) : 0) | (optional ? Int32(DBX_OP_FLAG_OPTIONAL) : 0)
             | (single ? Int32(DBX_OP_FLAG_SINGLE) : 0) | (noSymlinks ? Int32(DBX_OP_FLAG_NO_SYMLINKS) : 0)
+            | (nosuid ? Int32(DBX_OP_FLAG_NOSUID) : 0) | (nodev ? Int32(DBX_OP_FLAG_NODEV) : 0) | (noexec ? Int32(DBX_OP_FLAG_NOEXEC) : 0)
     }
 
     public var description: String {
@@ -41,6 +46,7 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
         if let source { text += " <- \(source)" }
         if let data { text += " [" + data.split(separator: "\n").joined(separator: "\\n") + "]" }
         if readOnly { text += " ro" }
+        for (on, name) in [(nosuid, "nosuid"), (nodev, "nodev"), (noexec, "noexec")] where on { text += " " + name }
         return text
     }
 }

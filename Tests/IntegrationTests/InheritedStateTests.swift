@@ -37,7 +37,7 @@ struct InheritedStateTests {
         try s.write("three", "three\n")
         // 3 and 4 are the caller's; --preserve-fds 4 names two more slots the
         // caller left empty, which devbox's own fds must not fill.
-        let script = "exec 3<three 4>>four 8<three; shift; exec \"$@\""
+        let script = "exec 3<three 4>>four 8<three; exec \"$@\""
         let inside = "ls /proc/self/fd | tr '\\n' ' '; echo; cat <&3; echo written >&4"
         let r = try Shell.run(["/bin/bash", "-c", script, "bash"] + s.command(["run", "--rm", "--preserve-fds", "4", "--", "sh", "-c", inside]),
                               cwd: s.project)

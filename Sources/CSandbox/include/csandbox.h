@@ -35,6 +35,9 @@ enum dbx_op_kind {
 #define DBX_OP_FLAG_OPTIONAL 0x2   // a missing source is skipped, not an error
 #define DBX_OP_FLAG_SINGLE   0x4   // READONLY: this mount only, not the ones below it
 #define DBX_OP_FLAG_NO_SYMLINKS 0x8 // the destination may not pass through a symlink (/proc, /sys)
+#define DBX_OP_FLAG_NOSUID   0x10  // for BIND/TMPFS: the mount options of the same names
+#define DBX_OP_FLAG_NODEV    0x20
+#define DBX_OP_FLAG_NOEXEC   0x40
 
 struct dbx_rlimit {
     int resource;
