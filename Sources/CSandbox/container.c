@@ -33,6 +33,17 @@ void dbx_die(const char *what, const char *path, int err) {
     _exit(DBX_EXIT_SETUP);
 }
 
+int dbx_write_all(int fd, const char *data) {
+    size_t len = strlen(data), off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -errno;
+        off += (size_t)n;
+    }
+    return 0;
+}
+
 void dbx_trace(const struct dbx_config *c, const char *what, const char *path) {
     if (!c->debug) return;
     // Microseconds on the monotonic clock: the setup's cost shows step by step.

@@ -101,75 +101,56 @@ static int link_target(int dir, const char *parent, const char *name, char *out,
     return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
 }
 
-static int mkdirs(const char *rel, mode_t mode, int links) {
-    int fd = dbx_root_open(rel, O_PATH | O_DIRECTORY, 0);
+// Creates `name` in `dir`: a directory, or an empty regular file. 0, or
+// -EEXIST when something is there already, or -errno.
+static int create_at(int dir, const char *name, int is_dir, mode_t mode) {
+    if (is_dir) return mkdirat(dir, name, mode) == 0 ? 0 : -errno;
+    int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0) return -errno;
+    close(fd);
+    return 0;
+}
+
+// Opens (O_PATH) the directory or file `rel` inside the root, creating
+// what is missing: parents as directories, the last component as asked.
+static int create_in_root(const char *rel, int is_dir, mode_t mode, int links) {
+    int flags = O_PATH | (is_dir ? O_DIRECTORY : 0);
+    int fd = dbx_root_open(rel, flags, 0);
     if (fd != -ENOENT) return fd;
     if (links > MAX_LINKS) return -ELOOP;
     char buf[4096];
     const char *parent, *name;
     int rc = split(rel, buf, sizeof buf, &parent, &name);
     if (rc < 0) return rc;
-    int dir = mkdirs(parent, 0755, links);
+    int dir = create_in_root(parent, 1, 0755, links);
     if (dir < 0) return dir;
-    if (mkdirat(dir, name, mode) < 0 && errno != EEXIST) {
-        rc = -errno;
+    if ((rc = create_at(dir, name, is_dir, mode)) < 0 && rc != -EEXIST) {
         close(dir);
         return rc;
     }
-    fd = dbx_root_open(rel, O_PATH | O_DIRECTORY, 0);
+    fd = dbx_root_open(rel, flags, 0);
     if (fd == -ENOENT) {
-        // mkdir found something there and the walk still ends nowhere: a
-        // symlink whose target is missing. Create that target, inside.
+        // Something is there and the walk still ends nowhere: a symlink
+        // whose target is missing. Create that target, inside.
         char target[4096];
         rc = link_target(dir, parent, name, target, sizeof target);
         close(dir);
-        return rc < 0 ? rc : mkdirs(target, mode, links + 1);
+        return rc < 0 ? rc : create_in_root(target, is_dir, mode, links + 1);
     }
     close(dir);
     return fd;
 }
 
-int dbx_root_mkdirs(const char *rel, mode_t mode) { return mkdirs(rel, mode, 0); }
+int dbx_root_mkdirs(const char *rel, mode_t mode) { return create_in_root(rel, 1, mode, 0); }
 
-// Opens (O_PATH) a file mountpoint, creating an empty regular file where
-// nothing is; a dangling symlink gets its target created, inside.
-static int mkfile(const char *rel, int links) {
-    int fd = dbx_root_open(rel, O_PATH, 0);
-    if (fd != -ENOENT) return fd;
-    if (links > MAX_LINKS) return -ELOOP;
-    char buf[4096];
-    const char *parent, *name;
-    int rc = split(rel, buf, sizeof buf, &parent, &name);
-    if (rc < 0) return rc;
-    int dir = mkdirs(parent, 0755, links);
-    if (dir < 0) return dir;
-    int created = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (created >= 0) {
-        close(created);
-    } else if (errno != EEXIST) {
-        rc = -errno;
-        close(dir);
-        return rc;
-    }
-    fd = dbx_root_open(rel, O_PATH, 0);
-    if (fd == -ENOENT) {
-        char target[4096];
-        rc = link_target(dir, parent, name, target, sizeof target);
-        close(dir);
-        return rc < 0 ? rc : mkfile(target, links + 1);
-    }
-    close(dir);
-    return fd;
-}
-
-int dbx_root_mkfile(const char *rel) { return mkfile(rel, 0); }
+int dbx_root_mkfile(const char *rel) { return create_in_root(rel, 0, 0644, 0); }
 
 int dbx_root_symlink(const char *target, const char *rel) {
     char buf[4096];
     const char *parent, *name;
     int rc = split(rel, buf, sizeof buf, &parent, &name);
     if (rc < 0) return rc;
-    int dir = mkdirs(parent, 0755, 0);
+    int dir = dbx_root_mkdirs(parent, 0755);
     if (dir < 0) return dir;
     struct stat st;
     // Something already there (the image's own) stays.
@@ -185,20 +166,14 @@ int dbx_root_write(const char *rel, const char *data, mode_t mode) {
         const char *parent, *name;
         int rc = split(rel, buf, sizeof buf, &parent, &name);
         if (rc < 0) return rc;
-        int dir = mkdirs(parent, 0755, 0);
+        int dir = dbx_root_mkdirs(parent, 0755);
         if (dir < 0) return dir;
         fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (fd < 0) fd = -errno;
         close(dir);
     }
     if (fd < 0) return fd;
-    size_t len = strlen(data), off = 0;
-    int rc = 0;
-    while (off < len) {
-        ssize_t n = write(fd, data + off, len - off);
-        if (n < 0) { rc = -errno; break; }
-        off += (size_t)n;
-    }
+    int rc = dbx_write_all(fd, data);
     close(fd);
     return rc;
 }

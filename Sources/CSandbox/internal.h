@@ -19,6 +19,8 @@ void dbx_die(const char *what, const char *path, int err) __attribute__((noretur
 // Read-only by mount_setattr, or by remounts where the kernel lacks it.
 int dbx_make_readonly(const char *path, int recursive);
 void dbx_trace(const struct dbx_config *c, const char *what, const char *path);
+// All of data to fd: 0 or -errno.
+int dbx_write_all(int fd, const char *data);
 
 // Paths inside the container's root (inroot.c). dbx_in_root says whether a
 // setup path lies below /newroot and gives it relative to the root; the

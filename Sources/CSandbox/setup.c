@@ -51,13 +51,7 @@ static int write_staging_file(const char *dst, const char *data, mode_t mode) {
     }
     int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) return -errno;
-    size_t off = 0, n = strlen(data);
-    int rc = 0;
-    while (off < n) {
-        ssize_t w = write(fd, data + off, n - off);
-        if (w < 0) { rc = -errno; break; }
-        off += (size_t)w;
-    }
+    int rc = dbx_write_all(fd, data);
     close(fd);
     return rc;
 }
