@@ -19,7 +19,13 @@ extension Doctor {
         // The lower layer on the store's filesystem, as image layers are.
         let persistent = OverlayProbe.run(scratch: base + "/persistent", tmpfs: false)
         let throwaway = OverlayProbe.run(scratch: base + "/tmpfs", tmpfs: true, lower: base + "/lower")
-        return [persistentCheck(persistent, store: scratch), throwawayCheck(throwaway, persistent: persistent, fallback: fallback)]
+        return overlayChecks(persistent: persistent, throwaway: throwaway, store: scratch, fallback: fallback)
+    }
+
+    /// The two report lines from the probes' outcomes. Pure.
+    public static func overlayChecks(persistent: OverlayProbe.Outcome, throwaway: OverlayProbe.Outcome,
+                                     store: String, fallback: String) -> [DoctorCheck] {
+        [persistentCheck(persistent, store: store), throwawayCheck(throwaway, persistent: persistent, fallback: fallback)]
     }
 
     static func persistentCheck(_ outcome: OverlayProbe.Outcome, store: String) -> DoctorCheck {
