@@ -120,17 +120,12 @@ struct UpperLayerTests {
     func layerOnDisk(runner: Runner, root: Root) throws {
         let s = try Scratch(runner, isolated: true)
         let image = try Self.image(root, s)
-        // The cached answer of a kernel whose tmpfs lacks user xattrs.
-        let bootID = try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let runtime = s.runtime.appendingPathComponent("devbox")
-        try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true)
-        try "no\n".write(to: runtime.appendingPathComponent("tmpfs-layers-" + bootID), atomically: false, encoding: .utf8)
+        try Self.forceLayersOnDisk(s)
         let scratch = s.data.appendingPathComponent("devbox/scratch")
         let dead = scratch.appendingPathComponent("4000000/upper/etc")
         let live = scratch.appendingPathComponent("live")
         for dir in [dead, live] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
-        _ = try Shell.run(["/bin/chown", "-R", "\(runner.uid):\(runner.gid)", runtime.path, s.data.path])
+        _ = try Shell.run(["/bin/chown", "-R", "\(runner.uid):\(runner.gid)", s.data.path])
         // A live run's directory: locked, as a running devbox holds it.
         let fd = open(live.path, O_RDONLY | O_DIRECTORY)
         #expect(fd >= 0 && flock(fd, LOCK_EX) == 0)
@@ -147,5 +142,52 @@ struct UpperLayerTests {
         let devices = try s.devbox(["run", "--rm"] + image + ["--", "stat", "-c", "%d", p.directory, p.directory + "/" + p.file])
         let lines = devices.out.split(separator: "\n")
         #expect(lines.count == 2 && lines.first == lines.last, "\(devices.out)\(devices.stderr)")
+    }
+
+    /// Says tmpfs cannot hold layers, as the per-boot cache does on Linux < 6.6.
+    static func forceLayersOnDisk(_ s: Scratch) throws {
+        let bootID = try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let runtime = s.runtime.appendingPathComponent("devbox")
+        try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true)
+        try "no\n".write(to: runtime.appendingPathComponent("tmpfs-layers-" + bootID), atomically: false, encoding: .utf8)
+        _ = try Shell.run(["/bin/chown", "-R", "\(s.runner.uid):\(s.runner.gid)", runtime.path])
+    }
+
+    @Test("a running --rm run's layer on disk survives other runs; once it is killed, the next run removes it",
+          arguments: Runner.all)
+    func killedRun(runner: Runner) throws {
+        let s = try Scratch(runner, isolated: true)
+        try Self.forceLayersOnDisk(s)
+        let scratch = s.data.appendingPathComponent("devbox/scratch").path
+        let running = try Shell.start(s.command(["run", "--rm", "--", "sh", "-c", "echo x > /etc/marker; exec sleep 60"]), cwd: s.project)
+        defer { if running.process.isRunning { kill(running.pid, SIGKILL) } }
+        let deadline = Date().addingTimeInterval(20)
+        var layers: [String] = []
+        while layers.isEmpty && Date() < deadline {
+            layers = (try? FileManager.default.contentsOfDirectory(atPath: scratch)) ?? []
+            if layers.isEmpty { usleep(20_000) }
+        }
+        #expect(layers == [String(running.pid)], "the live run's layer, named by its pid: \(layers)")
+
+        #expect(try s.devbox(["run", "--rm", "--", "true"]).status == 0)
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: scratch)) == layers, "a live run's layer is kept")
+
+        kill(running.pid, SIGKILL)
+        running.process.waitUntilExit()
+        #expect(try s.devbox(["run", "--rm", "--", "true"]).status == 0)
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: scratch)) == [], "the killed run's layer is reclaimed")
+    }
+
+    @Test("doctor exits 1 when the store's filesystem cannot hold overlay layers (ramfs: no user xattrs)")
+    func doctorFails() throws {
+        guard getuid() == 0 else { return }
+        let s = try Scratch(Runner.all[0], isolated: true)
+        let mnt = s.root.appendingPathComponent("ramfs").path
+        try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
+        let script = "mount -t ramfs ramfs \"$1\" && mkdir \"$1/store\" && exec \"$2\" doctor --root \"$1/store\""
+        let r = try Shell.run(["/usr/bin/unshare", "-m", "/bin/sh", "-c", script, "sh", mnt, Runner.binary])
+        #expect(r.status == 1, "\(r.out)\(r.stderr)")
+        #expect(r.out.contains("fail overlayfs, persistent layers: rm -rf of a lower directory failed: Input/output error"), "\(r.out)")
     }
 }
