@@ -99,18 +99,22 @@ done
 # The control: the same cases with the layer forced onto tmpfs (the cached
 # answer says it works), which is what devbox did before. Informational:
 # on Linux 6.6 or newer it works.
-cache=$(ls /run/root-rt/devbox/tmpfs-layers-* 2>/dev/null | head -1)
-if [ -n "$cache" ]; then
+control() {
+    local user=$1 cache saved out
+    cache=$(ls "$2"/devbox/tmpfs-layers-* 2>/dev/null | head -1)
+    [ -n "$cache" ] || return 0
     saved=$(cat "$cache")
     echo ok > "$cache"
-    out=$(as root run --rm -- sh -c "$ops" sh /usr/share/doc/apt /etc/debian_version /usr/share/doc/bash copyright 2>&1)
-    echo "INFO control, layer forced onto tmpfs, host: exit $? $(printf '%s' "$out" | tail -2 | tr '\n' '|')"
-    out=$(as root run --rm tiny -- sh -c "$ops" sh /data/d /data/x /data/r f 2>&1)
-    echo "INFO control, layer forced onto tmpfs, tiny: exit $? $(printf '%s' "$out" | tail -2 | tr '\n' '|')"
-    out=$(as root run --rm tiny -- sh -c 'stat -c %d /data/k /data/k/f; du -sx /data/k; du -s /data/k' 2>&1)
-    echo "INFO control, layer forced onto tmpfs, tiny: st_dev and du of /data/k: $(printf '%s' "$out" | tr '\n' ' ')"
+    out=$(as $user run --rm -- sh -c "$ops" sh /usr/share/doc/apt /etc/debian_version /usr/share/doc/bash copyright 2>&1)
+    echo "INFO control ($user), layer forced onto tmpfs, host: exit $? $(printf '%s' "$out" | tail -2 | tr '\n' '|')"
+    out=$(as $user run --rm tiny -- sh -c "$ops" sh /data/d /data/x /data/r f 2>&1)
+    echo "INFO control ($user), layer forced onto tmpfs, tiny: exit $? $(printf '%s' "$out" | tail -2 | tr '\n' '|')"
+    out=$(as $user run --rm tiny -- sh -c 'stat -c %d /data/k /data/k/f; du -sx /data/k; du -s /data/k' 2>&1)
+    echo "INFO control ($user), layer forced onto tmpfs, tiny: st_dev and du of /data/k: $(printf '%s' "$out" | tr '\n' ' ')"
     echo "$saved" > "$cache"
-fi
+}
+control root /run/root-rt
+control tester /tmp/tester-rt
 for f in /run/root-rt/devbox/tmpfs-layers-* /tmp/tester-rt/devbox/tmpfs-layers-*; do
     [ -e "$f" ] && echo "INFO --rm layers on tmpfs ($f): $(cat "$f")"
 done
