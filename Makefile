@@ -12,7 +12,7 @@ DEPS := libcap-dev libseccomp-dev libfuse3-dev libarchive-dev fuse3 uidmap \
         python3 python3-cryptography openssl busybox-static docker-registry skopeo apache2-utils
 BENCH_DEPS := hyperfine time crun podman
 
-.PHONY: all deps build release install test profiles unit-test integration-test completions check-completions bench link-order clean
+.PHONY: all deps build release install test test-kernel profiles unit-test integration-test completions check-completions bench link-order clean
 
 all: build
 
@@ -79,6 +79,14 @@ test: deps
 		install -m 0755 $$bin $$bindir/devbox; \
 		DEVBOX_BIN=$$bindir/devbox $(SWIFT) test --skip-build --filter 'IntegrationTests\.'; \
 	done
+
+# Boots a Debian kernel under qemu (default: Debian 12's own, 6.1; KERNEL=
+# a package name or a .deb for another) with a debootstrap'ed root, and
+# runs the persistent and --rm upper-layer cases there, as root and as an
+# unprivileged user (tests/kernel/). Needs root; downloads are cached in
+# .build-kernel/. Not part of `make test`.
+test-kernel: release
+	$(SUDO) env KERNEL='$(KERNEL)' SUITE='$(SUITE)' tests/kernel/run.sh $(CURDIR)/$(RELEASE_DIR)/devbox
 
 # The shipped profiles are compiled in: regenerate after editing profiles/*.toml.
 profiles:

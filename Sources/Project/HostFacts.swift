@@ -48,6 +48,10 @@ public struct HostFacts: Equatable, Sendable {
     /// The user-owned directory skeleton layered over host directories when
     /// devbox runs rootless (see Sandbox.HostSkeleton); nil as root.
     public var hostSkeleton: String?
+    /// tmpfs takes overlayfs's `user.*` xattrs (Linux 6.6+), so `--rm` keeps
+    /// its throwaway layer there (see LayerPlacement). Probing is not
+    /// planning's business: the caller sets it (Sandbox.TmpfsLayerSupport).
+    public var tmpfsHoldsLayers = true
 
     public init(uid: UInt32, gid: UInt32, home: String, cwd: String, environment: [String: String],
                 hostname: String, rootEntries: [RootEntry], mountPoints: [String],

@@ -28,8 +28,10 @@ enum ImageRunPlanner {
             throw .unmappedUser(id)
         }
 
-        let container = options.remove ? nil : ContainerLayout(dataDir: host.dataDir, project: project, image: image)
-        let runWorkDir = container?.work(run: runID)
+        let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID) {
+            ContainerLayout(dataDir: host.dataDir, project: project, image: image)
+        }
+        let container = layers.container
         let mounts = HostRootLayout.systemMounts() + RunPlanner.hostFiles(host) + RunPlanner.projectMounts(options, project: project)
         let namespaces = RunPlanner.namespaces(options)
 
@@ -51,8 +53,8 @@ enum ImageRunPlanner {
             DevboxAnnotation.rootKind: "image",
             DevboxAnnotation.image: image.reference,
             DevboxAnnotation.lowerDirs: image.layers.concatenated(separator: ":"),
-            DevboxAnnotation.upperDir: container?.upper ?? "tmpfs",
-            DevboxAnnotation.workDir: runWorkDir ?? "tmpfs",
+            DevboxAnnotation.upperDir: layers.upper,
+            DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
         ]
         let spec = RuntimeSpec(
@@ -60,7 +62,7 @@ enum ImageRunPlanner {
             mounts: mounts,
             linux: .init(namespaces: namespaces, uidMappings: identity.uidMappings, gidMappings: identity.gidMappings),
             annotations: annotations)
-        return RunPlan(spec: spec, container: container, runWorkDir: runWorkDir, notes: identity.notes,
+        return RunPlan(spec: spec, container: container, runWorkDir: layers.runDirectory, notes: identity.notes,
                        needsMapHelpers: identity.needsHelpers)
     }
 }

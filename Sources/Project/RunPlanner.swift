@@ -8,7 +8,8 @@ public struct RunPlan: Equatable, Sendable {
     public var spec: RuntimeSpec
     /// The project's persistent environment; nil for a throwaway run.
     public var container: ContainerLayout?
-    /// This run's overlay work directories, removed when it ends.
+    /// This run's overlay work directories (and, for `--rm` where tmpfs
+    /// cannot hold the layer, its upper layer too), removed when it ends.
     public var runWorkDir: String?
     /// Said under `--log-level debug`.
     public var notes: [String]
@@ -38,8 +39,10 @@ public enum RunPlanner {
         guard isValidHostname(hostname) else { throw .badHostname(hostname) }
 
         let identity = IdentityPlanner.plan(mode: options.userns, host: host)
-        let container = options.remove ? nil : ContainerLayout(dataDir: host.dataDir, project: project)
-        let runWorkDir = container?.work(run: runID)
+        let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID) {
+            ContainerLayout(dataDir: host.dataDir, project: project)
+        }
+        let container = layers.container
 
         var mounts = HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
                                            dataDir: host.dataDir, skeleton: host.hostSkeleton)
@@ -62,8 +65,8 @@ public enum RunPlanner {
 
         let annotations = [
             DevboxAnnotation.rootKind: "host",
-            DevboxAnnotation.upperDir: container?.upper ?? "tmpfs",
-            DevboxAnnotation.workDir: runWorkDir ?? "tmpfs",
+            DevboxAnnotation.upperDir: layers.upper,
+            DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
         ]
         let spec = RuntimeSpec(
@@ -73,7 +76,7 @@ public enum RunPlanner {
             mounts: mounts,
             linux: .init(namespaces: namespaces, uidMappings: identity.uidMappings, gidMappings: identity.gidMappings),
             annotations: annotations)
-        return RunPlan(spec: spec, container: container, runWorkDir: runWorkDir, notes: identity.notes,
+        return RunPlan(spec: spec, container: container, runWorkDir: layers.runDirectory, notes: identity.notes,
                        needsMapHelpers: identity.needsHelpers)
     }
 

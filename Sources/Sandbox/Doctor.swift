@@ -15,20 +15,27 @@ public struct DoctorCheck: Equatable, Sendable {
 }
 
 /// Checks what devbox needs from the machine, by trying it where it can.
+/// Only user namespaces and the persistent layers' overlay are required
+/// (`fail`): without them devbox cannot run. The rest is `warn`.
 public enum Doctor {
-    public static func run(scratch: String) -> [DoctorCheck] {
+    /// `scratch`: a directory on the store's filesystem, where persistent
+    /// layers live; `fallback`: where `--rm` keeps its layer when tmpfs
+    /// cannot (said in the report).
+    public static func run(scratch: String, fallback: String) -> [DoctorCheck] {
         let userns = userNamespaces()
         var checks = [userns]
-        checks.append(userns.status == .fail
-            ? DoctorCheck(name: "overlayfs in a user namespace", status: .fail, detail: "not checked: no user namespaces", fix: nil)
-            : overlay(scratch: scratch))
-        checks += [subordinateIDs(), fuse(), cgroups(), seccomp()]
+        if userns.status == .fail {
+            checks.append(DoctorCheck(name: persistentName, status: .fail, detail: "not checked: no user namespaces", fix: nil))
+        } else {
+            checks += overlays(scratch: scratch, fallback: fallback)
+        }
+        checks += [subordinateIDs(), seccomp()]
         return checks
     }
 
     /// devbox can run when namespaces and overlays work.
     public static func canRun(_ checks: [DoctorCheck]) -> Bool {
-        !checks.prefix(2).contains { $0.status == .fail }
+        !checks.contains { $0.status == .fail }
     }
 
     static func sysctl(_ name: String) -> Int? {
@@ -61,20 +68,6 @@ public enum Doctor {
         return .init(name: name, status: .ok, detail: "unprivileged user namespaces work", fix: nil)
     }
 
-    static func overlay(scratch: String) -> DoctorCheck {
-        let name = "overlayfs in a user namespace"
-        let base = scratch + "/doctor-\(getpid())"
-        defer { FileSystem.removeTree(base) }
-        for dir in ["lower", "upper", "work", "merged"] where !FileSystem.makeDirectories(base + "/" + dir) {
-            return .init(name: name, status: .fail, detail: "cannot create \(base)/\(dir)", fix: "check that \(scratch) is writable")
-        }
-        var errbuf = [CChar](repeating: 0, count: 256)
-        let rc = dbx_probe_userns_overlay(base + "/lower", base + "/upper", base + "/work", base + "/merged", &errbuf, errbuf.count)
-        if rc == 0 { return .init(name: name, status: .ok, detail: "kernel overlayfs mounts and writes", fix: nil) }
-        return .init(name: name, status: .fail, detail: String(cBuffer: errbuf),
-                     fix: "use Linux 5.11 or newer with overlayfs (modprobe overlay); \(scratch) must be on a filesystem with user xattrs")
-    }
-
     static func subordinateIDs() -> DoctorCheck {
         let name = "subordinate ids"
         let uid = getuid()
@@ -84,41 +77,19 @@ public enum Doctor {
         let hasGroups = FileSystem.read("/etc/subgid").flatMap { SubordinateIDs.range(in: $0, user: user, id: uid) } != nil
         let helper = ["/usr/bin/newuidmap", "/usr/sbin/newuidmap", "/bin/newuidmap"].first(where: FileSystem.isExecutable)
         if !hasRange || !hasGroups {
+            let files = ["/etc/subuid", "/etc/subgid"].map { FileSystem.read($0) ?? "" }
+            let fix = FreeSubordinateRange.find(in: files).map { range in
+                let ids = "\(range.start)-\(UInt64(range.start) + UInt64(range.count) - 1)"
+                return "sudo usermod --add-subuids \(ids) --add-subgids \(ids) \(user ?? "USER")"
+            } ?? "add a free range of 65536 ids for \(user ?? "you") to /etc/subuid and /etc/subgid"
             return .init(name: name, status: .warn, detail: "no range for \(user ?? String(uid)) in /etc/subuid or /etc/subgid: only your own id is mapped",
-                         fix: "sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 \(user ?? "USER")")
+                         fix: fix)
         }
         if helper == nil {
             return .init(name: name, status: .warn, detail: "newuidmap/newgidmap not found: only your own id is mapped",
                          fix: "sudo apt-get install uidmap")
         }
         return .init(name: name, status: .ok, detail: "range in /etc/subuid and /etc/subgid, newuidmap present", fix: nil)
-    }
-
-    static func fuse() -> DoctorCheck {
-        let name = "/dev/fuse"
-        let fd = open("/dev/fuse", O_RDWR | O_CLOEXEC)
-        if fd >= 0 {
-            close(fd)
-            return .init(name: name, status: .ok, detail: "usable", fix: nil)
-        }
-        let reason = String(cString: strerror(errno))
-        return .init(name: name, status: .warn, detail: "cannot open /dev/fuse: \(reason) (needed only where kernel overlayfs is refused)",
-                     fix: errno == ENOENT ? "sudo modprobe fuse" : "sudo chmod 666 /dev/fuse")
-    }
-
-    static func cgroups() -> DoctorCheck {
-        let name = "cgroup v2 delegation"
-        guard FileSystem.exists("/sys/fs/cgroup/cgroup.controllers") else {
-            return .init(name: name, status: .warn, detail: "cgroup v2 is not mounted at /sys/fs/cgroup (v1 or hybrid): no resource limits",
-                         fix: "boot with systemd.unified_cgroup_hierarchy=1")
-        }
-        let own = FileSystem.read("/proc/self/cgroup")?.split(separator: "\n").first { $0.hasPrefix("0::") }.map { String($0.dropFirst(3)) } ?? "/"
-        let dir = "/sys/fs/cgroup" + (own == "/" ? "" : own)
-        if access(dir + "/cgroup.procs", W_OK) == 0 && access(dir + "/cgroup.subtree_control", W_OK) == 0 {
-            return .init(name: name, status: .ok, detail: "\(dir) is writable", fix: nil)
-        }
-        return .init(name: name, status: .warn, detail: "\(dir) is not delegated to you: no resource limits",
-                     fix: "run from a systemd user session (systemd-run --user --scope -p Delegate=yes ...)")
     }
 
     static func seccomp() -> DoctorCheck {

@@ -19,8 +19,8 @@ public enum SetupCompiler {
         func overlay(at destination: String, lowers: [String], key: String) {
             steps.append(.init(.mkdir, destination: upper + "/" + key, mode: 0o755))
             steps.append(.init(.mkdir, destination: work + "/" + key, mode: 0o755))
-            let options = "lowerdir=" + lowers.concatenated(separator: ":") + ",upperdir=\(upper)/\(key),workdir=\(work)/\(key),userxattr"
-            steps.append(.init(.overlay, destination: destination, data: options))
+            steps.append(.init(.overlay, destination: destination,
+                               data: overlayOptions(lowers: lowers, upper: upper + "/" + key, work: work + "/" + key)))
         }
 
         if annotations[DevboxAnnotation.rootKind] == "host" {
@@ -118,6 +118,19 @@ public enum SetupCompiler {
         if resolves { return hostContents }
         let base = hostContents.isEmpty || hostContents.hasSuffix("\n") ? hostContents : hostContents + "\n"
         return base + "127.0.1.1\t\(hostname)\n"
+    }
+
+    /// Mount data of every overlay devbox mounts (and of the probes that
+    /// decide where layers live). `userxattr`: the only xattrs a user
+    /// namespace may write. `xino=on`: one st_dev for every file and
+    /// directory even when the upper (tmpfs) and the lowers (ext4) are
+    /// different filesystems; without it files show their layer's device
+    /// and `du -x`, `find -xdev`, `tar --one-file-system` skip them. It must
+    /// be asked for: the default, `xino=auto`, gives up when a lower
+    /// filesystem lacks file handles or a UUID, as ext4 made without one
+    /// does. On a single filesystem the kernel ignores it.
+    public static func overlayOptions(lowers: [String], upper: String, work: String) -> String {
+        "lowerdir=" + lowers.concatenated(separator: ":") + ",upperdir=" + upper + ",workdir=" + work + ",userxattr,xino=on"
     }
 
     static func layerBase(_ annotation: String?, scratch: String) -> String {

@@ -14,6 +14,7 @@ enum RunInvocation {
     static func execute(_ args: RunArguments) -> Never {
         let debugging = args.logLevel == "debug"
         var host = HostFacts.current(dataRoot: args.dataRoot)
+        if args.remove { host.tmpfsHoldsLayers = TmpfsLayerSupport.holdsOverlayLayers(runtimeDir: host.runtimeDir) }
         let project: Project
         do { project = try ProjectSelection.resolve(args.project, host: host) } catch {
             fail(error, code: ExitStatus.usage)
@@ -29,7 +30,6 @@ enum RunInvocation {
         if host.uid != 0 && image == nil {
             let facts = host
             do {
-                // The overlaid directories matter only when the skeleton is built.
                 host.hostSkeleton = try HostSkeleton.prepare(dataDir: host.dataDir) {
                     HostRootLayout.overlaid(entries: facts.rootEntries, mountPoints: facts.mountPoints, dataDir: facts.dataDir)
                 }
@@ -63,10 +63,10 @@ enum RunInvocation {
         do {
             status = try Launcher.run(plan.spec, environment: environment)
         } catch {
-            if let work = plan.runWorkDir { FileSystem.removeTree(work) }
+            if let work = plan.runWorkDir { ThrowawayLayers.remove(work, host: host) }
             fail(error)
         }
-        if let work = plan.runWorkDir { FileSystem.removeTree(work) }
+        if let work = plan.runWorkDir { ThrowawayLayers.remove(work, host: host) }
         exit(status)
     }
 
@@ -131,7 +131,9 @@ enum RunInvocation {
                 _ = FileSystem.writeAtomically(container.imageRecord, contents: image.manifestDigest.description + "\n")
             }
         }
-        if let work = plan.runWorkDir, !FileSystem.makeDirectories(work, mode: 0o700) {
+        if let work = plan.runWorkDir, plan.container == nil {
+            ThrowawayLayers.claim(work, host: host)
+        } else if let work = plan.runWorkDir, !FileSystem.makeDirectories(work, mode: 0o700) {
             fail("cannot create \(work): \(String(cString: strerror(errno)))")
         }
         var helpers: (uid: String, gid: String)?

@@ -136,8 +136,13 @@ void dbx_holder_idle(int idle_seconds) __attribute__((noreturn));
 
 // Small wrappers for Swift, which cannot call variadic or macro-only APIs.
 int dbx_unshare(int flags);
-int dbx_probe_userns_overlay(const char *lower, const char *upper, const char *work,
-                             const char *target, char *errbuf, size_t errlen);
+// Mounts an overlay (mount data `options`) in a child with new user and mount
+// namespaces, over a tmpfs mounted on `scratch` first when `tmpfs` is set,
+// and does what rm -rf, mkdir and mv do to lower directories. 0: all worked;
+// 1: no namespace to try in; 2: mount refused; 3: an operation failed;
+// 4: operations worked but files and directories differ in st_dev.
+int dbx_probe_overlay(const char *scratch, int tmpfs, const char *lower, const char *upper, const char *work,
+                      const char *merged, const char *options, char *errbuf, size_t errlen);
 int dbx_seccomp_mode(void);
 int dbx_clone_newuser(void);
 int dbx_clone_newns(void);

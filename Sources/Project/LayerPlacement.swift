@@ -1,0 +1,35 @@
+/// Where a run's overlay upper and work directories live.
+///
+/// - persistent: `containers/<id>/upper` and a per-run `work/<pid>`;
+/// - `--rm`: the container's scratch tmpfs (nothing to clean up, even after
+///   `kill -9`), unless tmpfs cannot hold overlayfs's `user.*` xattrs
+///   (Linux < 6.6, `HostFacts.tmpfsHoldsLayers`): then a per-run directory
+///   on the store's filesystem, `scratch/<pid>/{upper,work}`, removed after
+///   the run (and by the next run if this one was killed).
+public struct LayerPlacement: Equatable, Sendable {
+    public var container: ContainerLayout?
+    /// Removed when the run ends.
+    public var runDirectory: String?
+    /// Annotation values: a host path, or "tmpfs" for the scratch tmpfs.
+    public var upper: String
+    public var work: String
+
+    public static let onTmpfs = "tmpfs"
+
+    /// Parent of the per-run throwaway layer directories.
+    public static func scratchRoot(dataDir: String) -> String { dataDir + "/scratch" }
+
+    static func plan(remove: Bool, host: HostFacts, runID: String,
+                     container: () -> ContainerLayout) -> LayerPlacement {
+        if !remove {
+            let layout = container()
+            return .init(container: layout, runDirectory: layout.work(run: runID), upper: layout.upper,
+                         work: layout.work(run: runID))
+        }
+        if host.tmpfsHoldsLayers {
+            return .init(container: nil, runDirectory: nil, upper: onTmpfs, work: onTmpfs)
+        }
+        let dir = scratchRoot(dataDir: host.dataDir) + "/" + runID
+        return .init(container: nil, runDirectory: dir, upper: dir + "/upper", work: dir + "/work")
+    }
+}
