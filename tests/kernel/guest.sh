@@ -96,6 +96,36 @@ for user in root tester; do
             as $user run "${img[@]}" -- sh -c "$devices" sh "${dev[@]}"
     done
 done
+# Hardening on this kernel: an image's symlinks to the host's tree are
+# followed inside the root (or refused), the caller's fds stay out, and a
+# strict run leaves nested user namespaces to the next one.
+mkdir -p /hostside && chmod 777 /hostside
+hostside_empty() { test -z "$(ls -A /hostside)"; }
+status_is() { local want=$1; shift; "$@" >/dev/null 2>&1; test $? = "$want"; }
+fds_closed() {
+    local out
+    out=$(exec 5</etc 7>>/hostside/fd7; as "$1" run --rm -- sh -c 'ls /proc/self/fd | tr -d "\n"')
+    rm -f /hostside/fd7
+    test "$out" = 0123
+}
+nested_after_strict() { as "$1" run --rm --profile strict -- true && as "$1" run --rm -- unshare -U true; }
+for user in root tester; do
+    for case in etc-absolute etc-relative dev tmp home mnt chain files proc loop; do
+        as $user import /devbox-test/hostile-$case.tar hostile-$case >/dev/null 2>&1
+    done
+    for case in etc-absolute etc-relative dev tmp home mnt chain files; do
+        check "$user hostile $case: runs, with the mounts inside" as $user run --rm -v /devbox-test:/mnt/sub --hostname boxy \
+            hostile-$case -- sh -c 'test "$(cat /etc/hostname)" = boxy && test -e /mnt/sub/devbox'
+        check "$user hostile $case: nothing created on the host" hostside_empty
+    done
+    for case in proc loop; do
+        check "$user hostile $case: refused with 125" status_is 125 as $user run --rm -v /devbox-test:/mnt/sub hostile-$case -- true
+        check "$user hostile $case: nothing created on the host" hostside_empty
+    done
+    check "$user inherited fds stay out" fds_closed $user
+    check "$user strict then default: nested user namespaces still work" nested_after_strict $user
+done
+
 # The control: the same cases with the layer forced onto tmpfs (the cached
 # answer says it works), which is what devbox did before. Informational:
 # on Linux 6.6 or newer it works.

@@ -120,6 +120,11 @@ echo 'root:x:0:0:root:/root:/bin/sh' > "$tiny/etc/passwd"
 echo 'root:x:0:' > "$tiny/etc/group"
 for f in data/d/f data/d/sub/g data/r/f data/k/f data/x; do head -c 65536 /dev/urandom > "$tiny/$f"; done
 tar -C "$tiny" -cf "$run/disk/tiny.tar" . && rm -rf "$tiny"
+# Images whose symlinks aim at the host's tree during setup (/oldroot/...):
+# the guest checks that nothing appears in /hostside.
+for case in etc-absolute etc-relative dev tmp home mnt chain files proc loop; do
+    python3 "$here/../../Tests/fixtures/make_hostile_root.py" "$run/disk/hostile-$case.tar" "$case" /hostside
+done
 mke2fs -q -t ext4 -d "$run/disk" -L devbox-test "$run/test.img" 256M
 
 # Software emulation by default: it works everywhere, nested KVM does not
