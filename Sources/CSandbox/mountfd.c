@@ -116,8 +116,9 @@ int dbx_mount_overlay(int target, const char *data) {
     if (strlen(data) < 4000) {
         char path[64];
         snprintf(path, sizeof path, "/oldroot/proc/self/fd/%d", target);
-        if (mount("overlay", path, "overlay", 0, data) == 0) return 0;
-        if (errno != ENOENT) return fail_errno();
+        // No /proc of the host's to name it by (a sandbox around devbox):
+        // the new API, with its limits.
+        if (access(path, F_OK) == 0) return mount("overlay", path, "overlay", 0, data) == 0 ? 0 : fail_errno();
     }
     int mnt = dbx_fs_mount("overlay", data, 0);
     if (mnt < 0) return mnt;
