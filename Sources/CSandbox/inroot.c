@@ -53,18 +53,24 @@ int dbx_root_open(const char *rel, int flags, int no_symlinks) {
         int fd = fcntl(root, F_DUPFD_CLOEXEC, 3);
         return fd < 0 ? -errno : fd;
     }
-    struct open_how how;
-    memset(&how, 0, sizeof how);
-    how.flags = (uint64_t)(flags | O_CLOEXEC);
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (no_symlinks ? RESOLVE_NO_SYMLINKS : 0);
-    // EAGAIN: a rename or mount somewhere on the machine raced a ".." of
-    // this walk and the kernel could not prove it stayed inside. Retry.
-    int fd, tries = 0;
-    do fd = (int)syscall(SYS_openat2, root, rel, &how, sizeof how);
-    while (fd < 0 && errno == EAGAIN && ++tries < 1000);
-    if (fd >= 0) return fd;
-    if (errno == ENOSYS) dbx_die("cannot resolve paths inside the container: openat2(2) needs Linux 5.6 or later", NULL, ENOSYS);
-    return -errno;
+    static int no_openat2;
+    if (!no_openat2) {
+        struct open_how how;
+        memset(&how, 0, sizeof how);
+        how.flags = (uint64_t)(flags | O_CLOEXEC);
+        how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | (no_symlinks ? RESOLVE_NO_SYMLINKS : 0);
+        // EAGAIN: a rename or mount somewhere on the machine raced a ".." of
+        // this walk and the kernel could not prove it stayed inside. Retry.
+        int fd, tries = 0;
+        do fd = (int)syscall(SYS_openat2, root, rel, &how, sizeof how);
+        while (fd < 0 && errno == EAGAIN && ++tries < 1000);
+        if (fd >= 0) return fd;
+        // Refused as a call (Linux < 5.6, valgrind, an older runtime's
+        // filter), not for this path: walk it ourselves from now on.
+        if (errno != ENOSYS && errno != EPERM) return -errno;
+        no_openat2 = 1;
+    }
+    return dbx_root_walk(root, rel, flags, no_symlinks);
 }
 
 // "a/b/c" -> parent "a/b" (or "" for the root) and name "c", in buf. A

@@ -34,6 +34,9 @@ int dbx_root_mkdirs(const char *rel, mode_t mode);
 int dbx_root_mkfile(const char *rel);
 int dbx_root_symlink(const char *target, const char *rel);
 int dbx_root_write(const char *rel, const char *data, mode_t mode);
+// The same resolution walked component by component where openat2 is
+// refused (inroot_walk.c).
+int dbx_root_walk(int root, const char *rel, int flags, int no_symlinks);
 
 // Mounts as fds (mountfd.c): 0/fd or -errno.
 #define DBX_MOUNT_RDONLY 0x01u
@@ -46,6 +49,10 @@ int dbx_attach(int mnt, int target);
 int dbx_setattr_fd(int fd, unsigned int attrs, int recursive);
 int dbx_fd_path(int fd, char *buf, size_t len);
 int dbx_mount_overlay(int target, const char *data);
+// Where the new mount API is refused (valgrind, an older runtime's filter).
+int dbx_new_api_refused(int rc);
+int dbx_mount_legacy(const char *type, int target, const char *data, unsigned int attrs);
+int dbx_bind_legacy(int dirfd, const char *src, int target, int recursive);
 
 // PID 1 of the container: mounts, pivot_root, then runs the command and reaps.
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)

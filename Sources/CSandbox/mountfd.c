@@ -126,3 +126,32 @@ int dbx_mount_overlay(int target, const char *data) {
     close(mnt);
     return rc;
 }
+
+// mount(2) fallbacks, for where the new API is refused: valgrind, or a
+// sandbox around devbox whose filter does not know fsopen/open_tree
+// (ENOSYS or EPERM). The target is still the fd resolved inside the
+// root, named by its magic link.
+int dbx_new_api_refused(int rc) { return rc == -ENOSYS || rc == -EPERM; }
+
+static void magic(int fd, char *buf, size_t len) { snprintf(buf, len, "/oldroot/proc/self/fd/%d", fd); }
+
+static unsigned long ms_flags(unsigned int attrs) {
+    return ((attrs & DBX_MOUNT_RDONLY) ? MS_RDONLY : 0) | ((attrs & DBX_MOUNT_NOSUID) ? MS_NOSUID : 0) |
+           ((attrs & DBX_MOUNT_NODEV) ? MS_NODEV : 0) | ((attrs & DBX_MOUNT_NOEXEC) ? MS_NOEXEC : 0);
+}
+
+int dbx_mount_legacy(const char *type, int target, const char *data, unsigned int attrs) {
+    char path[64];
+    magic(target, path, sizeof path);
+    return mount(type, path, type, ms_flags(attrs), data) == 0 ? 0 : fail_errno();
+}
+
+int dbx_bind_legacy(int dirfd, const char *src, int target, int recursive) {
+    char from[64], to[64];
+    if (dirfd != AT_FDCWD) {
+        magic(dirfd, from, sizeof from);
+        src = from;
+    }
+    magic(target, to, sizeof to);
+    return mount(src, to, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL) == 0 ? 0 : fail_errno();
+}

@@ -101,15 +101,15 @@ static int is_directory(int fd) {
 // A new filesystem of `type` attached to the op's target.
 static void mount_new(const struct dbx_op *op, const char *type, const char *data, unsigned int attrs, const char *what) {
     int target = must_open_target(op, 1);
-    int mnt = dbx_fs_mount(type, data, attrs);
-    if (mnt < 0) {
-        if (op->flags & DBX_OP_FLAG_OPTIONAL) { close(target); return; }
-        dbx_die(what, op->dst, -mnt);
+    int rc, mnt = dbx_fs_mount(type, data, attrs);
+    if (mnt >= 0) {
+        rc = dbx_attach(mnt, target);
+        close(mnt);
+    } else {
+        rc = dbx_new_api_refused(mnt) ? dbx_mount_legacy(type, target, data, attrs) : mnt;
     }
-    int rc = dbx_attach(mnt, target);
-    if (rc < 0) dbx_die(what, op->dst, -rc);
-    close(mnt);
     close(target);
+    if (rc < 0 && !(op->flags & DBX_OP_FLAG_OPTIONAL)) dbx_die(what, op->dst, -rc);
 }
 
 // The per-mount flags an op asks for (nosuid, nodev, noexec, ro).
@@ -138,6 +138,13 @@ static void readonly_after_attach(const struct dbx_op *op, int target, int recur
 // A copy of the tree at (dirfd, path) attached to target, with `attrs`.
 static void attach_copy(const struct dbx_op *op, int dirfd, const char *path, int target, int recursive, unsigned int attrs) {
     int tree = dbx_clone_tree(dirfd, path, recursive);
+    if (dbx_new_api_refused(tree)) {
+        // Bound the old way: only read-only can be added after.
+        int rc = dbx_bind_legacy(dirfd, path, target, recursive);
+        if (rc < 0) dbx_die("cannot bind-mount", *path ? path : op->dst, -rc);
+        if (attrs & DBX_MOUNT_RDONLY) readonly_after_attach(op, target, recursive);
+        return;
+    }
     if (tree < 0) dbx_die("cannot bind-mount", *path ? path : op->dst, -tree);
     int later = attrs_before_attach(tree, attrs, recursive);
     if (later < 0) dbx_die("cannot set the mount flags of", op->dst, -later);
@@ -223,11 +230,19 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         }
         if (is_directory(target)) {
             if (!empty_dir_ready) {
-                int empty = dbx_fs_mount("tmpfs", "size=0,mode=0555", DBX_MOUNT_RDONLY | DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | DBX_MOUNT_NOEXEC);
-                int dir = empty < 0 ? empty : (mkdir(EMPTY_DIR, 0555) < 0 && errno != EEXIST) ? -errno : open(EMPTY_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (empty < 0 || dir < 0 || (rc = dbx_attach(empty, dir)) < 0) dbx_die("cannot mask", op->dst, -(empty < 0 ? empty : dir < 0 ? dir : rc));
-                close(empty);
+                unsigned int attrs = DBX_MOUNT_RDONLY | DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | DBX_MOUNT_NOEXEC;
+                if (mkdir(EMPTY_DIR, 0555) < 0 && errno != EEXIST) dbx_die("cannot mask", op->dst, errno);
+                int dir = open(EMPTY_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (dir < 0) dbx_die("cannot mask", op->dst, errno);
+                int empty = dbx_fs_mount("tmpfs", "size=0,mode=0555", attrs);
+                if (empty >= 0) {
+                    rc = dbx_attach(empty, dir);
+                    close(empty);
+                } else {
+                    rc = dbx_new_api_refused(empty) ? dbx_mount_legacy("tmpfs", dir, "size=0,mode=0555", attrs) : empty;
+                }
                 close(dir);
+                if (rc < 0) dbx_die("cannot mask", op->dst, -rc);
                 empty_dir_ready = 1;
             }
             attach_copy(op, AT_FDCWD, EMPTY_DIR, target, 0, 0);
