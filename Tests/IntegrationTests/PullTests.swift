@@ -37,9 +37,9 @@ struct PullTests {
         let registry = try LocalRegistry(auth: ("ada", "s3cret"))
         try registry.push(layout: try fixture("layout", "a:1", in: s), name: "a:1", as: "private/a:1", credentials: "ada:s3cret")
         let anonymous = try s.devbox(["pull", "-q", "\(registry.host)/private/a:1"])
-        #expect(anonymous.status == 125 && anonymous.stderr.contains("devbox login"), "\(anonymous.stderr)")
+        #expect(anonymous.status == 1 && anonymous.stderr.contains("devbox login"), "\(anonymous.stderr)")
         let wrong = try s.devbox(["login", "-u", "ada", "--password-stdin", registry.host], stdin: Data("nope\n".utf8))
-        #expect(wrong.status == 125 && wrong.stderr.contains("refused"), "\(wrong.stderr)")
+        #expect(wrong.status == 1 && wrong.stderr.contains("refused"), "\(wrong.stderr)")
         let login = try s.devbox(["login", "-u", "ada", "--password-stdin", registry.host], stdin: Data("s3cret\n".utf8))
         #expect(login.status == 0, "\(login.stderr)")
         let auth = try String(contentsOf: s.runtime.appendingPathComponent("containers/auth.json"), encoding: .utf8)
@@ -53,7 +53,7 @@ struct PullTests {
         let registry = try LocalRegistry(mode: .bearer(user: "ada", password: "s3cret"))
         try registry.push(layout: try fixture("layout", "b:1", in: s), name: "b:1", as: "tok/b:1", credentials: "ada:s3cret")
         let anonymous = try s.devbox(["pull", "-q", "\(registry.host)/tok/b:1"])
-        #expect(anonymous.status == 125 && anonymous.stderr.contains("devbox login"), "\(anonymous.stderr)")
+        #expect(anonymous.status == 1 && anonymous.stderr.contains("devbox login"), "\(anonymous.stderr)")
         #expect(try s.devbox(["login", "-u", "ada", "--password-stdin", registry.host], stdin: Data("s3cret\n".utf8)).status == 0)
         let pull = try s.devbox(["pull", "-q", "\(registry.host)/tok/b:1"])
         #expect(pull.status == 0, "\(pull.stderr)")
@@ -77,7 +77,7 @@ struct PullTests {
         bytes[bytes.count / 2] ^= 0xff
         try bytes.write(to: file)
         let r = try s.devbox(["pull", "-q", "\(registry.host)/tamper/x:1"])
-        #expect(r.status == 125 && r.stderr.contains("does not match its digest"), "\(r.stderr)")
+        #expect(r.status == 1 && r.stderr.contains("does not match its digest"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: s.data.appendingPathComponent("devbox/blobs/sha256/\(largest)").path))
         try expectStoreVerifies(s)
     }
@@ -88,7 +88,7 @@ struct PullTests {
         let registry = try LocalRegistry()
         try registry.push(layout: try fixture("hostile", "symlink-then-file", in: s), name: "hostile:symlink-then-file", as: "evil/x:1")
         let r = try s.devbox(["pull", "-q", "\(registry.host)/evil/x:1"])
-        #expect(r.status == 125 && r.stderr.contains("refused: entry 'link/planted'"), "\(r.stderr)")
+        #expect(r.status == 1 && r.stderr.contains("refused: entry 'link/planted'"), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1)
         let layers = (try? FileManager.default.contentsOfDirectory(atPath: s.data.appendingPathComponent("devbox/layers").path)) ?? []
         let blobs = (try? FileManager.default.contentsOfDirectory(atPath: s.data.appendingPathComponent("devbox/blobs/sha256").path)) ?? []
