@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case sizeMismatch(what: String, declared: Int64, received: Int64)
     /// A declared size no real image has (e.g. an image listed at 1000 TB).
     case absurdSize(what: String, declared: Int64, limit: Int64)
+    /// A document with no declared size grew past what devbox reads.
+    case tooLarge(what: String, limit: Int64)
     /// The declared sizes do not fit in the store's free space.
     case noSpace(needed: Int64, available: Int64, store: String)
     case hostileEntry(layer: String, entry: String, reason: String)
@@ -37,6 +39,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "\(what) sent \(amount) the \(declared) bytes its descriptor declares; the source is corrupt or tampered with, nothing was stored"
         case .absurdSize(let what, let declared, let limit):
             return "\(what) declares \(declared) bytes, more than devbox accepts (\(limit)); the image is corrupt or hostile, nothing was stored"
+        case .tooLarge(let what, let limit):
+            return "\(what) is larger than the \(limit) bytes devbox accepts; the source is corrupt or hostile, nothing was stored"
         case .noSpace(let needed, let available, let store):
             return "the image declares \(needed) bytes but \(store) has \(available) bytes free; free some space (devbox image prune) or use another --root"
         case .hostileEntry(let layer, let entry, let reason):

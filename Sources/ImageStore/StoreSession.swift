@@ -44,12 +44,28 @@ public final class StoreSession: Sendable {
             close(fd)
             throw error
         }
+        Self.removeAtExit(scratch, userNamespace: userNamespace)
     }
 
     deinit {
         NamespacedRemoval.remove(scratch, userNamespace: userNamespace)
         close(scratchFD)
         close(storeLockFD)
+    }
+
+    /// Commands end with exit(3) (also on errors), which runs no deinit:
+    /// remove the scratch directory then rather than leave it to the next
+    /// operation. Only the main thread opens sessions (devbox is
+    /// single-threaded), hence the unchecked global.
+    nonisolated(unsafe) private static var pending: [(String, Int32?)] = []
+
+    private static func removeAtExit(_ scratch: String, userNamespace: Int32?) {
+        if pending.isEmpty {
+            atexit {
+                for (dir, namespace) in StoreSession.pending { NamespacedRemoval.remove(dir, userNamespace: namespace) }
+            }
+        }
+        pending.append((scratch, userNamespace))
     }
 
     /// Makes this operation's scratch directory and, in the same critical

@@ -84,7 +84,7 @@ public struct Puller {
             if let declaredSize {
                 throw .store(.sizeMismatch(what: "the manifest of \(what)", declared: declaredSize, received: declaredSize + 1))
             }
-            throw .store(.absurdSize(what: "the manifest of \(what)", declared: Int64(response.body.count), limit: limit))
+            throw .store(.tooLarge(what: "the manifest of \(what)", limit: limit))
         }
         if response.status == 404 { throw .notFound(what) }
         guard response.status == 200 else { throw .status(code: response.status, what: "the manifest of \(what)") }
