@@ -102,7 +102,8 @@ struct ImageTests {
     }
 
     @Test("hostile layers are refused with the entry named, and the store stays as it was",
-          arguments: Runner.all, ["dotdot", "absolute", "symlink-then-file", "symlink-then-whiteout", "hardlink-outside", "absurd-size"])
+          arguments: Runner.all, ["dotdot", "absolute", "symlink-then-file", "symlink-then-whiteout", "hardlink-outside", "absurd-size",
+                                 "whiteout-dotdot", "whiteout-dot", "whiteout-inside-path"])
     func hostile(runner: Runner, kind: String) throws {
         let s = try Scratch(runner)
         let store = s.data.appendingPathComponent("devbox/blobs/sha256").path
