@@ -24,7 +24,7 @@ final class LayoutRegistry {
     }
 
     deinit {
-        kill(pid, SIGTERM)
+        kill(pid, SIGKILL)
     }
 }
 
