@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "Sandbox", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap", "CSeccomp"]),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Content-addressed blobs, unpacked layers, image references.
-        .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSandbox", "CArchive", "CNettle"]),
+        .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSandbox", "CArchive", "CNettle", "CLibcap", "CXattr"]),
+        // sys/xattr.h, which Swift's Glibc module does not include.
+        .systemLibrary(name: "CXattr"),
         // OCI distribution client (pull, push, login). Transfers are made by
         // the curl program: Debian's libcurl cannot be linked into a static
         // executable (Kerberos and LDAP have no static builds), and curl

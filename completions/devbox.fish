@@ -182,7 +182,7 @@ complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options 
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox import" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox load" root' -l 'root' -d 'Storage directory (default: $XDG_DATA_HOME/devbox).' -rfka ''
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox load" log-level' -l 'log-level' -d 'Log level: error, warn, info or debug.' -rfka 'error warn info debug'
-complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox load" i input' -l 'input' -s 'i' -d 'The archive or layout directory.' -rfka ''
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox load" i input' -l 'input' -s 'i' -d 'The archive or layout directory, or - for a tar on standard input.' -rfka ''
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox load" version' -l 'version' -d 'Show the version.'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox load" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox save" root' -l 'root' -d 'Storage directory (default: $XDG_DATA_HOME/devbox).' -rfka ''

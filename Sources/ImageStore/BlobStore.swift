@@ -24,21 +24,34 @@ public struct BlobStore: Sendable {
 
     public func contains(_ digest: Digest) -> Bool { FileSystem.exists(layout.blob(digest)) }
 
-    /// Copies a file into the store.
-    public func ingest(file path: String, expected: Digest? = nil) throws(StoreError) -> BlobWrite {
-        let source = open(path, O_RDONLY | O_CLOEXEC)
-        guard source >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(source) }
-        return try write(expected: expected) { sink in
-            var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(source, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                guard n >= 0 else { throw StoreError.io(path: path, reason: String(cString: strerror(errno))) }
-                if n == 0 { break }
-                try chunk.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            }
+    /// Copies a file (`-`: standard input) into the store. Errors reading it
+    /// name the input; errors writing name the store.
+    public func ingest(file path: String, expected: Digest? = nil, declaredSize: Int64? = nil,
+                       what: String? = nil) throws(StoreError) -> BlobWrite {
+        let source = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { throw .input(path: path, reason: String(cString: strerror(errno))) }
+        defer { if source != 0 { close(source) } }
+        var st = stat()
+        if fstat(source, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw .input(path: path, reason: "is a directory")
         }
+        let writer = try BlobWriter(layout: layout, expected: expected, declaredSize: declaredSize, what: what)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(source, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else {
+                writer.abort()
+                throw .input(path: path == "-" ? "standard input" : path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            let failure = chunk.withUnsafeBytes { all -> StoreError? in
+                do throws(StoreError) { try writer.append(UnsafeRawBufferPointer(rebasing: all[0..<n])) } catch { return error }
+                return nil
+            }
+            if let failure { throw failure }
+        }
+        return try writer.commit()
     }
 
     public func put(_ bytes: [UInt8]) throws(StoreError) -> Digest {

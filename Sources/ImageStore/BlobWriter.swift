@@ -7,11 +7,16 @@ import Glibc
 
 /// A blob being written: bytes are hashed as they are appended to a
 /// temporary file, and `commit` renames it into place only if the digest is
-/// right. A writer that is aborted, or a process that dies, leaves only a
-/// temporary file that `image prune` removes.
+/// right, and of the declared size: more bytes than declared stop the
+/// transfer at once, fewer fail at the end. A writer that is aborted, or a
+/// process that dies, leaves only a file in its session's scratch directory,
+/// which the next store operation reclaims.
 public final class BlobWriter {
     let layout: StoreLayout
     let expected: Digest?
+    let declaredSize: Int64?
+    /// Names the blob in messages ("layer 1a2b3c4d5e6f", "the config").
+    let what: String
     let tmp: String
     private var fd: Int32
     private var hasher = SHA256()
@@ -19,13 +24,16 @@ public final class BlobWriter {
     private var flushed: Int64 = 0
     static let writebackChunk: Int64 = 8 << 20
 
-    public init(layout: StoreLayout, expected: Digest?) throws(StoreError) {
+    public init(layout: StoreLayout, expected: Digest?, declaredSize: Int64? = nil, what: String? = nil) throws(StoreError) {
         self.layout = layout
         self.expected = expected
-        for dir in [layout.blobs, layout.tmp] where !FileSystem.makeDirectories(dir, mode: 0o700) {
-            throw .io(path: dir, reason: String(cString: strerror(errno)))
+        self.declaredSize = declaredSize
+        self.what = what ?? expected.map { "blob \($0.short)" } ?? "a blob"
+        let scratch = try layout.scratchDirectory()
+        guard FileSystem.makeDirectories(layout.blobs, mode: 0o700) else {
+            throw .io(path: layout.blobs, reason: String(cString: strerror(errno)))
         }
-        tmp = layout.tmp + "/blob-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        tmp = scratch + "/blob-\(UInt32.random(in: 0...UInt32.max))"
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: tmp, reason: String(cString: strerror(errno))) }
     }
@@ -34,6 +42,10 @@ public final class BlobWriter {
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
         guard fd >= 0, let base = bytes.baseAddress else { return }
+        if let declaredSize, size + Int64(bytes.count) > declaredSize {
+            abort()
+            throw .sizeMismatch(what: what, declared: declaredSize, received: size + Int64(bytes.count))
+        }
         hasher.update(bytes)
         size += Int64(bytes.count)
         var offset = 0
@@ -53,6 +65,10 @@ public final class BlobWriter {
 
     public func commit() throws(StoreError) -> BlobWrite {
         guard fd >= 0 else { throw .io(path: tmp, reason: "already finished") }
+        if let declaredSize, size != declaredSize {
+            abort()
+            throw .sizeMismatch(what: what, declared: declaredSize, received: size)
+        }
         let synced = fsync(fd) == 0
         close(fd)
         fd = -1

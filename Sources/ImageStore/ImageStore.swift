@@ -17,21 +17,30 @@ public struct StoredImage: Sendable {
 
 /// The store of images under the data directory: blobs, unpacked layers,
 /// references. Safe under concurrent devbox processes: blobs and layers are
-/// written to temporary names and renamed, references change under a lock.
+/// written to temporary names and renamed, references change under a lock,
+/// and writers and prune take turns through `StoreSession`.
 public struct ImageStore: Sendable {
-    public let layout: StoreLayout
-    public let blobs: BlobStore
-    public let refs: RefStore
+    public private(set) var layout: StoreLayout
+    public var blobs: BlobStore { BlobStore(layout: layout) }
+    public var refs: RefStore { RefStore(layout: layout) }
     /// Rootless with a subordinate range: an open user namespace (the held
     /// one devbox runs containers in). Layers are unpacked and removed inside
     /// it, so files keep owners the range can represent.
     public var userNamespace: Int32?
+    /// The open session of a command that changes the store.
+    public private(set) var session: StoreSession?
 
     public init(root: String, userNamespace: Int32? = nil) {
         self.userNamespace = userNamespace
         layout = StoreLayout(root: root)
-        blobs = BlobStore(layout: layout)
-        refs = RefStore(layout: layout)
+    }
+
+    /// Starts changing the store (see `StoreSession`); ends with the process
+    /// or when the store value goes away.
+    public mutating func beginSession(_ mode: StoreSession.Mode, waiting: () -> Void = {}) throws(StoreError) {
+        let session = try StoreSession(layout: layout, mode: mode, userNamespace: userNamespace, waiting: waiting)
+        self.session = session
+        layout.scratch = session.scratch
     }
 
     // MARK: reading
@@ -62,14 +71,38 @@ public struct ImageStore: Sendable {
     }
 
     /// The image's layer directories, top-most first (overlayfs lowerdir
-    /// order), unpacking any that are not yet.
-    public func layerDirectories(_ image: StoredImage) throws(StoreError) -> [String] {
-        let unpacker = LayerUnpacker(layout: layout, userNamespace: userNamespace)
+    /// order), or nil when one is not unpacked yet. One getxattr per layer
+    /// tells both: a missing directory fails with ENOENT, and a layer whose
+    /// root is opaque (`.wh..wh..opq` at `/`) ends the list, because
+    /// overlayfs ignores the opaque mark on a layer's root directory and
+    /// would still show the layers below (OCI image spec, "Opaque Whiteout").
+    public func layerDirectories(_ image: StoredImage) -> [String]? {
         var dirs: [String] = []
-        for layer in image.manifest.layers {
-            dirs.append(try unpacker.unpack(layer.digest))
+        for layer in image.manifest.layers.reversed() {
+            let dir = layout.layer(layer.digest)
+            switch LayerUnpacker.rootOpacity(dir) {
+            case .missing: return nil
+            case .opaque:
+                dirs.append(dir)
+                return dirs
+            case .transparent:
+                dirs.append(dir)
+            }
         }
-        return dirs.reversed()
+        return dirs
+    }
+
+    /// Unpacks the layers not unpacked yet (needs a session) and returns the
+    /// directories as `layerDirectories` does.
+    public func unpackLayers(_ image: StoredImage) throws(StoreError) -> [String] {
+        let unpacker = LayerUnpacker(layout: layout, userNamespace: userNamespace)
+        for layer in image.manifest.layers {
+            try unpacker.unpack(layer.digest)
+        }
+        guard let dirs = layerDirectories(image) else {
+            throw .io(path: layout.layers, reason: "a layer of \(image.reference) vanished after unpacking")
+        }
+        return dirs
     }
 
     // MARK: writing
@@ -94,30 +127,6 @@ public struct ImageStore: Sendable {
         let image = try image(text)
         try refs.update { (map: inout [String: Digest]) throws(StoreError) in map[image.reference] = nil }
         return image.reference
-    }
-
-    /// Deletes blobs and unpacked layers that no reference and no entry of
-    /// `inUse` (manifest digests of project environments) needs. Returns bytes freed.
-    public func prune(inUse: Set<Digest> = []) throws(StoreError) -> Int64 {
-        try refs.locked { () throws(StoreError) -> Int64 in
-            var keep = Set<String>()
-            for manifestDigest in Set(refs.all().values).union(inUse) {
-                keep.insert(manifestDigest.hex)
-                guard let bytes = try? blobs.read(manifestDigest),
-                      let manifest = try? JSONDecoder().decode(ImageManifest.self, from: Data(bytes)) else { continue }
-                keep.insert(manifest.config.digest.hex)
-                manifest.layers.forEach { keep.insert($0.digest.hex) }
-            }
-            var freed: Int64 = 0
-            for dir in [layout.blobs, layout.layers] {
-                for name in FileSystem.list(dir) where !keep.contains(name) {
-                    freed += DiskUsage.bytes(dir + "/" + name)
-                    NamespacedRemoval.remove(dir + "/" + name, userNamespace: userNamespace)
-                }
-            }
-            NamespacedRemoval.remove(layout.tmp, userNamespace: userNamespace)
-            return freed
-        }
     }
 
     // MARK: JSON

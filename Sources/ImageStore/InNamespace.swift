@@ -11,9 +11,11 @@ enum InNamespace {
     static func run(_ namespace: Int32, _ body: () throws(StoreError) -> Void) throws(StoreError) {
         var errors: [Int32] = [-1, -1]
         guard pipe(&errors) == 0 else { throw .io(path: "pipe", reason: String(cString: strerror(errno))) }
+        let parent = getpid()
         let child = fork()
         guard child >= 0 else { throw .io(path: "fork", reason: String(cString: strerror(errno))) }
         if child == 0 {
+            ParentDeath.follow(parent)
             close(errors[0])
             let rc = dbx_join_user_namespace(namespace)
             if rc != 0 {

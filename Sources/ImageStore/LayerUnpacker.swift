@@ -1,5 +1,6 @@
 import CArchive
 import CSandbox
+import CXattr
 import OCI
 import Platform
 #if canImport(Glibc)
@@ -14,8 +15,6 @@ import Glibc
 public struct LayerUnpacker {
     /// Larger than any real file; a bigger declared size is an attack or corruption.
     static let maxEntrySize: Int64 = 1 << 40
-    static let whiteoutPrefix = ".wh."
-    static let opaqueMarker = ".wh..wh..opq"
 
     public let layout: StoreLayout
     /// Keep owners from the archive (root, or inside a user namespace with a
@@ -39,10 +38,11 @@ public struct LayerUnpacker {
     public func unpack(_ digest: Digest) throws(StoreError) -> String {
         let target = layout.layer(digest)
         if FileSystem.isDirectory(target) { return target }
-        for dir in [layout.layers, layout.tmp] where !FileSystem.makeDirectories(dir, mode: 0o700) {
-            throw .io(path: dir, reason: String(cString: strerror(errno)))
+        let scratch = try layout.scratchDirectory()
+        guard FileSystem.makeDirectories(layout.layers, mode: 0o700) else {
+            throw .io(path: layout.layers, reason: String(cString: strerror(errno)))
         }
-        let staging = layout.tmp + "/layer-\(digest.short)-\(getpid())"
+        let staging = scratch + "/layer-\(digest.short)"
         FileSystem.removeTree(staging)
         guard mkdir(staging, 0o755) == 0 else { throw .io(path: staging, reason: String(cString: strerror(errno))) }
         do {
@@ -58,6 +58,16 @@ public struct LayerUnpacker {
             throw error
         }
         return try publish(staging: staging, digest: digest)
+    }
+
+    enum RootOpacity { case missing, opaque, transparent }
+
+    /// Whether layer directory `dir` exists, and whether its root is opaque
+    /// (an `.wh..wh..opq` at the layer's `/`): one syscall.
+    static func rootOpacity(_ dir: String) -> RootOpacity {
+        var value: UInt8 = 0
+        if lgetxattr(dir, "user.overlay.opaque", &value, 1) == 1 { return value == UInt8(ascii: "y") ? .opaque : .transparent }
+        return errno == ENOENT || errno == ENOTDIR ? .missing : .transparent
     }
 
     /// Moves a fully unpacked staging directory into place. Another process
@@ -107,12 +117,13 @@ public struct LayerUnpacker {
             close(rootFD)
         }
 
+        let whiteouts = LayerWhiteouts(rootFD: rootFD, layer: name)
         var entry: OpaquePointer?
         while true {
             let status = archive_read_next_header(reader, &entry)
             if status == ARCHIVE_EOF { break }
             guard status >= ARCHIVE_WARN, let entry else { throw .corruptLayer(layer: name, reason: errorText(reader)) }
-            try extractEntry(entry, reader: reader, writer: writer, rootFD: rootFD, layer: name)
+            try extractEntry(entry, reader: reader, writer: writer, whiteouts: whiteouts, layer: name)
         }
         guard archive_write_close(writer) >= ARCHIVE_WARN else {
             throw .io(path: directory, reason: errorText(writer))
@@ -120,7 +131,8 @@ public struct LayerUnpacker {
     }
 
     private func extractEntry(_ entry: OpaquePointer, reader: OpaquePointer, writer: OpaquePointer,
-                              rootFD: Int32, layer: String) throws(StoreError) {
+                              whiteouts: LayerWhiteouts, layer: String) throws(StoreError) {
+        let rootFD = whiteouts.rootFD
         let raw = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
         let path: String
         switch EntryPath.normalize(raw) {
@@ -132,20 +144,10 @@ public struct LayerUnpacker {
         guard size >= 0, size <= Self.maxEntrySize else {
             throw .hostileEntry(layer: layer, entry: raw, reason: "declares an absurd size (\(size) bytes)")
         }
-        let (dir, base) = EntryPath.split(path)
-        if base == Self.opaqueMarker {
-            let rc = dbx_layer_opaque(rootFD, dir)
-            guard rc == 0 else { throw hostile(layer, raw, -rc) }
-            return
-        }
-        if base.hasPrefix(Self.whiteoutPrefix) {
-            let target = String(base.dropFirst(Self.whiteoutPrefix.count))
-            guard !target.isEmpty, target != ".", target != ".." else {
-                throw .hostileEntry(layer: layer, entry: raw, reason: "is a whiteout of nothing")
-            }
-            let rc = dbx_layer_whiteout(rootFD, dir, target)
-            guard rc == 0 else { throw hostile(layer, raw, -rc) }
-            return
+        let type = archive_entry_filetype(entry)
+        switch try whiteouts.apply(path: path, raw: raw, isDirectory: type == S_IFDIR) {
+        case .handled, .skipped: return
+        case .extract: break
         }
         if let link = archive_entry_hardlink(entry).map({ String(cString: $0) }) {
             guard case .success(let cleanLink) = EntryPath.normalize(link), !cleanLink.isEmpty else {
@@ -153,7 +155,6 @@ public struct LayerUnpacker {
             }
             archive_entry_set_hardlink(entry, cleanLink)
         }
-        let type = archive_entry_filetype(entry)
         if (type == S_IFCHR || type == S_IFBLK) && !makeDevices {
             return  // device nodes cannot be created rootless; /dev is the container's own anyway
         }
@@ -182,13 +183,6 @@ public struct LayerUnpacker {
         if !keepOwners, mode & 0o6000 != 0, type == S_IFREG {
             _ = dbx_layer_chmod(rootFD, path, mode & 0o7777)
         }
-    }
-
-    private func hostile(_ layer: String, _ entry: String, _ err: Int32) -> StoreError {
-        let reason = err == ELOOP || err == EXDEV || err == ENOTDIR
-            ? "goes through a symlink or outside the layer"
-            : String(cString: strerror(err))
-        return .hostileEntry(layer: layer, entry: entry, reason: reason)
     }
 
     private func errorText(_ archive: OpaquePointer) -> String {

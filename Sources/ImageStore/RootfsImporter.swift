@@ -13,9 +13,12 @@ public struct RootfsImporter {
         self.store = store
     }
 
+    /// `path` may be `-`: the tarball on standard input (`podman import - NAME`).
     public func importTarball(_ path: String, as reference: ImageReference) throws(StoreError) -> StoredImage {
-        guard FileSystem.exists(path) else { throw .io(path: path, reason: "no such file") }
-        let ingested = try store.blobs.ingest(file: path)
+        if path == "-" && isatty(0) == 1 {
+            throw .usage("standard input is a terminal; pipe a tarball in (devbox import - NAME < rootfs.tar) or name a file")
+        }
+        let ingested = try store.blobs.ingest(file: path, what: path == "-" ? "standard input" : path)
         let (digest, size) = (ingested.digest, ingested.size)
         let blob = store.layout.blob(digest)
         // Read and unpack now: a corrupt or hostile tarball is refused here,

@@ -23,10 +23,11 @@ public final class StreamingUnpack {
     public init(layout: StoreLayout, digest: Digest, userNamespace: Int32? = nil) throws(StoreError) {
         unpacker = LayerUnpacker(layout: layout, userNamespace: userNamespace)
         self.digest = digest
-        for dir in [layout.layers, layout.tmp] where !FileSystem.makeDirectories(dir, mode: 0o700) {
-            throw .io(path: dir, reason: String(cString: strerror(errno)))
+        let scratch = try layout.scratchDirectory()
+        guard FileSystem.makeDirectories(layout.layers, mode: 0o700) else {
+            throw .io(path: layout.layers, reason: String(cString: strerror(errno)))
         }
-        staging = layout.tmp + "/layer-\(digest.short)-\(getpid())-stream"
+        staging = scratch + "/layer-\(digest.short)-stream"
         FileSystem.removeTree(staging)
         guard mkdir(staging, 0o755) == 0 else { throw .io(path: staging, reason: String(cString: strerror(errno))) }
         var data: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
@@ -34,9 +35,11 @@ public final class StreamingUnpack {
         // A child that refuses the layer closes its end: writes then fail
         // with EPIPE instead of killing devbox.
         signal(SIGPIPE, SIG_IGN)
+        let parent = getpid()
         let child = fork()
         guard child >= 0 else { throw .io(path: staging, reason: String(cString: strerror(errno))) }
         if child == 0 {
+            ParentDeath.follow(parent)
             // Keep only our two pipe ends: an inherited write end of another
             // layer's pipe would keep that unpacker from ever seeing EOF.
             for fd in 3..<Int32(4096) where fd != data[0] && fd != errors[1] && fd != (userNamespace ?? -1) { close(fd) }

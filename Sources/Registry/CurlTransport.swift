@@ -10,6 +10,9 @@ public struct HTTPRequest: Sendable {
     /// Request body from a file (blob uploads) or from memory.
     public var uploadFile: String?
     public var body: [UInt8]?
+    /// A body kept in memory larger than this stops the transfer
+    /// (`HTTPResponse.exceededLimit`): a manifest cannot fill the memory.
+    public var maxBodySize: Int64 = 64 << 20
 
     public init(url: String, method: String = "GET", headers: [String] = []) {
         self.url = url
@@ -24,6 +27,8 @@ public final class HTTPResponse {
     public var body: [UInt8] = []
     /// A transport failure (DNS, TLS, connection), nil when a response came.
     public var error: String?
+    /// The body grew past the request's `maxBodySize` and was cut off.
+    public var exceededLimit = false
 
     public func header(_ name: String) -> String? {
         let lower = name.lowercased()
@@ -90,6 +95,7 @@ final class CurlProcess {
     var errorFD: Int32
     let response: HTTPResponse
     let sink: ((UnsafeRawBufferPointer) -> Bool)?
+    let maxBodySize: Int64
     var headerText: [UInt8] = []
     var errorText: [UInt8] = []
     var aborted = false
@@ -99,6 +105,7 @@ final class CurlProcess {
          sink: ((UnsafeRawBufferPointer) -> Bool)?) throws(RegistryError) {
         self.response = response
         self.sink = sink
+        maxBodySize = request.maxBodySize
         var config = "silent\nshow-error\nlocation\nconnect-timeout = 30\nspeed-limit = 1\nspeed-time = 60\n"
         config += "url = \(Self.quote(request.url))\nrequest = \(Self.quote(request.method))\n"
         if request.method == "HEAD" { config += "head\n" }
@@ -244,6 +251,10 @@ final class CurlProcess {
             if aborted { return }
             if let sink {
                 if !sink(bytes) { aborted = true; kill(pid, SIGTERM) }
+            } else if Int64(response.body.count + bytes.count) > maxBodySize {
+                response.exceededLimit = true
+                aborted = true
+                kill(pid, SIGTERM)
             } else {
                 response.body.append(contentsOf: bytes)
             }

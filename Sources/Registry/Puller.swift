@@ -22,23 +22,38 @@ public struct Puller {
     }
 
     public func pull(_ reference: ImageReference, connection: RegistryConnection) throws(RegistryError) -> StoredImage {
+        var store = self.store
+        if store.session == nil {
+            // A pull is a store writer: prune waits for it (StoreSession).
+            do { try store.beginSession(.write) } catch { throw .store(error) }
+        }
         let client = RegistryClient(reference: reference, connection: connection)
         var (bytes, digest) = try fetchManifest(client, reference.digest?.description ?? reference.tag ?? "latest",
-                                                expected: reference.digest, what: reference.description)
+                                                expected: reference.digest, declaredSize: nil, what: reference.description)
         if let index = try? JSONDecoder().decode(ImageIndex.self, from: Data(bytes)),
            MediaType.isIndex(index.mediaType) || (index.mediaType == nil && !index.manifests.isEmpty) {
             guard let chosen = PlatformMatch.best(index.manifests, for: HostPlatform.current) else {
                 throw .noPlatform(reference.description)
             }
             (bytes, digest) = try fetchManifest(client, chosen.digest.description, expected: chosen.digest,
-                                                what: reference.description)
+                                                declaredSize: chosen.size, what: reference.description)
         }
         let manifest: ImageManifest
         do { manifest = try JSONDecoder().decode(ImageManifest.self, from: Data(bytes)) } catch {
             throw .badDocument("manifest of \(reference): \(error)")
         }
+        do {
+            // Absurd sizes are refused before a byte is transferred.
+            try BlobLimits.check(manifest.config, limit: BlobLimits.config, what: "the config of \(reference)")
+            for layer in manifest.layers {
+                try BlobLimits.check(layer, limit: BlobLimits.layer, what: "layer \(layer.digest.short) of \(reference)")
+            }
+        } catch {
+            throw .store(error)
+        }
         let blobs = ([manifest.config] + manifest.layers).filter { !store.blobs.contains($0.digest) }
-        try download(blobs, layers: Set(manifest.layers.map(\.digest)), client: client)
+        do { try StoreSpace.check(store.layout, needed: blobs.reduce(0) { $0 + $1.size }) } catch { throw .store(error) }
+        try download(blobs, layers: Set(manifest.layers.map(\.digest)), config: manifest.config.digest, client: client, store: store)
         do {
             for layer in manifest.layers {
                 progress.line("unpacking layer \(layer.digest.short)")
@@ -52,11 +67,30 @@ public struct Puller {
         }
     }
 
-    func fetchManifest(_ client: RegistryClient, _ ref: String, expected: Digest?, what: String) throws(RegistryError) -> ([UInt8], Digest) {
-        let response = try client.send(HTTPRequest(url: client.url("manifests/" + ref),
-                                                   headers: ["Accept: " + Self.manifestTypes.joined(separator: ", ")]))
+    /// Fetches a manifest or index into memory: at most `BlobLimits.manifest`
+    /// bytes (the transfer stops there), and exactly `declaredSize` when an
+    /// index declared one.
+    func fetchManifest(_ client: RegistryClient, _ ref: String, expected: Digest?, declaredSize: Int64?,
+                       what: String) throws(RegistryError) -> ([UInt8], Digest) {
+        let limit = BlobLimits.manifest
+        if let declaredSize, declaredSize < 0 || declaredSize > limit {
+            throw .store(.absurdSize(what: "the manifest of \(what)", declared: declaredSize, limit: limit))
+        }
+        var request = HTTPRequest(url: client.url("manifests/" + ref),
+                                  headers: ["Accept: " + Self.manifestTypes.joined(separator: ", ")])
+        request.maxBodySize = declaredSize ?? limit
+        let response = try client.send(request)
+        if response.exceededLimit {
+            if let declaredSize {
+                throw .store(.sizeMismatch(what: "the manifest of \(what)", declared: declaredSize, received: declaredSize + 1))
+            }
+            throw .store(.tooLarge(what: "the manifest of \(what)", limit: limit))
+        }
         if response.status == 404 { throw .notFound(what) }
         guard response.status == 200 else { throw .status(code: response.status, what: "the manifest of \(what)") }
+        if let declaredSize, Int64(response.body.count) != declaredSize {
+            throw .store(.sizeMismatch(what: "the manifest of \(what)", declared: declaredSize, received: Int64(response.body.count)))
+        }
         let digest = SHA256.digest(response.body)
         if let expected, expected != digest {
             throw .store(.digestMismatch(expected: expected, actual: digest))
@@ -65,13 +99,17 @@ public struct Puller {
     }
 
     /// Downloads blobs side by side; layers are unpacked as they stream.
-    func download(_ blobs: [Descriptor], layers: Set<Digest>, client: RegistryClient) throws(RegistryError) {
+    /// Each blob must be exactly the size its descriptor declares: a
+    /// transfer is cut off at the first byte beyond it.
+    func download(_ blobs: [Descriptor], layers: Set<Digest>, config: Digest, client: RegistryClient,
+                  store: ImageStore) throws(RegistryError) {
         guard !blobs.isEmpty else { return }
         var writers: [BlobWriter] = []
         var streams: [StreamingUnpack?] = []
         do {
             for blob in blobs {
-                writers.append(try BlobWriter(layout: store.layout, expected: blob.digest))
+                let what = blob.digest == config ? "the config \(blob.digest.short)" : "layer \(blob.digest.short)"
+                writers.append(try BlobWriter(layout: store.layout, expected: blob.digest, declaredSize: blob.size, what: what))
                 let unpacked = FileSystem.isDirectory(store.layout.layer(blob.digest))
                 streams.append(layers.contains(blob.digest) && !unpacked ? try StreamingUnpack(layout: store.layout, digest: blob.digest, userNamespace: store.userNamespace) : nil)
             }
@@ -80,9 +118,14 @@ public struct Puller {
         }
         let total = blobs.reduce(Int64(0)) { $0 + $1.size }
         for blob in blobs { progress.line("copying blob \(blob.digest.short) (\(ByteCount.string(blob.size)))") }
-        let sinks: [((UnsafeRawBufferPointer) -> Bool)?] = zip(writers, streams).map { writer, stream in
-            { bytes in
-                do { try writer.append(bytes) } catch { return false }
+        let failures = SinkFailures(count: blobs.count)
+        let sinks: [((UnsafeRawBufferPointer) -> Bool)?] = zip(writers, streams).enumerated().map { index, pair in
+            let (writer, stream) = pair
+            return { bytes in
+                do throws(StoreError) { try writer.append(bytes) } catch {
+                    failures.errors[index] = error
+                    return false
+                }
                 stream?.feed(bytes)
                 progress.advance(by: bytes.count, total: total)
                 return true
@@ -91,38 +134,50 @@ public struct Puller {
         let requests = blobs.map { HTTPRequest(url: client.url("blobs/" + $0.digest.description)) }
         let responses = try client.send(requests, sinks: sinks)
         progress.finish()
+        let abandon = { () in
+            writers.forEach { $0.abort() }
+            for stream in streams { _ = try? stream?.finish(verified: false) }
+        }
+        if let failure = failures.errors.compactMap({ $0 }).first {
+            abandon()
+            throw .store(failure)
+        }
         for (i, response) in responses.enumerated() {
             guard response.status == 200 else {
-                writers.forEach { $0.abort() }
-                for stream in streams { _ = try? stream?.finish(verified: false) }
+                abandon()
                 throw response.status == 404 ? .notFound("blob \(blobs[i].digest)") : .status(code: response.status, what: "blob \(blobs[i].digest)")
             }
         }
         // Every blob is verified before any layer is published.
         var failure: StoreError?
-        var verified: [Bool] = []
+        var written: [BlobWrite?] = []
         for writer in writers {
             do {
-                _ = try writer.commit()
-                verified.append(true)
+                written.append(try writer.commit())
             } catch {
                 failure = failure ?? error
-                verified.append(false)
+                written.append(nil)
             }
         }
-        for (stream, ok) in zip(streams, verified) {
+        for (stream, blob) in zip(streams, written) {
             do {
-                try stream?.finish(verified: ok && failure == nil)
+                try stream?.finish(verified: blob != nil && failure == nil)
             } catch {
                 failure = failure ?? error
             }
         }
         if let failure {
-            // Keep the store as it was: drop this pull's verified blobs too.
-            for (blob, ok) in zip(blobs, verified) where ok { unlink(store.layout.blob(blob.digest)) }
+            // Keep the store as it was: drop the blobs this pull created.
+            for case let blob? in written where blob.created { unlink(store.layout.blob(blob.digest)) }
             throw .store(failure)
         }
     }
+}
+
+/// The first error each transfer's sink met (the sink can only say "stop").
+final class SinkFailures {
+    var errors: [StoreError?]
+    init(count: Int) { errors = Array(repeating: nil, count: count) }
 }
 
 /// What a pull tells the user: a live byte count on a terminal, plain lines

@@ -10,17 +10,17 @@ struct ImportCommand: ParsableCommand {
         abstract: "Create a one-layer image from a root filesystem tarball (.tar, .tar.gz, .tar.zst).")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The tarball.") var file: String
+    @Argument(help: "The tarball, or - for standard input.") var file: String
     @Argument(help: "The image's name, e.g. myimage:1.0.") var name: String
 
     func run() throws {
         let reference = parseReference(name)
-        let store = StoreAccess.open(dataRoot: global.dataRoot)
+        let store = StoreAccess.open(dataRoot: global.dataRoot, session: .write)
         do {
             let image = try RootfsImporter(store: store).importTarball(file, as: reference)
             print(image.manifestDigest)
         } catch {
-            fail(error)
+            failImage(error)
         }
     }
 }
@@ -65,7 +65,7 @@ struct ImageCommand: ParsableCommand {
                 print(try jsonText(ImageDetails(reference: image.reference, digest: image.manifestDigest, size: image.size,
                                                 layers: image.manifest.layers, config: image.config)))
             } catch let error as StoreError {
-                fail(error)
+                failImage(error)
             }
         }
     }
@@ -75,12 +75,13 @@ struct ImageCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let store = StoreAccess.open(dataRoot: global.dataRoot)
+            // Exclusive: waits until no pull, load or import is half-way.
+            let store = StoreAccess.open(dataRoot: global.dataRoot, session: .exclusive)
             do {
                 let freed = try store.prune(inUse: EnvironmentImages.inUse(dataDir: store.layout.root))
                 print("freed \(ByteCount.string(freed))")
             } catch {
-                fail(error)
+                failImage(error)
             }
         }
     }
@@ -92,12 +93,13 @@ struct RmiCommand: ParsableCommand {
     @Argument(help: "Image references or ids.") var references: [String]
 
     func run() throws {
+        // Untagging only: content goes with prune, which keeps what runs use.
         let store = StoreAccess.open(dataRoot: global.dataRoot)
         for reference in references {
             do {
                 print("untagged \(try store.remove(reference))")
             } catch {
-                fail(error)
+                failImage(error)
             }
         }
     }
@@ -123,11 +125,12 @@ struct ImageDetails: Encodable {
     var config: ImageConfig
 }
 
+/// A reference given on the command line; a bad one is a usage error.
 func parseReference(_ text: String) -> ImageReference {
     do {
         return try ImageReference(parsing: text)
     } catch {
-        fail(error)
+        fail(error, code: 2)
     }
 }
 
@@ -151,16 +154,17 @@ struct LoadCommand: ParsableCommand {
         abstract: "Load images from an OCI image layout (directory or tar) or a docker save archive.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: "The archive or layout directory.") var input: String
-    @Argument(help: "Name for images the archive does not name.") var name: String?
+    @Option(name: .shortAndLong, help: "The archive or layout directory, or - for a tar on standard input.") var input: String
+    @Argument(help: "Name for the image (the archive must hold one); default: the archive's names.") var name: String?
 
     func run() throws {
-        let store = StoreAccess.open(dataRoot: global.dataRoot)
+        let reference = name.map(parseReference)
+        let store = StoreAccess.open(dataRoot: global.dataRoot, session: .write)
         do {
-            let images = try ArchiveLoader(store: store).load(input, name: name.map(parseReference))
+            let images = try ArchiveLoader(store: store).load(input, name: reference)
             for image in images { print("loaded \(image.reference) \(image.manifestDigest)") }
         } catch {
-            fail(error)
+            failImage(error)
         }
     }
 }
@@ -177,7 +181,7 @@ struct SaveCommand: ParsableCommand {
         do {
             try ArchiveSaver(store: store).save(try store.image(reference), to: output)
         } catch {
-            fail(error)
+            failImage(error)
         }
     }
 }

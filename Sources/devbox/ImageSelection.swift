@@ -17,33 +17,48 @@ enum ImageSelection {
         }
         guard let name = argument ?? config?.image else { return nil }
         var store = ImageStore(root: dataDir)
-        do {
-            let image: StoredImage
-            do {
-                image = try store.image(name)
-            } catch {
-                // podman's pull policy "missing": fetch what the store lacks.
-                guard case .notFound = error, let reference = try? ImageReference(parsing: name) else { throw error }
-                store.userNamespace = StoreAccess.userNamespace(host: host)
-                printError("devbox: \(reference) is not in the store; pulling it")
-                let connection = RegistryConnection(registry: reference.registry, tlsFlag: nil, environment: host.environment)
-                do {
-                    _ = try Puller(store: store, progress: PullProgress(quiet: false)).pull(reference, connection: connection)
-                } catch {
-                    fail(error)
-                }
-                image = try store.image(reference.description)
+        do throws(StoreError) {
+            var image = try find(name, store: &store, host: host)
+            // The run's lease on its image (one open + flock + fstat): prune
+            // keeps what a running container uses, even if it is untagged.
+            // A prune that removed the image meanwhile makes us look again.
+            if !ImageLease.acquire(store.layout, manifest: image.manifestDigest) {
+                image = try find(name, store: &store, host: host)
+                guard ImageLease.acquire(store.layout, manifest: image.manifestDigest) else { throw StoreError.removedMeanwhile(name) }
             }
-            // Unpacking (rare on this path) happens in the held namespace.
-            if image.manifest.layers.contains(where: { !FileSystem.isDirectory(store.layout.layer($0.digest)) }) {
+            var layers = store.layerDirectories(image)
+            if layers == nil {
+                // Unpacking (rare on this path) happens in the held namespace,
+                // as a store writer.
                 store.userNamespace = StoreAccess.userNamespace(host: host)
+                try store.beginSession(.write, waiting: { StoreAccess.announceWait() })
+                layers = try store.unpackLayers(image)
             }
-            let layers = try store.layerDirectories(image)
-            return ImageRoot(reference: image.reference, manifestDigest: image.manifestDigest, layers: layers,
+            let dirs = layers ?? []
+            return ImageRoot(reference: image.reference, manifestDigest: image.manifestDigest, layers: dirs,
                              config: image.config.config ?? .init(),
-                             passwd: accountFile("etc/passwd", layers), group: accountFile("etc/group", layers))
+                             passwd: accountFile("etc/passwd", dirs), group: accountFile("etc/group", dirs))
         } catch {
-            fail("\(error)")  // a StoreError: its description is the message
+            fail(error)  // a StoreError: its description is the message
+        }
+    }
+
+    /// The stored image, pulled first if the store lacks it (podman's pull
+    /// policy "missing").
+    static func find(_ name: String, store: inout ImageStore, host: HostFacts) throws(StoreError) -> StoredImage {
+        do {
+            return try store.image(name)
+        } catch {
+            guard case .notFound = error, let reference = try? ImageReference(parsing: name) else { throw error }
+            store.userNamespace = StoreAccess.userNamespace(host: host)
+            printError("devbox: \(reference) is not in the store; pulling it")
+            let connection = RegistryConnection(registry: reference.registry, tlsFlag: nil, environment: host.environment)
+            do {
+                _ = try Puller(store: store, progress: PullProgress(quiet: false)).pull(reference, connection: connection)
+            } catch {
+                fail(error)
+            }
+            return try store.image(reference.description)
         }
     }
 

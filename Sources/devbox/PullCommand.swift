@@ -17,13 +17,13 @@ struct PullCommand: ParsableCommand {
 
     func run() throws {
         let ref = parseReference(reference)
-        let store = StoreAccess.open(dataRoot: global.dataRoot)
+        let store = StoreAccess.open(dataRoot: global.dataRoot, session: .write)
         let connection = RegistryConnection(registry: ref.registry, tlsFlag: tlsVerify, environment: ProcessEnvironment.current())
         do {
             let image = try Puller(store: store, progress: PullProgress(quiet: quiet)).pull(ref, connection: connection)
             print(image.manifestDigest)
         } catch {
-            fail(error)
+            failImage(error)
         }
     }
 }
@@ -41,7 +41,7 @@ struct LoginCommand: ParsableCommand {
     func run() throws {
         var secret = password
         if passwordStdin { secret = readLine(strippingNewline: true) }
-        guard let secret, !secret.isEmpty else { fail("no password given; use --password-stdin or -p") }
+        guard let secret, !secret.isEmpty else { fail("no password given; use --password-stdin or -p", code: 2) }
         let credentials = Credentials(username: username, password: secret)
         let env = ProcessEnvironment.current()
         // Check them against the registry's base endpoint before saving.
@@ -52,13 +52,13 @@ struct LoginCommand: ParsableCommand {
             _ = try probe.send(HTTPRequest(url: probe.url("tags/list")))
         } catch {
             switch error {
-            case .unauthorized: fail("\(registry) refused these credentials")
-            case .transport, .curlMissing: fail(error)
+            case .unauthorized: fail("\(registry) refused these credentials", code: 1)
+            case .transport, .curlMissing: fail(error, code: 1)
             default: break  // the repository need not exist: the credentials were accepted
             }
         }
-        guard let file = Credentials.files(environment: env, home: env["HOME"] ?? "/").first else { fail("no place to store credentials; set HOME") }
-        guard Credentials.save(credentials, registry: registry, file: file) else { fail("cannot write \(file)") }
+        guard let file = Credentials.files(environment: env, home: env["HOME"] ?? "/").first else { fail("no place to store credentials; set HOME", code: 1) }
+        guard Credentials.save(credentials, registry: registry, file: file) else { fail("cannot write \(file); check its directory's permissions", code: 1) }
         print("Login Succeeded (\(file))")
     }
 }
@@ -75,13 +75,13 @@ struct PushCommand: ParsableCommand {
     func run() throws {
         let store = StoreAccess.open(dataRoot: global.dataRoot)
         let image: StoredImage
-        do { image = try store.image(source) } catch { fail(error) }
+        do { image = try store.image(source) } catch { failImage(error) }
         let target = parseReference(destination ?? image.reference)
         let connection = RegistryConnection(registry: target.registry, tlsFlag: tlsVerify, environment: ProcessEnvironment.current())
         do {
             try Pusher(store: store, progress: PullProgress(quiet: quiet)).push(image, to: target, connection: connection)
         } catch {
-            fail(error)
+            failImage(error)
         }
     }
 }

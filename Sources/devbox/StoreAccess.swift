@@ -1,16 +1,26 @@
 import ImageStore
 import Platform
 import Project
+import Registry
 import Sandbox
 
 /// Opens the image store the way the sandbox will see it: rootless with a
 /// subordinate range, layers are unpacked inside the same held user
 /// namespace containers run in, so their files keep mappable owners.
 enum StoreAccess {
-    static func open(dataRoot: String?) -> ImageStore {
+    /// `session`: the command changes the store (pull, load, import: `.write`;
+    /// prune: `.exclusive`). Read-only commands pass nil and start no
+    /// user-namespace holder.
+    static func open(dataRoot: String?, session: StoreSession.Mode? = nil) -> ImageStore {
         let host = HostFacts.current(dataRoot: dataRoot)
         var store = ImageStore(root: host.dataDir)
+        guard let session else { return store }
         store.userNamespace = userNamespace(host: host)
+        do {
+            try store.beginSession(session, waiting: announceWait)
+        } catch {
+            failImage(error)
+        }
         return store
     }
 
@@ -21,4 +31,21 @@ enum StoreAccess {
         return try? UserNamespaceHolder.open(runtimeDir: host.runtimeDir, uidMappings: identity.uidMappings,
                                              gidMappings: identity.gidMappings, helpers: (uidHelper, gidHelper), debug: false)
     }
+
+    /// Said once when another devbox process holds the store: a prune waits
+    /// for pulls to finish, a pull for a prune.
+    static func announceWait() {
+        printError("devbox: waiting for other devbox processes using the image store")
+    }
+}
+
+/// The image commands' failure: one line, exit 2 for a usage error and 1
+/// for anything else (docs/EXIT-CODES.md).
+func failImage(_ error: StoreError) -> Never {
+    fail(error, code: error.exitCode)
+}
+
+func failImage(_ error: RegistryError) -> Never {
+    if case .store(let inner) = error { failImage(inner) }
+    fail(error, code: 1)
 }
