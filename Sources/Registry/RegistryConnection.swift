@@ -16,11 +16,11 @@ public struct RegistryConnection: Sendable {
         self.environment = environment
     }
 
-    public init(registry: String, tlsFlag: Bool?, environment: [String: String]) {
+    public init(registry: String, tlsFlag: Bool?, environment: [String: String]) throws(RegistrySettings.ParseError) {
         let home = environment["HOME"] ?? "/"
         self.init(
             credentials: Credentials.lookup(registry: registry, files: Credentials.files(environment: environment, home: home)),
-            tlsVerify: RegistrySettings.load(environment: environment, home: home).tlsVerify(for: registry, flag: tlsFlag),
+            tlsVerify: try RegistrySettings.load(environment: environment, home: home).tlsVerify(for: registry, flag: tlsFlag),
             trust: RegistryTrust.lookup(registry: registry, directories: RegistryTrust.directories(environment: environment, home: home)),
             environment: environment)
     }

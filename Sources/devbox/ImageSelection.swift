@@ -52,7 +52,7 @@ enum ImageSelection {
             guard case .notFound = error, let reference = try? ImageReference(parsing: name) else { throw error }
             store.userNamespace = StoreAccess.userNamespace(host: host)
             printError("devbox: \(reference) is not in the store; pulling it")
-            let connection = RegistryConnection(registry: reference.registry, tlsFlag: nil, environment: host.environment)
+            let connection = registryConnection(reference.registry, nil, host.environment)
             do {
                 _ = try Puller(store: store, progress: PullProgress(quiet: false)).pull(reference, connection: connection)
             } catch {

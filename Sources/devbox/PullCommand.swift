@@ -18,7 +18,7 @@ struct PullCommand: ParsableCommand {
     func run() throws {
         let ref = parseReference(reference)
         let store = StoreAccess.open(dataRoot: global.dataRoot, session: .write)
-        let connection = RegistryConnection(registry: ref.registry, tlsFlag: tlsVerify, environment: ProcessEnvironment.current())
+        let connection = registryConnection(ref.registry, tlsVerify, ProcessEnvironment.current())
         do {
             let image = try Puller(store: store, progress: PullProgress(quiet: quiet)).pull(ref, connection: connection)
             print(image.manifestDigest)
@@ -45,7 +45,7 @@ struct LoginCommand: ParsableCommand {
         let credentials = Credentials(username: username, password: secret)
         let env = ProcessEnvironment.current()
         // Check them against the registry's base endpoint before saving.
-        var connection = RegistryConnection(registry: registry, tlsFlag: tlsVerify, environment: env)
+        var connection = registryConnection(registry, tlsVerify, env)
         connection.credentials = credentials
         let probe = RegistryClient(reference: parseReference(registry + "/devbox-login-check"), connection: connection)
         do {
@@ -77,7 +77,7 @@ struct PushCommand: ParsableCommand {
         let image: StoredImage
         do { image = try store.image(source) } catch { failImage(error) }
         let target = parseReference(destination ?? image.reference)
-        let connection = RegistryConnection(registry: target.registry, tlsFlag: tlsVerify, environment: ProcessEnvironment.current())
+        let connection = registryConnection(target.registry, tlsVerify, ProcessEnvironment.current())
         do {
             try Pusher(store: store, progress: PullProgress(quiet: quiet)).push(image, to: target, connection: connection)
         } catch {

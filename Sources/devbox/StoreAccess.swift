@@ -49,3 +49,11 @@ func failImage(_ error: RegistryError) -> Never {
     if case .store(let inner) = error { failImage(inner) }
     fail(error, code: 1)
 }
+
+/// The connection to a registry; a config.toml devbox does not understand
+/// is a configuration error (exit 2), whichever command reads it.
+func registryConnection(_ registry: String, _ tlsFlag: Bool?, _ environment: [String: String]) -> RegistryConnection {
+    do { return try RegistryConnection(registry: registry, tlsFlag: tlsFlag, environment: environment) } catch {
+        fail(error, code: ExitStatus.usage)
+    }
+}

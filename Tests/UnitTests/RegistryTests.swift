@@ -56,12 +56,24 @@ struct RegistryTests {
     }
 
     @Test("insecure registries come from config.toml; the flag wins")
-    func insecureRegistries() {
-        let settings = RegistrySettings.parse("# mine\ninsecure_registries = [\"reg.lan:5000\", \"10.0.0.5\"]\n[other]\n")
+    func insecureRegistries() throws {
+        let settings = try RegistrySettings.parse("# mine\ninsecure_registries = [\"reg.lan:5000\", \"10.0.0.5\"]\n")
         #expect(settings.insecureRegistries == ["reg.lan:5000", "10.0.0.5"])
         #expect(settings.tlsVerify(for: "reg.lan:5000", flag: nil) == false)
         #expect(settings.tlsVerify(for: "docker.io", flag: nil) == nil)
         #expect(settings.tlsVerify(for: "reg.lan:5000", flag: true) == true)
+    }
+
+    @Test("config.toml that devbox does not understand is an error with its line", arguments: [
+        ("insecure_registries = \"reg.lan\"\n", "config.toml:1: 'insecure_registries' must be a list"),
+        ("insecure_registries = [\"a\", 3]\n", "config.toml:1: 'insecure_registries' must be a list"),
+        ("insecure_registry = [\"a\"]\n", "config.toml:1: unknown key 'insecure_registry'"),
+        ("# ok\n[registries]\n", "config.toml:2: unknown key '[registries]'"),
+        ("insecure_registries = [\"a\"\n", "config.toml:1:"),
+    ])
+    func badRegistrySettings(text: String, message: String) {
+        #expect(throws: RegistrySettings.ParseError.self) { try RegistrySettings.parse(text) }
+        do { _ = try RegistrySettings.parse(text) } catch { #expect(error.description.hasPrefix(message), "\(error.description)") }
     }
 
     @Test("credentials are found in auth.json files")
