@@ -151,16 +151,22 @@ int dbx_root_mkdirs(const char *rel, mode_t mode) { return create_in_root(rel, 1
 
 int dbx_root_mkfile(const char *rel) { return create_in_root(rel, 0, 0644, 0); }
 
+// The directory `rel` lives in, created inside the root if missing, and
+// its last component (in buf).
+static int open_parent(const char *rel, char *buf, size_t len, const char **name) {
+    const char *parent;
+    int rc = split(rel, buf, len, &parent, name);
+    return rc < 0 ? rc : dbx_root_mkdirs(parent, 0755);
+}
+
 int dbx_root_symlink(const char *target, const char *rel) {
     char buf[4096];
-    const char *parent, *name;
-    int rc = split(rel, buf, sizeof buf, &parent, &name);
-    if (rc < 0) return rc;
-    int dir = dbx_root_mkdirs(parent, 0755);
+    const char *name;
+    int dir = open_parent(rel, buf, sizeof buf, &name);
     if (dir < 0) return dir;
     struct stat st;
     // Something already there (the image's own) stays.
-    rc = fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 || symlinkat(target, dir, name) == 0 ? 0 : -errno;
+    int rc = fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 || symlinkat(target, dir, name) == 0 ? 0 : -errno;
     close(dir);
     return rc;
 }
@@ -169,10 +175,8 @@ int dbx_root_write(const char *rel, const char *data, mode_t mode) {
     int fd = dbx_root_open(rel, O_WRONLY | O_TRUNC | O_NOFOLLOW, 0);
     if (fd == -ENOENT) {
         char buf[4096];
-        const char *parent, *name;
-        int rc = split(rel, buf, sizeof buf, &parent, &name);
-        if (rc < 0) return rc;
-        int dir = dbx_root_mkdirs(parent, 0755);
+        const char *name;
+        int dir = open_parent(rel, buf, sizeof buf, &name);
         if (dir < 0) return dir;
         fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (fd < 0) fd = -errno;
