@@ -128,10 +128,13 @@ static int create_in_root(const char *rel, int is_dir, mode_t mode, int links) {
     const char *parent, *name;
     int rc = split(rel, buf, sizeof buf, &parent, &name);
     if (rc < 0) return rc;
-    int dir = create_in_root(parent, 1, 0755, links);
-    if (dir < 0) return dir;
+    // Directly below the root, the root's own fd serves: no copy to make
+    // and close (most mountpoints of the host image are there).
+    int owned = *parent != '\0';
+    int dir = owned ? create_in_root(parent, 1, 0755, links) : the_root();
+    if (dir < 0) return owned ? dir : -errno;
     if ((rc = create_at(dir, name, is_dir, mode)) < 0 && rc != -EEXIST) {
-        close(dir);
+        if (owned) close(dir);
         return rc;
     }
     fd = dbx_root_open(rel, flags, 0);
@@ -140,10 +143,10 @@ static int create_in_root(const char *rel, int is_dir, mode_t mode, int links) {
         // whose target is missing. Create that target, inside.
         char target[4096];
         rc = link_target(dir, parent, name, target, sizeof target);
-        close(dir);
+        if (owned) close(dir);
         return rc < 0 ? rc : create_in_root(target, is_dir, mode, links + 1);
     }
-    close(dir);
+    if (owned) close(dir);
     return fd;
 }
 

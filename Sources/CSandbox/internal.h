@@ -53,6 +53,10 @@ int dbx_mount_overlay(int target, const char *data);
 int dbx_new_api_refused(int rc);
 int dbx_mount_legacy(const char *type, int target, const char *data, unsigned int attrs);
 int dbx_bind_legacy(int dirfd, const char *src, int target, int recursive);
+// The magic link naming fd (/proc/self/fd/N of the host's /proc, under
+// /oldroot), and whether it can be used: mount(2) onto it is one call where
+// the new API takes four or five, the same target either way.
+int dbx_magic_path(int fd, char *buf, size_t len);
 
 // PID 1 of the container: mounts, pivot_root, then runs the command and reaps.
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)

@@ -115,10 +115,9 @@ int dbx_fd_path(int fd, char *buf, size_t len) {
 int dbx_mount_overlay(int target, const char *data) {
     if (strlen(data) < 4000) {
         char path[64];
-        snprintf(path, sizeof path, "/oldroot/proc/self/fd/%d", target);
         // No /proc of the host's to name it by (a sandbox around devbox):
         // the new API, with its limits.
-        if (access(path, F_OK) == 0) return mount("overlay", path, "overlay", 0, data) == 0 ? 0 : fail_errno();
+        if (dbx_magic_path(target, path, sizeof path)) return mount("overlay", path, "overlay", 0, data) == 0 ? 0 : fail_errno();
     }
     int mnt = dbx_fs_mount("overlay", data, 0);
     if (mnt < 0) return mnt;
@@ -134,6 +133,13 @@ int dbx_mount_overlay(int target, const char *data) {
 int dbx_new_api_refused(int rc) { return rc == -ENOSYS || rc == -EPERM; }
 
 static void magic(int fd, char *buf, size_t len) { snprintf(buf, len, "/oldroot/proc/self/fd/%d", fd); }
+
+int dbx_magic_path(int fd, char *buf, size_t len) {
+    static int usable = -1;
+    if (usable < 0) usable = access("/oldroot/proc/self/fd", F_OK) == 0;
+    magic(fd, buf, len);
+    return usable;
+}
 
 static unsigned long ms_flags(unsigned int attrs) {
     return ((attrs & DBX_MOUNT_RDONLY) ? MS_RDONLY : 0) | ((attrs & DBX_MOUNT_NOSUID) ? MS_NOSUID : 0) |

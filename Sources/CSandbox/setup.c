@@ -101,7 +101,8 @@ static int is_directory(int fd) {
 // A new filesystem of `type` attached to the op's target.
 static void mount_new(const struct dbx_op *op, const char *type, const char *data, unsigned int attrs, const char *what) {
     int target = must_open_target(op, 1);
-    int rc, mnt = dbx_fs_mount(type, data, attrs);
+    char path[64];
+    int rc, mnt = dbx_magic_path(target, path, sizeof path) ? -ENOSYS : dbx_fs_mount(type, data, attrs);
     if (mnt >= 0) {
         rc = dbx_attach(mnt, target);
         close(mnt);
@@ -137,7 +138,9 @@ static void readonly_after_attach(const struct dbx_op *op, int target, int recur
 
 // A copy of the tree at (dirfd, path) attached to target, with `attrs`.
 static void attach_copy(const struct dbx_op *op, int dirfd, const char *path, int target, int recursive, unsigned int attrs) {
-    int tree = dbx_clone_tree(dirfd, path, recursive);
+    char link[64];
+    // With no flags to set first, a bind onto the magic link is one call.
+    int tree = !attrs && dirfd == AT_FDCWD && dbx_magic_path(target, link, sizeof link) ? -ENOSYS : dbx_clone_tree(dirfd, path, recursive);
     if (dbx_new_api_refused(tree)) {
         // Bound the old way: only read-only can be added after.
         int rc = dbx_bind_legacy(dirfd, path, target, recursive);

@@ -41,6 +41,7 @@ extension HostFacts {
             dataDir: DataPaths.data(root: dataRoot, environment: env, home: home),
             runtimeDir: DataPaths.runtime(environment: env, uid: uid),
             resolvConf: FileSystem.realPath("/etc/resolv.conf"))
+        facts.passwdHome = passwd?.home
         // Read only when the helpers would be used. (prctl is variadic, so
         // Swift cannot call it; /proc/self/status says the same.)
         if uid != 0, subUID != nil, subGID != nil, facts.newuidmap != nil, facts.newgidmap != nil {

@@ -52,6 +52,8 @@ public struct HostFacts: Equatable, Sendable {
     /// its throwaway layer there (see LayerPlacement). Probing is not
     /// planning's business: the caller sets it (Sandbox.TmpfsLayerSupport).
     public var tmpfsHoldsLayers = true
+    /// The home directory the passwd entry names (it may differ from $HOME).
+    public var passwdHome: String?
 
     public init(uid: UInt32, gid: UInt32, home: String, cwd: String, environment: [String: String],
                 hostname: String, rootEntries: [RootEntry], mountPoints: [String],

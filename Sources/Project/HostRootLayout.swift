@@ -13,13 +13,31 @@ public enum HostRootLayout {
 
     /// Top-level directories that get an overlay (the rest are bound or replaced).
     public static func overlaid(entries: [HostFacts.RootEntry], mountPoints: [String], dataDir: String) -> [String] {
-        mounts(entries: entries, mountPoints: mountPoints, dataDir: dataDir, skeleton: nil)
-            .filter { $0.type == "overlay" }.map { String($0.destination.dropFirst()) }
+        let nested = nestedNames(mountPoints: mountPoints, dataDir: dataDir)
+        return entries.compactMap { entry in
+            guard case .directory = entry.kind, !replaced.contains(entry.name), !nested.contains(entry.name) else { return nil }
+            return entry.name
+        }
+    }
+
+    /// Top-level names with other filesystems mounted below them, or holding
+    /// devbox's own store (an overlay may not contain its upper layer): those
+    /// are shown read-only as they are on the host. One pass over the mounts,
+    /// not one per directory: this is on every run.
+    static func nestedNames(mountPoints: [String], dataDir: String) -> Set<String> {
+        var names = Set<String>()
+        for path in mountPoints {
+            let parts = ASCII.split(path, on: UInt8(ascii: "/"))
+            if parts.count >= 2 { names.insert(parts[0]) }
+        }
+        if let top = ASCII.split(dataDir, on: UInt8(ascii: "/")).first { names.insert(top) }
+        return names
     }
 
     public static func mounts(entries: [HostFacts.RootEntry], mountPoints: [String], dataDir: String,
                               skeleton: String?) -> [RuntimeSpec.Mount] {
-        entries.sorted { $0.name < $1.name }.compactMap { entry in
+        let nested = nestedNames(mountPoints: mountPoints, dataDir: dataDir)
+        return entries.sorted { $0.name < $1.name }.compactMap { entry in
             guard !replaced.contains(entry.name) else { return nil }
             let path = "/" + entry.name
             switch entry.kind {
@@ -28,11 +46,7 @@ public enum HostRootLayout {
             case .file:
                 return RuntimeSpec.Mount(destination: path, type: "bind", source: path, options: ["rbind", "ro"])
             case .directory:
-                // A directory with other filesystems below it, or one holding
-                // devbox's own store (an overlay may not contain its upper
-                // layer), is shown read-only as it is on the host.
-                let nested = mountPoints.contains { $0.hasPrefix(path + "/") } || dataDir.hasPrefix(path + "/")
-                if nested {
+                if nested.contains(entry.name) {
                     return RuntimeSpec.Mount(destination: path, type: "bind", source: path, options: ["rbind", "ro"])
                 }
                 let lowers = skeleton.map { [$0 + path, path] } ?? [path]

@@ -83,8 +83,8 @@ public enum ProjectLocator {
 
     /// `/a//b/` → `/a/b`: the same directory compares equal however it was spelled.
     static func normalize(_ path: String) -> String {
-        let parts = ASCII.split(path, on: UInt8(ascii: "/")).filter { $0 != "." }
-        return "/" + parts.joined(separator: "/")
+        // Byte-level: this runs on every `devbox run` (see Platform/ASCII).
+        "/" + ASCII.split(path, on: UInt8(ascii: "/")).filter { $0 != "." }.concatenated(separator: "/")
     }
 
     static func selfAndAncestors(_ path: String) -> [String] {
@@ -102,7 +102,7 @@ public enum ProjectLocator {
     }
 
     static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.utf8.startIndex else { return "/" }
         return String(path[..<slash])
     }
 }

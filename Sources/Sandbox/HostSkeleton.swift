@@ -68,7 +68,9 @@ public enum HostSkeleton {
     /// Complete: every overlaid directory that exists on the host is in it
     /// (a host directory that vanished since needs nothing).
     static func isComplete(_ skeleton: String, names: [String]) -> Bool {
-        names.allSatisfy { access(skeleton + "/" + $0, F_OK) == 0 || access("/" + $0, F_OK) != 0 }
+        // One listing rather than a lookup per name: this is on every run.
+        let present = Set(FileSystem.list(skeleton))
+        return !present.isEmpty && names.allSatisfy { present.contains($0) || access("/" + $0, F_OK) != 0 }
     }
 
     /// Takes a shared lock on the skeleton for as long as this process

@@ -8,14 +8,14 @@ enum ProjectSelection {
         if let argument {
             return try ProjectLocator.named(argument, cwd: host.cwd, realPath: FileSystem.realPath, isDirectory: FileSystem.isDirectory)
         }
-        return try ProjectLocator.locate(from: host.cwd, homes: homes(host.home, uid: host.uid), exists: FileSystem.exists)
+        return try ProjectLocator.locate(from: host.cwd, homes: homes(host.home, passwdHome: host.passwdHome), exists: FileSystem.exists)
     }
 
     /// Every spelling of the user's home: $HOME may be unset or point
     /// elsewhere than the passwd entry, and either may be a symlink.
-    static func homes(_ home: String, uid: UInt32) -> [String] {
+    static func homes(_ home: String, passwdHome: String?) -> [String] {
         var homes = [home]
-        if let entry = ProcessEnvironment.passwdEntry(uid: uid), !entry.home.isEmpty { homes.append(entry.home) }
+        if let passwdHome, !passwdHome.isEmpty, passwdHome != home { homes.append(passwdHome) }
         homes += homes.compactMap(FileSystem.realPath)
         return homes
     }
