@@ -183,7 +183,10 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         target = must_open_target(op, S_ISDIR(st.st_mode));
         if (is_directory(target) != !!S_ISDIR(st.st_mode))
             dbx_die(S_ISDIR(st.st_mode) ? "cannot bind a directory onto the file" : "cannot bind a file onto the directory", op->dst, ENOTDIR);
-        attach_copy(op, AT_FDCWD, op->src, target, 1, op_attrs(op));
+        // On a device node nosuid and noexec change nothing (it is never
+        // executed), and without them the bind is one call.
+        attach_copy(op, AT_FDCWD, op->src, target, 1,
+                    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? op_attrs(op) & (DBX_MOUNT_RDONLY | DBX_MOUNT_NODEV) : op_attrs(op));
         close(target);
         break;
     }
