@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -87,7 +88,10 @@ static void give_cpus_back(pid_t pid, const cpu_set_t *cpus) {
 
 static void close_range_or_loop(unsigned int first, unsigned int last) {
     if (first > last || syscall(SYS_close_range, first, last, 0U) == 0) return;
-    for (unsigned int fd = first; fd <= last && fd < (1u << 20); fd++) close((int)fd);
+    // Before Linux 5.9: one by one, up to the fd limit (no fd lies above it).
+    struct rlimit rl;
+    rlim_t limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1u << 20) ? rl.rlim_cur : (1u << 20);
+    for (rlim_t fd = first; fd <= last && fd < limit; fd++) close((int)fd);
 }
 
 // What devbox's caller left open (a directory fd would reach outside the

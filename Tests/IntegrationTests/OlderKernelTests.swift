@@ -65,4 +65,12 @@ struct OlderKernelTests {
         }
         #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
     }
+
+    @Test("without close_range (Linux < 5.9) the caller's fds are still closed", arguments: Runner.all)
+    func withoutCloseRange(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let command = try Self.without(["close_range"], s, ["run", "--rm", "--", "sh", "-c", "ls /proc/self/fd | tr '\\n' ' '"])
+        let r = try Shell.run(["/bin/bash", "-c", "exec 5</etc 9</etc; exec \"$@\"", "bash"] + command, cwd: s.project)
+        #expect(r.status == 0 && r.out == "0 1 2 3 ", "\(r.out) \(r.stderr)")
+    }
 }
