@@ -69,8 +69,11 @@ public enum HostSkeleton {
     /// (a host directory that vanished since needs nothing).
     static func isComplete(_ skeleton: String, names: [String]) -> Bool {
         // One listing rather than a lookup per name: this is on every run.
+        // A missing skeleton lists as empty and then lacks every name the
+        // host has; only a host with nothing to overlay needs the stat.
+        guard !names.isEmpty else { return FileSystem.isDirectory(skeleton) }
         let present = Set(FileSystem.list(skeleton))
-        return !present.isEmpty && names.allSatisfy { present.contains($0) || access("/" + $0, F_OK) != 0 }
+        return names.allSatisfy { present.contains($0) || access("/" + $0, F_OK) != 0 }
     }
 
     /// Takes a shared lock on the skeleton for as long as this process
