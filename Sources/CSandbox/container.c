@@ -98,14 +98,23 @@ static void close_range_or_loop(unsigned int first, unsigned int last) {
 // project, under any profile) and devbox's own fds (the held user
 // namespace's): gone before anything of the container runs. Kept: stdio,
 // the fds the user passes on with --preserve-fds, and `keep`.
-static void close_inherited_fds(const struct dbx_config *c, int keep) {
-    unsigned int first = 3u + (unsigned int)(c->preserve_fds > 0 ? c->preserve_fds : 0);
-    if (keep >= (int)first) {
-        close_range_or_loop(first, (unsigned int)keep - 1);
-        close_range_or_loop((unsigned int)keep + 1, ~0U);
-    } else {
-        close_range_or_loop(first, ~0U);
+static void close_inherited_fds(const struct dbx_config *c, int keep1, int keep2) {
+    unsigned int next = 3u + (unsigned int)(c->preserve_fds > 0 ? c->preserve_fds : 0);
+    int low = keep1 < keep2 ? keep1 : keep2, high = keep1 < keep2 ? keep2 : keep1;
+    int keeps[2] = {low, high};
+    for (int i = 0; i < 2; i++) {
+        if (keeps[i] < (int)next) continue;
+        close_range_or_loop(next, (unsigned int)keeps[i] - 1);
+        next = (unsigned int)keeps[i] + 1;
     }
+    close_range_or_loop(next, ~0U);
+}
+
+// Tells the supervisor the mounts are done (see dbx_config.ready_fd).
+static void report_ready(const struct dbx_config *c) {
+    if (c->ready_fd < 0) return;
+    (void)!write(c->ready_fd, "r", 1);
+    close(c->ready_fd);
 }
 
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd) {
@@ -116,7 +125,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     // The parent may already be gone (then the pipe reads EOF): leave.
     if (read(sync_fd, &go, 1) != 1) _exit(DBX_EXIT_SETUP);
     close(sync_fd);
-    close_inherited_fds(c, console_fd);
+    close_inherited_fds(c, console_fd, c->ready_fd);
     // Not dumpable: the command may neither ptrace its init nor open
     // /proc/1/exe (devbox's own binary, the runc CVE-2019-5736 path). Only
     // now: a process that is not dumpable has its /proc files owned by
@@ -161,6 +170,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
         // and exits with its status.
         signal(SIGPIPE, SIG_IGN);
         if (dbx_setup_mounts(c, helper.after >= 0 ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
+        report_ready(c);
         if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
         if (spread) give_cpus_back(cmd, &cpus);
         (void)!write(ready[1], "g", 1);
@@ -169,6 +179,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     }
 
     if (dbx_setup_mounts(c, NULL) < 0) _exit(DBX_EXIT_SETUP);
+    report_ready(c);
 
     // The terminal lives in the container's own devpts, so `tty` names a
     // path that exists inside; the parent gets the master end.

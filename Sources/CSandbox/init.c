@@ -58,7 +58,7 @@ static void set_capabilities(uint64_t keep) {
     if (syscall(SYS_capset, &hdr, data) < 0) dbx_die("cannot set capabilities", NULL, errno);
 }
 
-__attribute__((noreturn)) static void exec_in_path(const struct dbx_config *c) {
+void dbx_exec_in_path(const struct dbx_config *c) {
     const char *name = c->argv[0];
     char *const *argv = (char *const *)c->argv;
     char *const *envp = (char *const *)c->envp;
@@ -98,7 +98,7 @@ __attribute__((noreturn)) static void exec_in_path(const struct dbx_config *c) {
 
 // Identity, capabilities, limits and no_new_privs: what the command gets
 // that does not depend on the container's files.
-static void set_identity(const struct dbx_config *c) {
+void dbx_set_identity(const struct dbx_config *c) {
     drop_bounding_set(c->capabilities);
     // Change identity with the capabilities kept, then set the final sets:
     // a profile may not keep CAP_SETUID, but the switch itself needs it.
@@ -123,7 +123,7 @@ static void set_identity(const struct dbx_config *c) {
         dbx_die("cannot set no_new_privs", NULL, errno);
 }
 
-static void load_filter(const struct dbx_config *c) {
+void dbx_load_filter(const struct dbx_config *c) {
     if (!c->seccomp_bpf || c->seccomp_len < 8) return;
     struct sock_fprog prog = {(unsigned short)(c->seccomp_len / 8), (struct sock_filter *)c->seccomp_bpf};
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
@@ -134,7 +134,7 @@ static void load_filter(const struct dbx_config *c) {
 // Every fd above 2 closes at exec but those the caller asked to pass
 // (--preserve-fds N: 3 .. N+2). PID 1 already closed what it inherited
 // (dbx_close_inherited_fds); this also covers devbox's own pipes.
-static void close_on_exec_above(const struct dbx_config *c) {
+void dbx_close_on_exec_above(const struct dbx_config *c) {
     unsigned int first = 3u + (unsigned int)(c->preserve_fds > 0 ? c->preserve_fds : 0);
     if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
     // Before Linux 5.11: one by one, up to the fd limit.
@@ -143,13 +143,13 @@ static void close_on_exec_above(const struct dbx_config *c) {
     for (rlim_t fd = first; fd < last; fd++) fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 }
 
-static void reset_signals(void) {
+void dbx_reset_signals(void) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
 }
 
 void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask) {
-    reset_signals();
+    dbx_reset_signals();
     if (pty_slave) {
         setsid();
         int fd = open(pty_slave, O_RDWR);
@@ -158,19 +158,19 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
         for (int i = 0; i < 3; i++) dup2(fd, i);
         if (fd > 2) close(fd);
     }
-    set_identity(c);
-    close_on_exec_above(c);
+    dbx_set_identity(c);
+    dbx_close_on_exec_above(c);
     if (c->cwd && chdir(c->cwd) < 0) dbx_die("cannot enter the working directory", c->cwd, errno);
     // Last, so the filter does not have to allow devbox's own setup calls.
-    load_filter(c);
+    dbx_load_filter(c);
     sigprocmask(SIG_SETMASK, oldmask, NULL);
-    exec_in_path(c);
+    dbx_exec_in_path(c);
 }
 
 void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy_fd, int policy_done_fd,
                             const sigset_t *oldmask) {
     dbx_trace(c, "command: preparing", NULL);
-    reset_signals();
+    dbx_reset_signals();
     if (policy_fd >= 0) {
         // Still with every capability: the masks, on the other core.
         char start;
@@ -180,9 +180,9 @@ void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy
         (void)!write(policy_done_fd, "d", 1);
         close(policy_done_fd);
     }
-    set_identity(c);
-    close_on_exec_above(c);
-    load_filter(c);
+    dbx_set_identity(c);
+    dbx_close_on_exec_above(c);
+    dbx_load_filter(c);
     dbx_trace(c, "command: ready", NULL);
     // PID 1 mounts meanwhile. Its pivots move this process's root with its
     // own; EOF means the setup failed (PID 1 is gone and so are we).
@@ -192,7 +192,7 @@ void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy
     const char *cwd = c->cwd ? c->cwd : "/";
     if (chdir(cwd) < 0) dbx_die("cannot enter the working directory", cwd, errno);
     sigprocmask(SIG_SETMASK, oldmask, NULL);
-    exec_in_path(c);
+    dbx_exec_in_path(c);
 }
 
 void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask) {

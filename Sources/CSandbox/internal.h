@@ -83,6 +83,16 @@ void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy
                             const sigset_t *oldmask)
     __attribute__((noreturn));
 
+// The command's side, shared by a run's command and `devbox exec`: identity,
+// capabilities, rlimits and no_new_privs; the seccomp filter (last, so it
+// need not allow devbox's own calls); fds above the preserved ones closed
+// at exec; signal dispositions back to default; PATH search and exec.
+void dbx_set_identity(const struct dbx_config *c);
+void dbx_load_filter(const struct dbx_config *c);
+void dbx_close_on_exec_above(const struct dbx_config *c);
+void dbx_reset_signals(void);
+void dbx_exec_in_path(const struct dbx_config *c) __attribute__((noreturn));
+
 // newuidmap/newgidmap: argv without the pid, which is inserted as argv[1].
 pid_t dbx_spawn_map_helper(const char *const *argv, pid_t target, char *err, size_t errlen);
 int dbx_wait_map_helper(pid_t helper, const char *name, char *err, size_t errlen);

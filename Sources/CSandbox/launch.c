@@ -152,6 +152,7 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
     }
     if (write(sync[1], "g", 1) != 1) { /* child died: its status is reported below */ }
     close(sync[1]);
+    if (c->on_started) c->on_started(c->started_context, child);
 
     int master = -1;
     if (c->tty) {

@@ -23,6 +23,10 @@ public struct LaunchEnvironment: Sendable {
     /// fds 3 ..< 3+preserveFDs pass into the command (`--preserve-fds N`);
     /// every other inherited fd above 2 is closed.
     public var preserveFDs = 0
+    /// A supervisor's view of the start (see dbx_config): PID 1 writes a
+    /// byte to `readyFD` once mounted; `onStarted` gets PID 1's host pid.
+    public var readyFD: Int32 = -1
+    public var onStarted: (@Sendable (Int32) -> Void)?
 
     public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
                 staging: String = "/tmp", forwardStdin: Bool = true, runtimeDir: String? = nil) {
@@ -33,6 +37,11 @@ public struct LaunchEnvironment: Sendable {
         self.staging = staging
         self.forwardStdin = forwardStdin
     }
+}
+
+final class StartedBox {
+    let call: @Sendable (Int32) -> Void
+    init(_ call: @escaping @Sendable (Int32) -> Void) { self.call = call }
 }
 
 /// Runs a runtime spec to completion. The caller must still be
@@ -148,6 +157,16 @@ public enum Launcher {
         }
         config.prepare_early = !spec.process.terminal && SeccompCompiler.allowsEarlyStart(spec.linux.seccomp) ? 1 : 0
         config.preserve_fds = Int32(clamping: environment.preserveFDs)
+        config.ready_fd = environment.readyFD
+        let started = environment.onStarted.map { Unmanaged.passRetained(StartedBox($0)) }
+        defer { started?.release() }
+        if let started {
+            config.started_context = started.toOpaque()
+            config.on_started = { context, pid in
+                guard let context else { return }
+                Unmanaged<StartedBox>.fromOpaque(context).takeUnretainedValue().call(pid)
+            }
+        }
         config.tty = spec.process.terminal ? 1 : 0
         config.forward_stdin = environment.forwardStdin ? 1 : 0
         config.debug = environment.debug ? 1 : 0
