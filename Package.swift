@@ -19,12 +19,15 @@ let package = Package(
         .executableTarget(
             name: "devbox",
             dependencies: [
-                "OCI", "Project", "Sandbox", "Platform", "CSandbox", "ImageStore", "Registry",
+                "OCI", "Project", "Sandbox", "Platform", "CSandbox", "ImageStore", "Registry", "Containers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release link's function order (Makefile, bench/link-order.sh).
             exclude: ["link-order.txt"]
         ),
+        // Named containers: records, status, names, the event log. Files
+        // only; starting and joining containers is Sandbox's.
+        .target(name: "Containers", dependencies: ["OCI", "Platform"]),
         // Codable OCI types; no I/O.
         .target(name: "OCI"),
         // Project discovery and planning: flags + host facts -> runtime spec. Pure.
@@ -51,7 +54,7 @@ let package = Package(
         // The part that must run in a single-threaded child after clone().
         .target(name: "CSandbox"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
-        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry", "Profiles"]),
+        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry", "Profiles", "Containers"]),
         // devbox itself for ArgumentParityTests: its ArgumentParser definition of `run`.
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project", "devbox"]),
     ],

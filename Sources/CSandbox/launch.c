@@ -174,4 +174,5 @@ int dbx_clone_newpid(void) { return CLONE_NEWPID; }
 int dbx_clone_newuts(void) { return CLONE_NEWUTS; }
 int dbx_clone_newipc(void) { return CLONE_NEWIPC; }
 int dbx_clone_newnet(void) { return CLONE_NEWNET; }
+int dbx_clone_newcgroup(void) { return CLONE_NEWCGROUP; }
 int dbx_seccomp_mode(void) { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0); }

@@ -9,6 +9,11 @@ public struct ContainerLayout: Equatable, Sendable {
         directory = dataDir + "/containers/" + project.id + (image.map { "-" + $0.manifestDigest.short } ?? "")
     }
 
+    /// A named container's own directory.
+    public init(directory: String) {
+        self.directory = directory
+    }
+
     /// The manifest digest of the image the environment was made from.
     public var imageRecord: String { directory + "/image" }
 

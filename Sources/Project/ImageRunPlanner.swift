@@ -29,7 +29,7 @@ enum ImageRunPlanner {
         }
 
         let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID) {
-            ContainerLayout(dataDir: host.dataDir, project: project, image: image)
+            options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project, image: image)
         }
         let container = layers.container
         let mounts = HostRootLayout.systemMounts() + RunPlanner.hostFiles(host) + RunPlanner.projectMounts(options, project: project)

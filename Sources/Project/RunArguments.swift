@@ -37,6 +37,12 @@ public struct RunArguments: Equatable, Sendable {
     public var allowProjectProfile = false
     /// `--preserve-fds N`: fds 3 ..< 3+N pass into the command.
     public var preserveFDs = 0
+    /// `-d`: start a named container in the background and print its id.
+    public var detach = false
+    /// `--name N`: keep the run as a named container.
+    public var name: String?
+    /// `--label K=V`
+    public var labels: [String] = []
 
     public init() {}
 
@@ -49,11 +55,17 @@ public struct RunArguments: Equatable, Sendable {
         ("volume", "v", true), ("env", "e", true), ("env-file", nil, true), ("workdir", "w", true),
         ("hostname", nil, true), ("print-spec", nil, false), ("profile", nil, true), ("cap-add", nil, true),
         ("cap-drop", nil, true), ("read-only", nil, false), ("security-opt", nil, true), ("project", nil, true),
-        ("allow-project-profile", nil, false), ("preserve-fds", nil, true),
+        ("allow-project-profile", nil, false), ("preserve-fds", nil, true), ("detach", "d", false), ("name", nil, true),
+        ("label", "l", true),
     ]
 
     /// Parses the arguments after `run`; nil means "let ArgumentParser decide".
     public static func parse(_ args: [String]) -> RunArguments? {
+        parse(args, requireCommand: true)
+    }
+
+    /// `create` may leave the command to the image (no `--`).
+    public static func parse(_ args: [String], requireCommand: Bool) -> RunArguments? {
         var result = RunArguments()
         var i = 0
         while i < args.count {
@@ -61,7 +73,7 @@ public struct RunArguments: Equatable, Sendable {
             i += 1
             if arg == "--" {
                 result.command = Array(args[i...])
-                return result.command.isEmpty ? nil : result
+                return result.command.isEmpty && requireCommand ? nil : result
             }
             if arg.hasPrefix("--") {
                 var name = String(arg.dropFirst(2))
@@ -105,7 +117,7 @@ public struct RunArguments: Equatable, Sendable {
                 return nil  // a second positional before `--` is ArgumentParser's to report
             }
         }
-        return nil  // no `--`: no command
+        return requireCommand ? nil : result  // no `--`: no command
     }
 
     /// `--preserve-fds N`: a decimal N >= 0 that leaves room above fd 2 in an int.
@@ -144,6 +156,9 @@ public struct RunArguments: Equatable, Sendable {
         case "security-opt": securityOpt.append(value ?? "")
         case "project": project = value
         case "allow-project-profile": allowProjectProfile = true
+        case "detach": detach = true
+        case "name": self.name = value
+        case "label": labels.append(value ?? "")
         case "preserve-fds":
             guard let value, let count = Self.fdCount(value) else { return false }
             preserveFDs = count

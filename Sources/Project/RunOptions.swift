@@ -58,6 +58,9 @@ public struct RunOptions: Equatable, Sendable {
     public var forceNoNewPrivileges = false
     /// `--security-opt seccomp=...`: nil keeps the profile's filter.
     public var seccompOverride: SeccompOverride?
+    /// A named container's own directory for its layer and home (see
+    /// ContainerLayout); nil: the project's environment.
+    public var containerDirectory: String?
 
     public enum SeccompOverride: Equatable, Sendable {
         case unconfined

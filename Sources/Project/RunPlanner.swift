@@ -40,7 +40,7 @@ public enum RunPlanner {
 
         let identity = IdentityPlanner.plan(mode: options.userns, host: host)
         let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID) {
-            ContainerLayout(dataDir: host.dataDir, project: project)
+            options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project)
         }
         let container = layers.container
 

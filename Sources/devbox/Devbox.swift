@@ -1,4 +1,5 @@
 import ArgumentParser
+import Containers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,7 @@ struct Devbox: ParsableCommand {
         commandName: "devbox",
         abstract: "Run commands in a rootless sandbox with your project mounted in.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, PullCommand.self, PushCommand.self, LoginCommand.self, ImportCommand.self, LoadCommand.self, SaveCommand.self, ImagesCommand.self, ImageCommand.self, RmiCommand.self, ProfileCommand.self, DoctorCommand.self])
+        subcommands: [RunCommand.self, CreateCommand.self, StartCommand.self, StopCommand.self, KillCommand.self, RestartCommand.self, RmCommand.self, PsCommand.self, InspectCommand.self, LogsCommand.self, WaitCommand.self, AttachCommand.self, EventsCommand.self, ExecCommand.self, PullCommand.self, PushCommand.self, LoginCommand.self, ImportCommand.self, LoadCommand.self, SaveCommand.self, ImagesCommand.self, ImageCommand.self, RmiCommand.self, ProfileCommand.self, DoctorCommand.self])
 }
 
 /// Options every command understands.
@@ -33,6 +34,9 @@ extension Devbox {
             var command = try parseAsRoot()
             try command.run()
             Self.exit()
+        } catch let error as ContainerError {
+            printError("devbox: \(error)")
+            Glibc.exit(ExitStatus.failure)
         } catch {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             printError(fullMessage(for: error))

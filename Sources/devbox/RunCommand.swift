@@ -67,6 +67,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Hostname inside the container.")
     var hostname: String?
 
+    @Flag(name: .shortAndLong, help: "Run in the background as a named container; print its id.")
+    var detach = false
+
+    @Option(help: ArgumentHelp("Name of the container (default: a generated one, with -d).", valueName: "NAME"))
+    var name: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Set a label on the container.", valueName: "KEY=VAL"))
+    var label: [String] = []
+
     @Flag(name: .customLong("print-spec"), help: "Print the OCI runtime spec (config.json) instead of running it.")
     var printSpec = false
 
@@ -106,6 +115,9 @@ struct RunCommand: ParsableCommand {
         args.workdir = workdir
         args.hostname = hostname
         args.printSpec = printSpec
+        args.detach = detach
+        args.name = name
+        args.labels = label
         args.command = command
         args.image = image
         return args

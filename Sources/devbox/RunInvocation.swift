@@ -11,7 +11,45 @@ import Glibc
 /// What `devbox run` does once its arguments are known, however they were
 /// parsed (see RunArguments for why there are two parsers).
 enum RunInvocation {
+    /// A run planned: what `run`, `run -d` and `create` share.
+    struct Planned {
+        var host: HostFacts
+        var project: Project
+        var image: ImageRoot?
+        var plan: RunPlan
+        var debugging: Bool
+    }
+
     static func execute(_ args: RunArguments) -> Never {
+        if args.detach || args.name != nil, !args.printSpec {
+            ContainerCreation.run(args)
+        }
+        let planned = plan(args, runID: String(getpid()))
+        if args.printSpec {
+            do {
+                print(try jsonText(planned.plan.spec))
+            } catch {
+                fail("cannot encode the spec: \(error)")
+            }
+            exit(0)
+        }
+        let plan = planned.plan, host = planned.host
+        var environment = prepare(plan, host: host, image: planned.image, debugging: planned.debugging)
+        environment.preserveFDs = args.preserveFDs
+        let status: Int32
+        do {
+            status = try Launcher.run(plan.spec, environment: environment)
+        } catch {
+            if let work = plan.runWorkDir { ThrowawayLayers.remove(work, host: host) }
+            fail(error)
+        }
+        if let work = plan.runWorkDir { ThrowawayLayers.remove(work, host: host) }
+        exit(status)
+    }
+
+    /// Flags, project, image and profile to a spec; exits on any error.
+    /// `containerDirectory`: a named container's own layer and home.
+    static func plan(_ args: RunArguments, runID: String, containerDirectory: String? = nil) -> Planned {
         let debugging = args.logLevel == "debug"
         var host = HostFacts.current(dataRoot: args.dataRoot)
         if args.remove { host.tmpfsHoldsLayers = TmpfsLayerSupport.holdsOverlayLayers(runtimeDir: host.runtimeDir) }
@@ -25,6 +63,7 @@ enum RunInvocation {
         do { options = try makeOptions(args, host: host, project: project) } catch {
             fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
+        options.containerDirectory = containerDirectory
         let image = ImageSelection.resolve(args.image, project: project, host: host)
         options.image = image
         if host.uid != 0 && image == nil {
@@ -39,7 +78,7 @@ enum RunInvocation {
         }
         let plan: RunPlan
         do {
-            plan = try RunPlanner.plan(options, project: project, host: host, runID: String(getpid()))
+            plan = try RunPlanner.plan(options, project: project, host: host, runID: runID)
         } catch {
             fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
@@ -48,26 +87,7 @@ enum RunInvocation {
             printError("devbox: warning: no subordinate id range for you: package managers that switch users (apt's _apt, dnf) will fail; add one (see `devbox doctor`)")
         }
         debug(debugging, "project \(project.root) (id \(project.id))")
-
-        if args.printSpec {
-            do {
-                print(try jsonText(plan.spec))
-            } catch {
-                fail("cannot encode the spec: \(error)")
-            }
-            exit(0)
-        }
-        var environment = prepare(plan, host: host, image: image, debugging: debugging)
-        environment.preserveFDs = args.preserveFDs
-        let status: Int32
-        do {
-            status = try Launcher.run(plan.spec, environment: environment)
-        } catch {
-            if let work = plan.runWorkDir { ThrowawayLayers.remove(work, host: host) }
-            fail(error)
-        }
-        if let work = plan.runWorkDir { ThrowawayLayers.remove(work, host: host) }
-        exit(status)
+        return Planned(host: host, project: project, image: image, plan: plan, debugging: debugging)
     }
 
     private static func makeOptions(_ args: RunArguments, host: HostFacts, project: Project) throws(PlanError) -> RunOptions {
@@ -121,7 +141,7 @@ enum RunInvocation {
     }
 
     /// Creates the host directories the plan names and returns how to launch.
-    private static func prepare(_ plan: RunPlan, host: HostFacts, image: ImageRoot?, debugging: Bool) -> LaunchEnvironment {
+    static func prepare(_ plan: RunPlan, host: HostFacts, image: ImageRoot?, debugging: Bool) -> LaunchEnvironment {
         if let container = plan.container {
             for dir in [container.upper, container.home, container.work] where !FileSystem.makeDirectories(dir, mode: 0o700) {
                 fail("cannot create \(dir): \(String(cString: strerror(errno))); check that \(host.dataDir) is writable")

@@ -12,6 +12,12 @@ let arguments = CommandLine.arguments
 if arguments.first == "devbox-userns" {
     dbx_holder_idle(Int32(arguments.dropFirst().first ?? "") ?? 300)
 }
+if arguments.first == "devbox-supervise" {
+    Supervisor.main(Array(arguments.dropFirst()))
+}
+if arguments.count > 2, arguments[1] == "exec", let exec = ExecArguments.parse(Array(arguments.dropFirst(2))) {
+    ExecInvocation.execute(exec)
+}
 if arguments.count > 2, arguments[1] == "run", let run = RunArguments.parse(Array(arguments.dropFirst(2))) {
     RunInvocation.execute(run)
 }

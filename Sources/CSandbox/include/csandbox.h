@@ -126,6 +126,29 @@ struct dbx_config {
 // one-line reason.
 int dbx_run(const struct dbx_config *config, char *errbuf, size_t errlen);
 
+// `devbox exec`: joins the namespaces in join_flags (CLONE_NEW*) of `pid`,
+// checked to be the process that started at start_time (field 22 of
+// /proc/PID/stat), then runs `process` there as a run's command is run
+// (identity, capabilities, rlimits, no_new_privs, seccomp, cwd, tty).
+// Returns the command's exit status (or, detached, 0 once it started);
+// -1 with errbuf set when it could not be started, -2 when the container
+// is not running any more. The caller must be single-threaded.
+struct dbx_exec_config {
+    pid_t pid;
+    unsigned long long start_time;
+    int join_flags;
+    int detach;
+    // `-u NAME[:GROUP]`: looked up in the container's /etc/passwd and
+    // /etc/group once inside (NULL: process->uid/gid as they are); with
+    // set_home, HOME becomes the user's home directory.
+    const char *user;
+    const char *group;
+    int set_home;
+    const struct dbx_config *process;
+};
+int dbx_exec(const struct dbx_exec_config *config, char *errbuf, size_t errlen);
+int dbx_clone_newcgroup(void);
+
 // The step after which the masked and read-only paths may be laid by the
 // command's process while PID 1 mounts the rest: every step that touches
 // their paths comes before them. -1 when none do or a later one does.

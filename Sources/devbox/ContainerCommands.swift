@@ -1,0 +1,207 @@
+import ArgumentParser
+import Containers
+import Platform
+import Project
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options of the commands that name containers.
+struct ContainerSelection: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Act on the container created last.")
+    var latest = false
+
+    @Argument(help: ArgumentHelp("Container names or ids (a unique id prefix is enough).", valueName: "CONTAINER"))
+    var containers: [String] = []
+
+    func records(_ store: ContainerStore, requireOne: Bool = false) throws -> [ContainerRecord] {
+        if latest {
+            guard containers.isEmpty else { throw ValidationError("give either --latest or container names, not both") }
+            return [try store.latest()]
+        }
+        guard !containers.isEmpty else { throw ValidationError("name a container (or use --latest)") }
+        if requireOne, containers.count > 1 { throw ValidationError("name one container") }
+        return try containers.map { reference throws(ContainerError) in try store.find(reference) }
+    }
+}
+
+struct CreateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a named container without starting it (takes `run`'s flags).",
+        usage: "devbox create [--name NAME] [RUN OPTIONS] [IMAGE] [-- COMMAND [ARG...]]")
+
+    @Argument(parsing: .captureForPassthrough, help: "`devbox run`'s options, the image and the command.")
+    var arguments: [String] = []
+
+    func run() throws {
+        guard var args = RunArguments.parse(arguments, requireCommand: false) else {
+            throw ValidationError("cannot read these options; they are `devbox run`'s (see `devbox run --help`)")
+        }
+        if args.detach { throw ValidationError("create does not start the container: leave out -d (then `devbox start`)") }
+        args.detach = true
+        let (record, _) = ContainerCreation.create(args)
+        print(record.id)
+    }
+}
+
+struct StartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Start stopped or created containers.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Attach: stay in the foreground with the container's output (one container).")
+    var attach = false
+    @Flag(name: .shortAndLong, help: "With --attach, pass stdin to the container.")
+    var interactive = false
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        let records = try selection.records(store)
+        if attach || interactive {
+            guard records.count == 1, let record = records.first else { throw ValidationError("--attach takes one container") }
+            Glibc.exit(ContainerStart.startAttached(record, store: store))
+        }
+        for record in records {
+            ContainerStart.startDetached(record, store: store)
+            print(selection.latest ? record.id : record.name)
+        }
+    }
+}
+
+struct StopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop containers: the stop signal, then SIGKILL after a timeout.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.short, .customLong("time"), .customLong("timeout")], help: ArgumentHelp("Seconds to wait before SIGKILL (default: the container's --stop-timeout, 10).", valueName: "SECONDS"))
+    var time: Int?
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        for record in try selection.records(store) {
+            ContainerStop.stop(record, store: store, timeout: time)
+            print(selection.containers.isEmpty ? record.id : record.name)
+        }
+    }
+}
+
+struct KillCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal to containers' main process.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: ArgumentHelp("Signal name or number (default KILL).", valueName: "SIGNAL"))
+    var signal = "KILL"
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        guard let number = SignalNames.number(signal) else { throw ValidationError("unknown signal \(signal); give a name such as TERM or a number") }
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        for record in try selection.records(store) {
+            let status = store.status(record.id)
+            guard status.isRunning, let pid1 = status.pid1, pid1.isAlive else { throw ContainerError.notRunning(record.name) }
+            Glibc.kill(pid1.pid, number)
+            EventLog(runtimeDir: store.runtimeDir).append(ContainerEvent(record: record, status: "kill"))
+            print(selection.containers.isEmpty ? record.id : record.name)
+        }
+    }
+}
+
+struct RestartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restart", abstract: "Stop containers, then start them again.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.short, .customLong("time")], help: ArgumentHelp("Seconds to wait before SIGKILL.", valueName: "SECONDS"))
+    var time: Int?
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        for record in try selection.records(store) {
+            ContainerStop.stop(record, store: store, timeout: time)
+            ContainerStart.startDetached(record, store: store)
+            EventLog(runtimeDir: store.runtimeDir).append(ContainerEvent(record: record, status: "restart"))
+            print(selection.containers.isEmpty ? record.id : record.name)
+        }
+    }
+}
+
+struct RmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove containers (their writable layer and log; named volumes stay).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Stop running containers first (SIGKILL).")
+    var force = false
+    @Flag(name: .customLong("all"), help: "Remove every container.")
+    var all = false
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        let records = all ? store.all() : try selection.records(store)
+        for record in records {
+            let lock = try ContainerLock(store.lockPath(record.id))
+            defer { lock?.release() }
+            if store.status(record.id).isRunning {
+                guard force else { throw ContainerError.running(record.name) }
+                ContainerStop.stop(record, store: store, timeout: 0)
+            }
+            ContainerRemoval.remove(record, store: store)
+            print(record.id)
+        }
+    }
+}
+
+struct WaitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "wait", abstract: "Wait for containers to exit; print their exit codes.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        for record in try selection.records(store) {
+            print(ContainerStop.waitForExit(record, store: store, timeout: nil).exitCode ?? -1)
+        }
+    }
+}
+
+/// Stopping: the container's stop signal to PID 1 (which passes it to the
+/// command), a wait for the supervisor to record the exit, SIGKILL after
+/// the timeout (the kernel then kills the whole PID namespace).
+enum ContainerStop {
+    static func stop(_ record: ContainerRecord, store: ContainerStore, timeout: Int?) {
+        let status = store.status(record.id)
+        guard status.isRunning, let pid1 = status.pid1 else { return }
+        let seconds = timeout ?? record.stopTimeout
+        if seconds > 0, pid1.isAlive { kill(pid1.pid, record.stopSignal) }
+        if waitForExit(record, store: store, timeout: seconds).isRunning, pid1.isAlive {
+            kill(pid1.pid, SIGKILL)
+            _ = waitForExit(record, store: store, timeout: 10)
+        }
+        EventLog(runtimeDir: store.runtimeDir).append(ContainerEvent(record: record, status: "stop"))
+    }
+
+    /// Polls until the supervisor has let go of the container (or the
+    /// timeout, in seconds, passes); returns the status then.
+    static func waitForExit(_ record: ContainerRecord, store: ContainerStore, timeout: Int?) -> ContainerStatus {
+        let deadline = timeout.map { Timestamp.now().nanoseconds + Int64($0) * 1_000_000_000 }
+        while true {
+            let status = store.status(record.id)
+            if !status.isRunning { return status }
+            if let deadline, Timestamp.now().nanoseconds >= deadline { return status }
+            usleep(10_000)
+        }
+    }
+}
+
+/// Signal names as kill(1) and podman take them.
+enum SignalNames {
+    static let numbers: [String: Int32] = [
+        "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8, "KILL": 9, "USR1": 10,
+        "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15, "STKFLT": 16, "CHLD": 17, "CONT": 18, "STOP": 19,
+        "TSTP": 20, "TTIN": 21, "TTOU": 22, "URG": 23, "XCPU": 24, "XFSZ": 25, "VTALRM": 26, "PROF": 27, "WINCH": 28,
+        "IO": 29, "PWR": 30, "SYS": 31,
+    ]
+
+    static func number(_ text: String) -> Int32? {
+        if let n = Int32(text) { return n > 0 && n < 65 ? n : nil }
+        var name = text.uppercased()
+        if name.hasPrefix("SIG") { name = String(name.dropFirst(3)) }
+        return numbers[name]
+    }
+}

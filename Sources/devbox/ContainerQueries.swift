@@ -1,0 +1,253 @@
+import ArgumentParser
+import Containers
+import FoundationEssentials
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct PsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ps", abstract: "List containers (running ones; --all for every one).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Every container, not only running ones.") var all = false
+    @Flag(name: .shortAndLong, help: "Print ids only.") var quiet = false
+    @Flag(name: .shortAndLong, help: "Only the container created last.") var latest = false
+    @Flag(name: .customLong("no-trunc"), help: "Full ids.") var noTrunc = false
+    @Option(name: .shortAndLong, help: ArgumentHelp("label=KEY[=VALUE], name=NAME, id=PREFIX, status=STATE.", valueName: "FILTER"))
+    var filter: [String] = []
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        let filters = try filter.map(ContainerFilter.init)
+        var rows = store.all().map { ($0, store.status($0.id)) }
+        if latest { rows = rows.suffix(1) }
+        rows = rows.filter { record, status in
+            (all || latest || status.isRunning || filters.contains { $0.key == "status" }) && filters.allSatisfy { $0.matches(record, status) }
+        }
+        if quiet {
+            for (record, _) in rows { print(noTrunc ? record.id : record.shortID) }
+            return
+        }
+        switch format {
+        case .json:
+            print(try jsonText(rows.map { ContainerSummary($0, status: $1, dataDir: store.dataDir) }))
+        case .table:
+            var lines = [["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES", "PROJECT"]]
+            let now = Timestamp.now()
+            for (record, status) in rows {
+                var command = record.spec.process.args.joined(separator: " ")
+                if !noTrunc, command.count > 20 { command = String(command.prefix(17)) + "..." }
+                lines.append([noTrunc ? record.id : record.shortID, record.image ?? "host", command,
+                              Timestamp.age(from: record.created, to: now) + " ago", status.summary(now: now), record.name,
+                              record.project ?? ""])
+            }
+            print(table(lines))
+        }
+    }
+}
+
+/// `--filter KEY=VALUE` of ps and events.
+struct ContainerFilter {
+    var key: String
+    var value: String
+
+    init(_ text: String) throws {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, ["label", "name", "id", "status", "container", "event", "type", "image"].contains(parts[0]) else {
+            throw ValidationError("--filter \(text): give label=KEY[=VALUE], name=, id=, status=, container=, event= or image=")
+        }
+        key = parts[0]
+        value = parts[1]
+    }
+
+    func matches(_ record: ContainerRecord, _ status: ContainerStatus?) -> Bool {
+        switch key {
+        case "label":
+            let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let labelValue = record.labels[parts[0]] else { return false }
+            return parts.count == 1 || labelValue == parts[1]
+        case "name": return record.name.contains(value)
+        case "id": return record.id.hasPrefix(value)
+        case "container": return record.name == value || record.id.hasPrefix(value)
+        case "status": return status.map { $0.state.rawValue == value } ?? true
+        case "image": return record.image == value
+        default: return true
+        }
+    }
+}
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show containers' configuration and state as JSON.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("type"), help: "Only `container` is known here.") var type = "container"
+    @Option(name: .shortAndLong, help: "json (the default).") var format = "json"
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        guard type == "container" else { throw ValidationError("--type \(type): only containers are inspected here; for images see `devbox image inspect`") }
+        guard format == "json" else { throw ValidationError("--format \(format): only json is supported") }
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        let records = try selection.records(store)
+        print(try jsonText(records.map { ContainerInspection($0, status: store.status($0.id), dataDir: store.dataDir) }))
+    }
+}
+
+struct LogsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print a detached container's output.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Keep printing new output until the container exits.") var follow = false
+    @Option(help: ArgumentHelp("Only the last N lines.", valueName: "N")) var tail: Int?
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        let records = try selection.records(store, requireOne: true)
+        guard let record = records.first else { return }
+        ContainerLogs.print(record, store: store, tail: tail, follow: follow)
+    }
+}
+
+struct AttachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach", abstract: "Follow a running container's output until it exits; SIGINT and SIGTERM are passed to it.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var selection: ContainerSelection
+
+    func run() throws {
+        let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        guard let record = try selection.records(store, requireOne: true).first else { return }
+        guard store.status(record.id).isRunning else { throw ContainerError.notRunning(record.name) }
+        let code = ContainerLogs.print(record, store: store, tail: 0, follow: true, forwardSignals: true)
+        Glibc.exit(code ?? 0)
+    }
+}
+
+/// Reads the log the supervisor keeps (the rotated part first).
+enum ContainerLogs {
+    @discardableResult
+    static func print(_ record: ContainerRecord, store: ContainerStore, tail: Int?, follow: Bool, forwardSignals: Bool = false) -> Int32? {
+        let path = store.logPath(record.id)
+        var bytes = (FileSystem.readBytes(path + ".1") ?? []) + (FileSystem.readBytes(path) ?? [])
+        var offset = FileSystem.readBytes(path)?.count ?? 0
+        if let tail {
+            var newlines = 0
+            var start = bytes.count
+            var i = bytes.count - 1
+            if i >= 0, bytes[i] == UInt8(ascii: "\n") { i -= 1 }
+            while i >= 0 {
+                if bytes[i] == UInt8(ascii: "\n") {
+                    newlines += 1
+                    if newlines == tail { break }
+                }
+                start = i
+                i -= 1
+            }
+            bytes = tail == 0 ? [] : Array(bytes[start...])
+        }
+        emit(bytes)
+        guard follow else { return nil }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        if forwardSignals {
+            for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, s) }
+            sigprocmask(SIG_BLOCK, &signals, nil)
+        }
+        while true {
+            let running = store.status(record.id).isRunning
+            if let data = FileSystem.readBytes(path) {
+                if data.count < offset { offset = 0 }  // rotated
+                if data.count > offset { emit(Array(data[offset...])) }
+                offset = data.count
+            }
+            if !running { return store.status(record.id).exitCode }
+            if forwardSignals {
+                var zero = timespec(tv_sec: 0, tv_nsec: 0)
+                let signal = sigtimedwait(&signals, nil, &zero)
+                if signal > 0, let pid1 = store.status(record.id).pid1, pid1.isAlive { kill(pid1.pid, signal) }
+            }
+            usleep(50_000)
+        }
+    }
+
+    static func emit(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            offset += n
+        }
+    }
+}
+
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "events", abstract: "Show container events (create, start, die, stop, kill, restart, destroy).")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: ArgumentHelp("container=NAME|ID, event=NAME, label=KEY[=VALUE], image=REF, type=container.", valueName: "FILTER"))
+    var filter: [String] = []
+    @Option(help: "Output format: table (one line per event) or json (JSON lines).") var format: OutputFormat = .table
+    @Flag(inversion: .prefixedNo, help: "Keep printing new events (the default), or stop after the past ones.") var stream = true
+    @Option(help: ArgumentHelp("Only events after this time (RFC 3339, seconds since the epoch, or 10m/2h ago).", valueName: "TIME"))
+    var since: String?
+    @Option(help: ArgumentHelp("Only events before this time; stops streaming then.", valueName: "TIME")) var until: String?
+
+    func run() throws {
+        let filters = try filter.map(ContainerFilter.init)
+        let sinceTime = try since.map { text in try Timestamp.parse(text).orThrow("--since \(text): give RFC 3339, seconds or a duration like 10m") }
+        let untilTime = try until.map { text in try Timestamp.parse(text).orThrow("--until \(text): give RFC 3339, seconds or a duration like 10m") }
+        let log = EventLog(runtimeDir: ContainerCreation.store(dataRoot: global.dataRoot).runtimeDir)
+        func show(_ event: ContainerEvent) throws {
+            if let sinceTime, event.timeNano < sinceTime.nanoseconds { return }
+            if let untilTime, event.timeNano > untilTime.nanoseconds { return }
+            for f in filters {
+                switch f.key {
+                case "container": guard event.Name == f.value || event.ID.hasPrefix(f.value) else { return }
+                case "event", "status": guard event.Status == f.value || (f.value == "died" && event.Status == "die") else { return }
+                case "image": guard event.Image == f.value else { return }
+                case "type": guard f.value == "container" else { return }
+                case "label":
+                    let parts = f.value.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard let value = event.Attributes?[parts[0]], parts.count == 1 || value == parts[1] else { return }
+                default: break
+                }
+            }
+            switch format {
+            case .json: emitLine(try jsonLine(event))
+            case .table:
+                let attributes = (["image=\(event.Image)", "name=\(event.Name)"] + (event.Attributes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+                emitLine("\(Timestamp(nanoseconds: event.timeNano).rfc3339) container \(event.Status) \(event.ID) (\(attributes.joined(separator: ", ")))")
+            }
+        }
+        // Where the file stands now, before the past events are printed.
+        var (events, offset) = log.read(from: 0)
+        events = log.rotated() + events
+        for event in events { try show(event) }
+        guard stream else { return }
+        while true {
+            if let untilTime, Timestamp.now() > untilTime { return }
+            usleep(100_000)
+            let next = log.read(from: offset)
+            offset = next.next
+            for event in next.events { try show(event) }
+        }
+    }
+}
+
+/// Straight to fd 1, unbuffered: `events` is read line by line as it streams.
+func emitLine(_ line: String) {
+    ContainerLogs.emit(Array((line + "\n").utf8))
+}
+
+func jsonLine<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+extension Optional {
+    func orThrow(_ message: String) throws -> Wrapped {
+        guard let value = self else { throw ValidationError(message) }
+        return value
+    }
+}

@@ -1,0 +1,212 @@
+import ArgumentParser
+import Containers
+import Platform
+import Sandbox
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `devbox exec`'s command line. Like `run`, it is parsed by hand on the
+/// hot path (editors call exec for every terminal and language server);
+/// anything unusual (help, errors) goes to ArgumentParser's ExecCommand.
+struct ExecArguments: Equatable {
+    var dataRoot: String?
+    var interactive = false
+    var tty = false
+    var detach = false
+    var env: [String] = []
+    var envFiles: [String] = []
+    var workdir: String?
+    var user: String?
+    var privileged = false
+    var latest = false
+    var preserveFDs = 0
+    var container: String?
+    var command: [String] = []
+
+    static let flags: [(long: String, short: Character?, takesValue: Bool)] = [
+        ("root", nil, true), ("log-level", nil, true), ("interactive", "i", false), ("tty", "t", false),
+        ("detach", "d", false), ("env", "e", true), ("env-file", nil, true), ("workdir", "w", true), ("user", "u", true),
+        ("privileged", nil, false), ("latest", "l", false), ("preserve-fds", nil, true),
+    ]
+
+    /// nil: let ArgumentParser decide (and explain).
+    static func parse(_ args: [String]) -> ExecArguments? {
+        var result = ExecArguments()
+        var i = 0
+        func take(_ long: String, _ value: String?) -> Bool {
+            switch long {
+            case "root": result.dataRoot = value
+            case "log-level": guard let value, ["error", "warn", "info", "debug"].contains(value) else { return false }
+            case "interactive": result.interactive = true
+            case "tty": result.tty = true
+            case "detach": result.detach = true
+            case "env": result.env.append(value ?? "")
+            case "env-file": result.envFiles.append(value ?? "")
+            case "workdir": result.workdir = value
+            case "user": result.user = value
+            case "privileged": result.privileged = true
+            case "latest": result.latest = true
+            case "preserve-fds":
+                guard let value, let n = Int(value), n >= 0, n < 1 << 20 else { return false }
+                result.preserveFDs = n
+            default: return false
+            }
+            return true
+        }
+        while i < args.count {
+            let arg = args[i]
+            i += 1
+            if arg == "--" { break }
+            if arg.hasPrefix("--") {
+                var name = String(arg.dropFirst(2))
+                var value: String?
+                if let eq = name.firstIndex(of: "=") {
+                    value = String(name[name.index(after: eq)...])
+                    name = String(name[..<eq])
+                }
+                guard let flag = flags.first(where: { $0.long == name }) else { return nil }
+                if flag.takesValue, value == nil {
+                    guard i < args.count else { return nil }
+                    value = args[i]
+                    i += 1
+                } else if !flag.takesValue, value != nil {
+                    return nil
+                }
+                guard take(name, value) else { return nil }
+            } else if arg.hasPrefix("-"), arg.count > 1 {
+                var rest = Substring(arg.dropFirst())
+                while let ch = rest.first {
+                    rest = rest.dropFirst()
+                    guard let flag = flags.first(where: { $0.short == ch }) else { return nil }
+                    if flag.takesValue {
+                        guard rest.isEmpty, i < args.count else { return nil }
+                        guard take(flag.long, args[i]) else { return nil }
+                        i += 1
+                    } else {
+                        guard take(flag.long, nil) else { return nil }
+                    }
+                }
+            } else {
+                // The first word is the container (unless --latest), the
+                // rest the command, flags and all.
+                i -= 1
+                break
+            }
+        }
+        if !result.latest {
+            guard i < args.count else { return nil }
+            result.container = args[i]
+            i += 1
+        }
+        if i < args.count, args[i] == "--" { i += 1 }
+        result.command = Array(args[i...])
+        return result.command.isEmpty ? nil : result
+    }
+}
+
+enum ExecInvocation {
+    static func execute(_ args: ExecArguments) -> Never {
+        if args.privileged {
+            fail("exec --privileged: an exec is never stronger than its container; recreate the container with the capabilities it needs (--cap-add, --profile)",
+                 code: ExitStatus.usage)
+        }
+        let store = ContainerCreation.store(dataRoot: args.dataRoot)
+        let id: String
+        do {
+            if args.latest { id = try store.latest().id } else { id = try store.id(of: args.container ?? "") }
+        } catch {
+            fail(error)
+        }
+        let name = args.container ?? String(id.prefix(12))
+        guard let template = ExecTemplate.read(from: store.liveDirectory(id)), ContainerLock.isHeld(store.aliveLockPath(id)) else {
+            fail(ContainerError.notRunning(name))
+        }
+        var request = ExecRequest(command: args.command)
+        request.tty = args.tty
+        request.detach = args.detach
+        request.workdir = args.workdir
+        request.preserveFDs = args.preserveFDs
+        if let user = args.user {
+            let parts = user.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard let first = parts.first, !first.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+                fail("-u \(user): give USER, UID, USER:GROUP or UID:GID", code: ExitStatus.usage)
+            }
+            request.user = first
+            request.group = parts.count > 1 ? parts[1] : nil
+        }
+        var env: [String?] = []
+        for file in args.envFiles {
+            guard let text = FileSystem.read(file, limit: 16 << 20) else {
+                fail("--env-file \(file): cannot be read; give a readable file of KEY=VALUE lines", code: ExitStatus.usage)
+            }
+            for line in ASCII.split(text, on: UInt8(ascii: "\n")) where !line.hasPrefix("#") && !ASCII.words(line).isEmpty {
+                env.append(hostValue(line))
+            }
+        }
+        for entry in args.env {
+            guard !entry.isEmpty, !entry.hasPrefix("=") else { fail("-e '\(entry)': give KEY=VALUE or KEY", code: ExitStatus.usage) }
+            env.append(hostValue(entry))
+        }
+        request.environment = env.compactMap { $0 }
+        let status: Int32
+        do {
+            status = try ExecLauncher.exec(request, template: template)
+        } catch .notRunning {
+            fail(ContainerError.notRunning(name))
+        } catch {
+            fail(error)
+        }
+        if args.detach && status == 0 { print(id) }
+        exit(status)
+    }
+
+    /// `KEY` alone takes the host's value, as podman's `-e KEY` does.
+    /// A name the host does not have is left out.
+    static func hostValue(_ entry: String) -> String? {
+        if entry.contains("=") { return entry }
+        return getenv(entry).map { entry + "=" + String(cString: $0) }
+    }
+}
+
+/// ArgumentParser's view of `exec`: help, completions and the errors the
+/// fast parser leaves to it. Both end in ExecInvocation.
+struct ExecCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec", abstract: "Run a command in a running container.",
+        usage: "devbox exec [OPTIONS] CONTAINER [--] COMMAND [ARG...]",
+        discussion: "The command joins the container's namespaces with the container's capabilities, seccomp filter, limits and environment; stdio passes through unbuffered.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Keep stdin open (it always is; accepted for podman compatibility).") var interactive = false
+    @Flag(name: .shortAndLong, help: "Allocate a pseudo-terminal.") var tty = false
+    @Flag(name: .shortAndLong, help: "Run in the background; print the container's id.") var detach = false
+    @Option(name: .shortAndLong, help: ArgumentHelp("Set KEY=VAL, or pass KEY from the host.", valueName: "KEY=VAL")) var env: [String] = []
+    @Option(name: .customLong("env-file"), help: ArgumentHelp("Read KEY=VAL lines from a file.", valueName: "FILE")) var envFile: [String] = []
+    @Option(name: .shortAndLong, help: ArgumentHelp("Working directory inside.", valueName: "DIR")) var workdir: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("User (name or uid) and optional group inside.", valueName: "USER[:GROUP]")) var user: String?
+    @Flag(help: "Refused: an exec is never stronger than its container.") var privileged = false
+    @Flag(name: .shortAndLong, help: "The container created last.") var latest = false
+    @Option(name: .customLong("preserve-fds"), help: ArgumentHelp("Pass fds 3 to 3+N-1 into the command.", valueName: "N")) var preserveFDs: Int = 0
+    @Argument(help: ArgumentHelp("The container's name or id.", valueName: "CONTAINER")) var container: String?
+    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
+
+    func run() throws {
+        var args = ExecArguments()
+        args.dataRoot = global.dataRoot
+        (args.interactive, args.tty, args.detach, args.privileged, args.latest) = (interactive, tty, detach, privileged, latest)
+        (args.env, args.envFiles, args.workdir, args.user, args.preserveFDs) = (env, envFile, workdir, user, preserveFDs)
+        var words = command
+        if latest {
+            if let container { words.insert(container, at: 0) }
+        } else {
+            guard let container else { throw ValidationError("name a container (or use --latest)") }
+            args.container = container
+        }
+        if words.first == "--" { words.removeFirst() }
+        guard !words.isEmpty else { throw ValidationError("give the command to run after the container") }
+        guard preserveFDs >= 0 else { throw ValidationError("--preserve-fds must be 0 or more") }
+        args.command = words
+        ExecInvocation.execute(args)
+    }
+}
