@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+int dbx_failure_fd = -1;
+
 void dbx_die(const char *what, const char *path, int err) {
     // Paths as the user knows them: the container's without the staging
     // prefix, the host's without /oldroot.
@@ -31,6 +33,7 @@ void dbx_die(const char *what, const char *path, int err) {
     int n = snprintf(buf, sizeof buf, "devbox: %s%s%s: %s\n", what, path ? " " : "", path ? path : "",
                      strerror(err));
     if (n > 0) (void)!write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    if (dbx_failure_fd >= 0) (void)!write(dbx_failure_fd, "x", 1);
     _exit(DBX_EXIT_SETUP);
 }
 
@@ -110,11 +113,15 @@ static void close_inherited_fds(const struct dbx_config *c, int keep1, int keep2
     close_range_or_loop(next, ~0U);
 }
 
-// Tells the supervisor the mounts are done (see dbx_config.ready_fd).
-static void report_ready(const struct dbx_config *c) {
-    if (c->ready_fd < 0) return;
-    (void)!write(c->ready_fd, "r", 1);
-    close(c->ready_fd);
+// Tells the supervisor the mounts are done (see dbx_config.ready_fd). The
+// command's process keeps its copy until its exec closes it, or writes
+// 'x' first when it cannot get there (dbx_die, command not found).
+static void report_mounted(const struct dbx_config *c) {
+    if (c->ready_fd >= 0) (void)!write(c->ready_fd, "m", 1);
+}
+
+static void close_ready(const struct dbx_config *c) {
+    if (c->ready_fd >= 0) close(c->ready_fd);
 }
 
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd) {
@@ -170,7 +177,8 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
         // and exits with its status.
         signal(SIGPIPE, SIG_IGN);
         if (dbx_setup_mounts(c, helper.after >= 0 ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
-        report_ready(c);
+        report_mounted(c);
+        close_ready(c);
         if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
         if (spread) give_cpus_back(cmd, &cpus);
         (void)!write(ready[1], "g", 1);
@@ -179,7 +187,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     }
 
     if (dbx_setup_mounts(c, NULL) < 0) _exit(DBX_EXIT_SETUP);
-    report_ready(c);
+    report_mounted(c);
 
     // The terminal lives in the container's own devpts, so `tty` names a
     // path that exists inside; the parent gets the master end.
@@ -195,5 +203,6 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     pid_t cmd = fork();
     if (cmd < 0) dbx_die("cannot start the command", NULL, errno);
     if (cmd == 0) dbx_exec_command(c, c->tty ? slave : NULL, &oldmask);
+    close_ready(c);
     dbx_init_loop(c, cmd, &oldmask);
 }

@@ -93,6 +93,7 @@ void dbx_exec_in_path(const struct dbx_config *c) {
     else
         n = snprintf(msg, sizeof msg, "devbox: cannot run %s: %s\n", name, strerror(e));
     if (n > 0) (void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+    if (dbx_failure_fd >= 0) (void)!write(dbx_failure_fd, "x", 1);
     _exit(e == ENOENT ? 127 : 126);
 }
 
@@ -149,6 +150,7 @@ void dbx_reset_signals(void) {
 }
 
 void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask) {
+    dbx_failure_fd = c->ready_fd;
     dbx_reset_signals();
     if (pty_slave) {
         setsid();
@@ -170,6 +172,7 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
 void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy_fd, int policy_done_fd,
                             const sigset_t *oldmask) {
     dbx_trace(c, "command: preparing", NULL);
+    dbx_failure_fd = c->ready_fd;
     dbx_reset_signals();
     if (policy_fd >= 0) {
         // Still with every capability: the masks, on the other core.

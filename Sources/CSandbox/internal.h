@@ -14,6 +14,10 @@
 // Signals devbox passes on to the command. SIGCHLD is handled, not forwarded.
 void dbx_forwarded_signals(sigset_t *set);
 
+// In the command's process: where dbx_die reports a failure before exec
+// (dbx_config.ready_fd), or -1.
+extern int dbx_failure_fd;
+
 // Printing from the child: stderr only, async-signal-safe (no stdio).
 void dbx_die(const char *what, const char *path, int err) __attribute__((noreturn));
 // Read-only by mount_setattr, or by remounts where the kernel lacks it.

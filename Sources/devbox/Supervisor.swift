@@ -231,10 +231,16 @@ final class StartWatch: @unchecked Sendable {
         // PID 1 has its copy; ours must go, or a failed setup never reads EOF.
         close(readyWrite)
         readyWrite = -1
+        // "m" (mounted), then EOF when the command's exec closed its copy.
+        var bytes: [UInt8] = []
         var byte: UInt8 = 0
-        var n: Int
-        repeat { n = read(readyRead, &byte, 1) } while n < 0 && errno == EINTR
-        guard n == 1, let identity = ProcessIdentity.of(pid1) else { return }
+        while true {
+            let n = read(readyRead, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1 else { break }
+            bytes.append(byte)
+        }
+        guard bytes == [UInt8(ascii: "m")], let identity = ProcessIdentity.of(pid1) else { return }
         succeeded = true
         let now = Timestamp.now()
         let status = ContainerStatus(state: .running, pid1: identity, supervisor: getpid(), startedAt: now,

@@ -107,10 +107,12 @@ struct dbx_config {
     // --preserve-fds); every other fd above 2 is closed before exec.
     int preserve_fds;
 
-    // A supervisor's hooks (-1/NULL: none). PID 1 writes one byte to
-    // ready_fd once the container's mounts are done, then closes it, so a
-    // reader tells a failed setup (EOF) from a started one. on_started is
-    // called in the parent with PID 1's pid once it has its id maps.
+    // A supervisor's hooks (-1/NULL: none). PID 1 writes 'm' to ready_fd
+    // once the container's mounts are done; the command's process holds it
+    // until its exec closes it, or writes 'x' when it fails before. So a
+    // reader sees "m" then EOF for a started command, anything else for a
+    // failed start. on_started is called in the parent with PID 1's pid
+    // once it has its id maps.
     int ready_fd;
     void (*on_started)(void *context, pid_t pid1);
     void *started_context;
