@@ -61,9 +61,13 @@ public struct LaunchSettings: Codable, Equatable, Sendable {
     public var directories: [String]
     /// Overlay work directory of a start, emptied before the next.
     public var workDir: String?
+    /// Removed with the container when it is not the container's own
+    /// directory (a project environment's layer).
+    public var ownedDirectory: String?
 
     public init(uidHelper: String? = nil, gidHelper: String? = nil, hostsFile: String? = nil, directories: [String] = [],
-                workDir: String? = nil) {
+                workDir: String? = nil, ownedDirectory: String? = nil) {
+        self.ownedDirectory = ownedDirectory
         self.uidHelper = uidHelper
         self.gidHelper = gidHelper
         self.hostsFile = hostsFile

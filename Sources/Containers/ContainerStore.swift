@@ -84,6 +84,11 @@ public struct ContainerStore: Sendable {
         }
     }
 
+    /// Rewrites a record (a project environment's spec follows its last run).
+    public func update(_ record: ContainerRecord) throws(ContainerError) {
+        try write(record, to: configPath(record.id))
+    }
+
     public func record(_ id: String) throws(ContainerError) -> ContainerRecord {
         try read(ContainerRecord.self, from: configPath(id))
     }
@@ -153,6 +158,7 @@ public struct ContainerStore: Sendable {
         // never lists as a whole one.
         let trash = directory(record.id) + ".removing"
         removeTree(rename(directory(record.id), trash) == 0 ? trash : directory(record.id))
+        if let owned = record.launch.ownedDirectory { removeTree(owned) }
         FileSystem.removeTree(liveDirectory(record.id))
     }
 

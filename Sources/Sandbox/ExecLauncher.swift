@@ -23,7 +23,9 @@ public struct ExecRequest: Sendable {
 
 /// Runs a command inside a running container (see exec.c).
 public enum ExecLauncher {
-    public static func exec(_ request: ExecRequest, template: ExecTemplate) throws(SandboxError) -> Int32 {
+    /// `replaceEnvironment`: the request's environment is the whole of it
+    /// (a run joining its project's environment plans its own).
+    public static func exec(_ request: ExecRequest, template: ExecTemplate, replaceEnvironment: Bool = false) throws(SandboxError) -> Int32 {
         let process = template.process
         let capabilities: UInt64
         do { capabilities = try CapabilitySet.mask(process.capabilities?.bounding ?? []) } catch { throw .capability(error) }
@@ -35,7 +37,7 @@ public enum ExecLauncher {
             }
             bpf = bytes
         }
-        let env = merged(process.env, request.environment)
+        let env = replaceEnvironment ? request.environment : merged(process.env, request.environment)
         let strings = CStrings()
         var config = dbx_config()
         config.argv = UnsafePointer(strings.array(request.command))

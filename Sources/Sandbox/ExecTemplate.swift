@@ -18,6 +18,9 @@ public struct ExecTemplate: Codable, Sendable {
     public var process: RuntimeSpec.Process
     /// The container's compiled seccomp filter, if it has one.
     public var seccompFile: String?
+    /// What a run must share with the container to join it instead of
+    /// starting its own (see settingsKey).
+    public var settingsKey: String?
 
     public static func path(in live: String) -> String { live + "/exec.json" }
 
@@ -36,9 +39,42 @@ public struct ExecTemplate: Codable, Sendable {
             guard FileSystem.writeBytes(live + "/seccomp.bpf.tmp", program), rename(live + "/seccomp.bpf.tmp", live + "/seccomp.bpf") == 0 else { return }
         }
         let template = ExecTemplate(pid1: pid1, namespaces: spec.linux.namespaces.map(\.type.rawValue),
-                                    process: spec.process, seccompFile: seccompFile)
+                                    process: spec.process, seccompFile: seccompFile, settingsKey: settingsKey(spec))
         guard let data = try? JSONEncoder().encode(template) else { return }
         _ = FileSystem.writeAtomically(path(in: live), contents: String(decoding: data, as: UTF8.self), mode: 0o600)
+    }
+
+    /// A digest of everything in a spec but the process's command,
+    /// environment, directory and terminal: two runs with the same key may
+    /// share one container, because what confines them is the same.
+    public static func settingsKey(_ spec: RuntimeSpec) -> String {
+        var hash = SHA256()
+        func add(_ text: String?) {
+            hash.update(Array((text ?? "-").utf8))
+            hash.update([0])
+        }
+        add(spec.root.path)
+        add(String(spec.root.readonly))
+        add(spec.hostname)
+        for mount in spec.mounts {
+            add(mount.destination); add(mount.type); add(mount.source); add((mount.options ?? []).joined(separator: ","))
+        }
+        for ns in spec.linux.namespaces { add(ns.type.rawValue) }
+        for map in spec.linux.uidMappings + spec.linux.gidMappings { add("\(map.containerID):\(map.hostID):\(map.size)") }
+        let caps = spec.process.capabilities
+        for set in [caps?.bounding, caps?.effective, caps?.permitted, caps?.inheritable, caps?.ambient] { add((set ?? []).joined(separator: ",")) }
+        add(String(spec.process.noNewPrivileges))
+        add("\(spec.process.user.uid):\(spec.process.user.gid)")
+        for limit in spec.process.rlimits ?? [] { add("\(limit.type)=\(limit.soft):\(limit.hard)") }
+        if let seccomp = spec.linux.seccomp {
+            add(seccomp.defaultAction)
+            for rule in seccomp.syscalls ?? [] { add(rule.names.joined(separator: ",") + rule.action) }
+        }
+        for path in (spec.linux.maskedPaths ?? []) + (spec.linux.readonlyPaths ?? []) { add(path) }
+        for (key, value) in (spec.annotations ?? [:]).sorted(by: { $0.key < $1.key }) where key != DevboxAnnotation.workDir {
+            add(key + "=" + value)
+        }
+        return hash.finalizeHex()
     }
 
     public static func read(from live: String) -> ExecTemplate? {

@@ -33,6 +33,9 @@ enum RunInvocation {
             }
             exit(0)
         }
+        if let layout = planned.plan.container {
+            ProjectEnvironment.run(planned, args: args, layout: layout)
+        }
         let plan = planned.plan, host = planned.host
         var environment = prepare(plan, host: host, image: planned.image, debugging: planned.debugging)
         environment.preserveFDs = args.preserveFDs

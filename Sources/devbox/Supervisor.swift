@@ -35,7 +35,12 @@ enum Supervisor {
     }
 
     /// Runs the container to its end; returns its exit status.
-    static func supervise(_ record: ContainerRecord, store: ContainerStore, report: Report?, detached: Bool) -> Int32 {
+    /// `busy` is told when the container is already running (else that is
+    /// an error reported as such).
+    /// `environment`: how to launch, when the caller has it already (a run
+    /// just planned); else it is made from the record.
+    static func supervise(_ record: ContainerRecord, store: ContainerStore, report: Report?, detached: Bool,
+                          environment given: LaunchEnvironment? = nil, busy: ((String) -> Never)? = nil) -> Int32 {
         let live = store.liveDirectory(record.id)
         guard FileSystem.makeDirectories(live, mode: 0o700) else {
             report?.send("error cannot create \(live): \(String(cString: strerror(errno)))")
@@ -44,6 +49,7 @@ enum Supervisor {
         let alive: ContainerLock
         do {
             guard let lock = try ContainerLock(store.aliveLockPath(record.id), wait: false) else {
+                busy?("container \(record.name) is already running")
                 report?.send("error container \(record.name) is already running")
                 return 125
             }
@@ -70,7 +76,7 @@ enum Supervisor {
         }
         let start = StartWatch(record: record, store: store, report: report, readyRead: ready[0], readyWrite: ready[1],
                                restartCount: previous.startedAt == nil ? 0 : previous.restartCount + 1)
-        var environment = launchEnvironment(record, store: store, detached: detached)
+        var environment = given ?? launchEnvironment(record, store: store, detached: detached)
         environment.readyFD = ready[1]
         environment.onStarted = { pid in start.started(pid1: pid) }
         let status: Int32
