@@ -173,22 +173,22 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|pull|push|login|import|load|save|images|image|rmi|profile|doctor|help)
+    run|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run pull push login import load save images image rmi profile doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor help' -- "${cur}"))
         ;;
     esac
 }
 
 _devbox_run() {
     repeating_flags=()
-    non_repeating_flags=(--tty -t --interactive -i --rm --read-only --allow-project-profile --print-spec --version -h --help)
-    repeating_options=(--cap-add --cap-drop --security-opt --volume -v --env -e --env-file)
-    non_repeating_options=(--root --log-level --network --profile --project --preserve-fds --userns --home --workdir -w --hostname)
+    non_repeating_flags=(--tty -t --interactive -i --rm --read-only --allow-project-profile --detach -d --print-spec --version -h --help)
+    repeating_options=(--cap-add --cap-drop --security-opt --volume -v --env -e --env-file --label -l)
+    non_repeating_options=(--root --log-level --network --profile --project --preserve-fds --userns --home --workdir -w --hostname --name)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -242,6 +242,301 @@ _devbox_run() {
         return
         ;;
     '--hostname')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--label'|'-l')
+        return
+        ;;
+    esac
+}
+
+_devbox_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options -1
+}
+
+_devbox_start() {
+    repeating_flags=()
+    non_repeating_flags=(--attach -a --interactive -i --latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_stop() {
+    repeating_flags=()
+    non_repeating_flags=(--latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level -t --time --timeout)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '-t'|'--time'|'--timeout')
+        return
+        ;;
+    esac
+}
+
+_devbox_kill() {
+    repeating_flags=()
+    non_repeating_flags=(--latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --signal -s)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--signal'|'-s')
+        return
+        ;;
+    esac
+}
+
+_devbox_restart() {
+    repeating_flags=()
+    non_repeating_flags=(--latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level -t --time)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '-t'|'--time')
+        return
+        ;;
+    esac
+}
+
+_devbox_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--force -f --all --latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_ps() {
+    repeating_flags=()
+    non_repeating_flags=(--all -a --quiet -q --latest -l --no-trunc --version -h --help)
+    repeating_options=(--filter -f)
+    non_repeating_options=(--root --log-level --format)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--filter'|'-f')
+        return
+        ;;
+    '--format')
+        __devbox_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_devbox_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --type --format -f)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--type')
+        return
+        ;;
+    '--format'|'-f')
+        return
+        ;;
+    esac
+}
+
+_devbox_logs() {
+    repeating_flags=()
+    non_repeating_flags=(--follow -f --latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --tail)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--tail')
+        return
+        ;;
+    esac
+}
+
+_devbox_wait() {
+    repeating_flags=()
+    non_repeating_flags=(--latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_attach() {
+    repeating_flags=()
+    non_repeating_flags=(--latest -l --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_events() {
+    repeating_flags=()
+    non_repeating_flags=(--stream --no-stream --version -h --help)
+    repeating_options=(--filter -f)
+    non_repeating_options=(--root --log-level --format --since --until)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--filter'|'-f')
+        return
+        ;;
+    '--format')
+        __devbox_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    esac
+}
+
+_devbox_exec() {
+    repeating_flags=()
+    non_repeating_flags=(--interactive -i --tty -t --detach -d --privileged --latest -l --version -h --help)
+    repeating_options=(--env -e --env-file)
+    non_repeating_options=(--root --log-level --workdir -w --user -u --preserve-fds)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--env'|'-e')
+        return
+        ;;
+    '--env-file')
+        return
+        ;;
+    '--workdir'|'-w')
+        return
+        ;;
+    '--user'|'-u')
+        return
+        ;;
+    '--preserve-fds')
         return
         ;;
     esac

@@ -59,6 +59,7 @@ static void set_capabilities(uint64_t keep) {
 }
 
 void dbx_exec_in_path(const struct dbx_config *c) {
+    if (!c->argv || !c->argv[0]) dbx_exec_anchor(c);
     const char *name = c->argv[0];
     char *const *argv = (char *const *)c->argv;
     char *const *envp = (char *const *)c->envp;

@@ -96,6 +96,8 @@ void dbx_load_filter(const struct dbx_config *c);
 void dbx_close_on_exec_above(const struct dbx_config *c);
 void dbx_reset_signals(void);
 void dbx_exec_in_path(const struct dbx_config *c) __attribute__((noreturn));
+// With no command (argv empty): a tiny waiting program (anchor.c).
+void dbx_exec_anchor(const struct dbx_config *c) __attribute__((noreturn));
 
 // newuidmap/newgidmap: argv without the pid, which is inserted as argv[1].
 pid_t dbx_spawn_map_helper(const char *const *argv, pid_t target, char *err, size_t errlen);

@@ -64,10 +64,14 @@ public struct LaunchSettings: Codable, Equatable, Sendable {
     /// Removed with the container when it is not the container's own
     /// directory (a project environment's layer).
     public var ownedDirectory: String?
+    /// Stop the container after this many seconds without users (see
+    /// ContainerStore.usersLockPath); nil: it runs until stopped.
+    public var idleExit: Int?
 
     public init(uidHelper: String? = nil, gidHelper: String? = nil, hostsFile: String? = nil, directories: [String] = [],
-                workDir: String? = nil, ownedDirectory: String? = nil) {
+                workDir: String? = nil, ownedDirectory: String? = nil, idleExit: Int? = nil) {
         self.ownedDirectory = ownedDirectory
+        self.idleExit = idleExit
         self.uidHelper = uidHelper
         self.gidHelper = gidHelper
         self.hostsFile = hostsFile

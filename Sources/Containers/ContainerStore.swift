@@ -32,6 +32,8 @@ public struct ContainerStore: Sendable {
     public func logPath(_ id: String) -> String { directory(id) + "/container.log" }
     /// Held exclusively by the supervisor while PID 1 lives.
     public func aliveLockPath(_ id: String) -> String { liveDirectory(id) + "/alive" }
+    /// Shared-locked by each run using a project environment (IdleWatch).
+    public func usersLockPath(_ id: String) -> String { directory(id) + "/users" }
     /// Serialises changes of one container (start, stop's bookkeeping, rm).
     public func lockPath(_ id: String) -> String { directory(id) + "/lock" }
 

@@ -19,23 +19,44 @@ enum ProjectEnvironment {
     static func run(_ planned: RunInvocation.Planned, args: RunArguments, layout: ContainerLayout) -> Never {
         let store = ContainerStore(dataDir: planned.host.dataDir, runtimeDir: planned.host.runtimeDir)
         let name = containerName(layout)
-        if let id = try? store.id(of: name) {
-            if let template = ExecTemplate.read(from: store.liveDirectory(id)), ContainerLock.isHeld(store.aliveLockPath(id)) {
+        let wanted = ExecTemplate.settingsKey(planned.plan.spec)
+        for _ in 0..<5 {
+            let environment = RunInvocation.prepare(planned.plan, host: planned.host, image: planned.image, debugging: planned.debugging)
+            let record = self.record(name: name, planned: planned, environment: environment, layout: layout, store: store)
+            // Held while this run joins and runs: the environment is not
+            // stopped for being idle under it.
+            let users: ContainerLock?
+            do { users = try ContainerLock(store.usersLockPath(record.id), exclusive: false, wait: true) } catch { fail(error) }
+            if store.status(record.id).isRunning, let template = ExecTemplate.read(from: store.liveDirectory(record.id)) {
+                if template.settingsKey != wanted {
+                    users?.release()
+                    restartIfUnused(record, store: store, name: name)
+                    continue
+                }
                 join(planned, args: args, template: template, name: name)
+                users?.release()
+                continue  // it stopped under us: start it again
             }
+            ContainerStart.startDetached(record, store: store)
+            users?.release()
         }
-        var environment = RunInvocation.prepare(planned.plan, host: planned.host, image: planned.image, debugging: planned.debugging)
-        environment.preserveFDs = args.preserveFDs
-        let record = self.record(name: name, planned: planned, environment: environment, layout: layout, store: store)
-        let status = Supervisor.supervise(record, store: store, report: nil, detached: false, environment: environment) { reason in
-            // Another run started it meanwhile: join that one.
-            if let template = ExecTemplate.read(from: store.liveDirectory(record.id)) {
-                join(planned, args: args, template: template, name: name)
-            }
-            fail(reason)
+        fail("the project's environment \(name) keeps stopping while this run joins it; see `devbox logs \(name)`")
+    }
+
+    /// Another run's settings: stopped if nobody uses it, else refused.
+    static func restartIfUnused(_ record: ContainerRecord, store: ContainerStore, name: String) {
+        guard let exclusive = (try? ContainerLock(store.usersLockPath(record.id), exclusive: true, wait: false)) ?? nil else {
+            fail("the project's environment (\(name)) is in use by a run with other settings (flags, profile or image) than this one's; "
+                 + "run this one with --rm, or wait for the other run to end")
         }
-        if let work = planned.plan.runWorkDir { ThrowawayLayers.remove(work, host: planned.host) }
-        exit(status)
+        ContainerStop.stop(record, store: store, timeout: 2)
+        exclusive.release()
+    }
+
+    /// How long an environment outlives its last run: DEVBOX_ENV_IDLE
+    /// seconds, default 10 (a script's next `devbox run` finds it ready).
+    static var idleSeconds: Int {
+        getenv("DEVBOX_ENV_IDLE").flatMap { Int(String(cString: $0)) }.map { max(0, $0) } ?? 10
     }
 
     /// The project's layout directory name (project id, plus the image's
@@ -51,10 +72,15 @@ enum ProjectEnvironment {
                        store: ContainerStore) -> ContainerRecord {
         let launch = LaunchSettings(uidHelper: environment.mapHelpers?.uid, gidHelper: environment.mapHelpers?.gid,
                                     hostsFile: environment.hostsFile, directories: [layout.upper, layout.home, layout.work],
-                                    workDir: planned.plan.runWorkDir, ownedDirectory: layout.directory)
+                                    workDir: layout.work(run: "env"), ownedDirectory: layout.directory, idleExit: idleSeconds)
+        // The environment's own process only waits (anchor.c); each run's
+        // command is exec'd into it.
+        var spec = planned.plan.spec
+        spec.process.args = []
+        spec.process.terminal = false
         if let id = try? store.id(of: name), var record = try? store.record(id) {
-            if record.spec != planned.plan.spec || record.launch != launch {
-                record.spec = planned.plan.spec
+            if record.spec != spec || record.launch != launch, !store.status(id).isRunning {
+                record.spec = spec
                 record.launch = launch
                 try? store.update(record)
             }
@@ -63,7 +89,7 @@ enum ProjectEnvironment {
         let record = ContainerRecord(
             id: ContainerStore.newID(), name: name, created: .now(), image: planned.image?.reference,
             imageDigest: planned.image?.manifestDigest.description, project: planned.project.root, projectEnvironment: true,
-            labels: ["devbox.project": planned.project.root], spec: planned.plan.spec, launch: launch)
+            labels: ["devbox.project": planned.project.root], spec: spec, launch: launch)
         do { try store.create(record) } catch {
             // A parallel first run made it: use theirs.
             if let id = try? store.id(of: name), let theirs = try? store.record(id) { return theirs }
@@ -73,14 +99,10 @@ enum ProjectEnvironment {
         return record
     }
 
-    /// Runs this run's command inside the running environment, if the
-    /// running one confines it the same way; otherwise says how to proceed.
-    static func join(_ planned: RunInvocation.Planned, args: RunArguments, template: ExecTemplate, name: String) -> Never {
+    /// Runs this run's command inside the running environment (whose
+    /// settings key is this run's). Returns only when it had stopped.
+    static func join(_ planned: RunInvocation.Planned, args: RunArguments, template: ExecTemplate, name: String) {
         let spec = planned.plan.spec
-        guard template.settingsKey == ExecTemplate.settingsKey(spec) else {
-            fail("the project's environment (\(name)) is running with other settings (flags, profile or image) than this run's; "
-                 + "run this one with --rm, or end the other run (or `devbox stop \(name)`) first")
-        }
         var request = ExecRequest(command: spec.process.args)
         request.environment = spec.process.env
         request.workdir = spec.process.cwd
@@ -89,6 +111,8 @@ enum ProjectEnvironment {
         debug(planned.debugging, "joining the running environment \(name)")
         do {
             exit(try ExecLauncher.exec(request, template: template, replaceEnvironment: true))
+        } catch .notRunning {
+            return
         } catch {
             fail(error)
         }

@@ -48,7 +48,14 @@ enum Supervisor {
         }
         let alive: ContainerLock
         do {
-            guard let lock = try ContainerLock(store.aliveLockPath(record.id), wait: false) else {
+            // A supervisor that just saw its container exit may still be
+            // finishing (status written, log copier ending): give it a moment.
+            var lock = try ContainerLock(store.aliveLockPath(record.id), wait: false)
+            for _ in 0..<250 where lock == nil && !store.status(record.id).isRunning {
+                usleep(20_000)
+                lock = try ContainerLock(store.aliveLockPath(record.id), wait: false)
+            }
+            guard let lock else {
                 busy?("container \(record.name) is already running")
                 report?.send("error container \(record.name) is already running")
                 return 125
@@ -68,7 +75,8 @@ enum Supervisor {
             _ = FileSystem.makeDirectories(work, mode: 0o700)
         }
         let previous = store.status(record.id)
-        let copier = detached ? startLogCopier(store.logPath(record.id)) : nil
+        let idle = record.launch.idleExit.map { IdleWatch(usersLock: store.usersLockPath(record.id), seconds: $0, store: store, id: record.id) }
+        let copier = detached ? startLogCopier(store.logPath(record.id), idle: idle) : nil
 
         guard let ready = closeOnExecPipe() else {
             report?.send("error cannot create a pipe: \(String(cString: strerror(errno)))")
@@ -134,13 +142,13 @@ enum Supervisor {
 
     /// A child that copies the container's output (our stdout and stderr
     /// become a pipe's write end) into the log, rotating it past the limit.
-    static func startLogCopier(_ path: String) -> pid_t? {
+    static func startLogCopier(_ path: String, idle: IdleWatch?) -> pid_t? {
         guard let fds = closeOnExecPipe() else { return nil }
         let pid = fork()
         if pid == 0 {
             close(fds[1])
             close(reportFD)
-            copyLog(from: fds[0], to: path)
+            copyLog(from: fds[0], to: path, idle: idle)
             _exit(0)
         }
         close(fds[0])
@@ -154,12 +162,34 @@ enum Supervisor {
         return pid
     }
 
-    static func copyLog(from input: Int32, to path: String) {
+    /// Copies until every writer is gone. With `idle`, also ends the
+    /// container once nobody has used it for that long (see IdleWatch).
+    static func copyLog(from input: Int32, to path: String, idle: IdleWatch?) {
         var st = stat()
         var size = stat(path, &st) == 0 ? Int(st.st_size) : 0
         var out = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         var buffer = [UInt8](repeating: 0, count: 65536)
+        var idleSince = Timestamp.now()
+        var stopping: ContainerLock?
         while true {
+            if let idle, stopping == nil {
+                var poller = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, 500)
+                if ready == 0 {
+                    if let lock = idle.unused() {
+                        if Timestamp.now().nanoseconds - idleSince.nanoseconds >= Int64(idle.seconds) * 1_000_000_000 {
+                            // Held until we exit, after the container: a run
+                            // arriving now waits, then starts it afresh.
+                            stopping = lock
+                            idle.stop()
+                        }
+                    } else {
+                        idleSince = Timestamp.now()
+                    }
+                    continue
+                }
+                if ready < 0 { continue }
+            }
             let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { break }
@@ -179,11 +209,31 @@ enum Supervisor {
             size += n
         }
         close(out)
+        stopping?.release()
     }
 
     static func lastLine(of path: String) -> String? {
         guard let text = FileSystem.read(path) else { return nil }
         return ASCII.split(text, on: UInt8(ascii: "\n")).last.map { $0.hasPrefix("devbox: ") ? String($0.dropFirst(8)) : $0 }
+    }
+}
+
+/// A project environment runs while some `devbox run` uses it: each holds
+/// a shared lock on `users` while it joins and runs. When the exclusive
+/// lock can be had for `seconds` in a row, the environment is stopped.
+struct IdleWatch {
+    let usersLock: String
+    let seconds: Int
+    let store: ContainerStore
+    let id: String
+
+    /// The exclusive lock, when nobody uses the container.
+    func unused() -> ContainerLock? {
+        (try? ContainerLock(usersLock, exclusive: true, wait: false)) ?? nil
+    }
+
+    func stop() {
+        if let pid1 = store.status(id).pid1, pid1.isAlive { kill(pid1.pid, SIGTERM) }
     }
 }
 
