@@ -25,6 +25,8 @@ let package = Package(
             // The release link's function order (Makefile, bench/link-order.sh).
             exclude: ["link-order.txt"]
         ),
+        // Renders RunFlags.table as ArgumentParser declarations (`make run-flags`).
+        .executableTarget(name: "GenerateRunFlags", dependencies: ["Project"]),
         // Codable OCI types; no I/O.
         .target(name: "OCI"),
         // Project discovery and planning: flags + host facts -> runtime spec. Pure.

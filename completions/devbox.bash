@@ -186,9 +186,9 @@ _devbox() {
 
 _devbox_run() {
     repeating_flags=()
-    non_repeating_flags=(--tty -t --interactive -i --rm --read-only --allow-project-profile --print-spec --version -h --help)
-    repeating_options=(--cap-add --cap-drop --security-opt --volume -v --env -e --env-file)
-    non_repeating_options=(--root --log-level --network --profile --project --preserve-fds --userns --home --workdir -w --hostname)
+    non_repeating_flags=(-t --tty -i --interactive --rm -d --detach --read-only --allow-project-profile --env-host --init --print-spec --version -h --help)
+    repeating_options=(--label --add-host --dns --cap-add --cap-drop --security-opt --group-add -v --volume --mount --tmpfs --device -e --env --env-file --ulimit)
+    non_repeating_options=(--root --log-level --name --network --net --profile --project --preserve-fds -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -200,11 +200,24 @@ _devbox_run() {
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
         return
         ;;
-    '--network')
+    '--name')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '--network'|'--net')
         __devbox_add_completions -W 'host'$'\n''none'
         return
         ;;
+    '--add-host')
+        return
+        ;;
+    '--dns')
+        return
+        ;;
     '--profile')
+        __devbox_add_completions -f
         return
         ;;
     '--cap-add')
@@ -217,9 +230,16 @@ _devbox_run() {
         return
         ;;
     '--project')
+        __devbox_add_completions -d
         return
         ;;
     '--preserve-fds')
+        return
+        ;;
+    '-u'|'--user')
+        return
+        ;;
+    '--group-add')
         return
         ;;
     '--userns')
@@ -229,19 +249,49 @@ _devbox_run() {
         __devbox_add_completions -W 'container'$'\n''host'
         return
         ;;
-    '--volume'|'-v')
+    '-v'|'--volume')
         return
         ;;
-    '--env'|'-e')
+    '--mount')
+        return
+        ;;
+    '--tmpfs')
+        return
+        ;;
+    '--device')
+        __devbox_add_completions -f
+        return
+        ;;
+    '--shm-size')
+        return
+        ;;
+    '-e'|'--env')
         return
         ;;
     '--env-file')
+        __devbox_add_completions -f
         return
         ;;
-    '--workdir'|'-w')
+    '-w'|'--workdir')
         return
         ;;
     '--hostname')
+        return
+        ;;
+    '--entrypoint')
+        return
+        ;;
+    '--pull')
+        __devbox_add_completions -W 'always'$'\n''missing'$'\n''never'$'\n''newer'
+        return
+        ;;
+    '--ulimit')
+        return
+        ;;
+    '--stop-signal')
+        return
+        ;;
+    '--stop-timeout')
         return
         ;;
     esac
