@@ -28,6 +28,7 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case badShmSize(String)
     case unknownUser(String, where: String)
     case badUser(String)
+    case volume(String)
 
     public var description: String {
         switch self {
@@ -87,6 +88,8 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
             return "invalid --shm-size '\(text)'; use a size such as 64m or 1g"
         case .unknownUser(let name, let place):
             return "user or group '\(name)' is not in \(place); use a numeric uid[:gid] or a name that exists there"
+        case .volume(let message):
+            return message
         case .badUser(let text):
             return "invalid --user '\(text)'; use USER[:GROUP], names or numeric ids"
         }
@@ -97,7 +100,7 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     /// image failing before the command ran (125).
     public var isUsageError: Bool {
         switch self {
-        case .unknownImageUser, .unmappedUser, .noImageCommand, .inaccessibleDevice: return false
+        case .unknownImageUser, .unmappedUser, .noImageCommand, .inaccessibleDevice, .volume: return false
         default: return true
         }
     }
