@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|pull|push|login|import|load|save|images|image|rmi|profile|doctor|help)
+    run|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run pull push login import load save images image rmi profile doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run pull push login import load save images image rmi profile doctor volume help' -- "${cur}"))
         ;;
     esac
 }
@@ -604,6 +604,131 @@ _devbox_profile_check() {
 _devbox_doctor() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_volume() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|ls|inspect|rm|prune)
+        # Offer subcommand argument completions
+        "_devbox_volume_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create ls inspect rm prune' -- "${cur}"))
+        ;;
+    esac
+}
+
+_devbox_volume_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--label)
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    esac
+}
+
+_devbox_volume_ls() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --format)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--format')
+        __devbox_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_devbox_volume_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_volume_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--force -f --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_volume_prune() {
+    repeating_flags=()
+    non_repeating_flags=(--force -f --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level)
     __devbox_offer_flags_options 0
