@@ -64,8 +64,9 @@ public struct RunArguments: Equatable, Sendable {
 
     public static let logLevels: Set<String> = ["error", "warn", "info", "debug"]
 
-    /// Parses the arguments after `run`; nil means "let ArgumentParser decide".
-    public static func parse(_ args: [String]) -> RunArguments? {
+    /// Parses the arguments after `run` (or `create`, `exec`: the flags of
+    /// `command`); nil means "let ArgumentParser decide".
+    public static func parse(_ args: [String], for command: RunFlag.Commands = .run) -> RunArguments? {
         var result = RunArguments()
         var i = 0
         while i < args.count {
@@ -82,7 +83,7 @@ public struct RunArguments: Equatable, Sendable {
                     value = String(name[name.index(after: eq)...])
                     name = String(name[..<eq])
                 }
-                guard let flag = RunFlags.named(name), flag.commands.contains(.run) else { return nil }
+                guard let flag = RunFlags.named(name), !flag.commands.isDisjoint(with: command) else { return nil }
                 if flag.kind != .flag {
                     if value == nil {
                         guard i < args.count else { return nil }
@@ -101,7 +102,7 @@ public struct RunArguments: Equatable, Sendable {
                 var rest = Substring(arg.dropFirst())
                 while let ch = rest.first {
                     rest = rest.dropFirst()
-                    guard let flag = RunFlags.withShort(ch), flag.commands.contains(.run) else { return nil }
+                    guard let flag = RunFlags.withShort(ch), !flag.commands.isDisjoint(with: command) else { return nil }
                     var value = ""
                     if flag.kind != .flag {
                         guard rest.isEmpty, i < args.count else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import Project
 import Testing
 
@@ -44,5 +45,15 @@ struct RunFlagTableTests {
         let create = Set(RunFlags.flags(for: .create).map(\.long))
         #expect(create.isSuperset(of: ["name", "label", "volume", "user", "env", "mount", "pull"]))
         #expect(!create.contains("print-spec") && !create.contains("preserve-fds"))
+        #expect(RunArguments.parse(["--name", "web", "img", "--", "x"], for: .create)?.name == "web")
+        #expect(RunArguments.parse(["--print-spec", "--", "x"], for: .create) == nil)
+    }
+
+    @Test("volume names: a letter or digit, then letters, digits, '_', '.', '-'", arguments: [
+        ("data", true), ("v1.2_x-y", true), ("9lives", true), ("-x", false), (".hidden", false), ("a/b", false), ("", false),
+        ("a b", false), (String(repeating: "a", count: 256), false),
+    ])
+    func volumeNames(name: String, valid: Bool) {
+        #expect(VolumeName.isValid(name) == valid)
     }
 }
