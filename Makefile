@@ -12,7 +12,7 @@ DEPS := libcap-dev libseccomp-dev libfuse3-dev libarchive-dev fuse3 uidmap \
         python3 python3-cryptography openssl busybox-static docker-registry skopeo apache2-utils
 BENCH_DEPS := hyperfine time crun podman
 
-.PHONY: all deps build release install test test-kernel profiles unit-test integration-test completions check-completions bench link-order clean
+.PHONY: all deps build release install test test-kernel profiles unit-test integration-test run-flags completions check-completions bench link-order clean
 
 all: build
 
@@ -92,10 +92,23 @@ test-kernel: release
 profiles:
 	python3 profiles/embed.py
 
+# `run`'s ArgumentParser declarations come from RunFlags.table: regenerate
+# after editing Sources/Project/RunFlags+Table.swift, then the completions.
+run-flags:
+	$(SWIFT) build --product GenerateRunFlags
+	.build/debug/GenerateRunFlags > Sources/devbox/RunFlagOptions.swift
+
 completions: build
 	.build/debug/devbox --generate-completion-script bash > completions/devbox.bash
 	.build/debug/devbox --generate-completion-script zsh > completions/_devbox
 	.build/debug/devbox --generate-completion-script fish > completions/devbox.fish
+
+# What CompletionTests checks, without the test suite.
+check-completions: build
+	@.build/debug/devbox --generate-completion-script bash | cmp -s - completions/devbox.bash && \
+	.build/debug/devbox --generate-completion-script zsh | cmp -s - completions/_devbox && \
+	.build/debug/devbox --generate-completion-script fish | cmp -s - completions/devbox.fish || \
+	{ echo "completions/ is out of date: run make completions"; exit 1; }
 
 bench: release
 	@for p in $(BENCH_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -28,6 +28,8 @@ let package = Package(
         // Named containers: records, status, names, the event log. Files
         // only; starting and joining containers is Sandbox's.
         .target(name: "Containers", dependencies: ["OCI", "Platform"]),
+        // Renders RunFlags.table as ArgumentParser declarations (`make run-flags`).
+        .executableTarget(name: "GenerateRunFlags", dependencies: ["Project"]),
         // Codable OCI types; no I/O.
         .target(name: "OCI"),
         // Project discovery and planning: flags + host facts -> runtime spec. Pure.

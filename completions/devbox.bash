@@ -173,22 +173,22 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|help)
+    run|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume help' -- "${cur}"))
         ;;
     esac
 }
 
 _devbox_run() {
     repeating_flags=()
-    non_repeating_flags=(--tty -t --interactive -i --rm --read-only --allow-project-profile --detach -d --print-spec --version -h --help)
-    repeating_options=(--cap-add --cap-drop --security-opt --volume -v --env -e --env-file --label -l)
-    non_repeating_options=(--root --log-level --network --profile --project --preserve-fds --userns --home --workdir -w --hostname --name)
+    non_repeating_flags=(-t --tty -i --interactive --rm -d --detach --read-only --allow-project-profile --env-host --init --print-spec --version -h --help)
+    repeating_options=(--label --add-host --dns --cap-add --cap-drop --security-opt --group-add -v --volume --mount --tmpfs --device -e --env --env-file --ulimit)
+    non_repeating_options=(--root --log-level --name --network --net --profile --project --preserve-fds -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -200,11 +200,24 @@ _devbox_run() {
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
         return
         ;;
-    '--network')
+    '--name')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '--network'|'--net')
         __devbox_add_completions -W 'host'$'\n''none'
         return
         ;;
+    '--add-host')
+        return
+        ;;
+    '--dns')
+        return
+        ;;
     '--profile')
+        __devbox_add_completions -f
         return
         ;;
     '--cap-add')
@@ -217,9 +230,16 @@ _devbox_run() {
         return
         ;;
     '--project')
+        __devbox_add_completions -d
         return
         ;;
     '--preserve-fds')
+        return
+        ;;
+    '-u'|'--user')
+        return
+        ;;
+    '--group-add')
         return
         ;;
     '--userns')
@@ -229,25 +249,49 @@ _devbox_run() {
         __devbox_add_completions -W 'container'$'\n''host'
         return
         ;;
-    '--volume'|'-v')
+    '-v'|'--volume')
         return
         ;;
-    '--env'|'-e')
+    '--mount')
+        return
+        ;;
+    '--tmpfs')
+        return
+        ;;
+    '--device')
+        __devbox_add_completions -f
+        return
+        ;;
+    '--shm-size')
+        return
+        ;;
+    '-e'|'--env')
         return
         ;;
     '--env-file')
+        __devbox_add_completions -f
         return
         ;;
-    '--workdir'|'-w')
+    '-w'|'--workdir')
         return
         ;;
     '--hostname')
         return
         ;;
-    '--name')
+    '--entrypoint')
         return
         ;;
-    '--label'|'-l')
+    '--pull')
+        __devbox_add_completions -W 'always'$'\n''missing'$'\n''never'$'\n''newer'
+        return
+        ;;
+    '--ulimit')
+        return
+        ;;
+    '--stop-signal')
+        return
+        ;;
+    '--stop-timeout')
         return
         ;;
     esac
@@ -849,6 +893,131 @@ _devbox_profile_check() {
 _devbox_doctor() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_volume() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|ls|inspect|rm|prune)
+        # Offer subcommand argument completions
+        "_devbox_volume_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create ls inspect rm prune' -- "${cur}"))
+        ;;
+    esac
+}
+
+_devbox_volume_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--label)
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    esac
+}
+
+_devbox_volume_ls() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --format)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--format')
+        __devbox_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_devbox_volume_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_volume_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--force -f --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_volume_prune() {
+    repeating_flags=()
+    non_repeating_flags=(--force -f --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level)
     __devbox_offer_flags_options 0

@@ -20,4 +20,10 @@ public enum DevboxAnnotation {
     public static let nestedUserNamespaces = "org.devbox.nested-userns"
     /// `none` or `host`.
     public static let network = "org.devbox.network"
+    /// `--dns`: the contents of the generated /etc/resolv.conf (replacing the host's).
+    public static let resolvConf = "org.devbox.resolv-conf"
+    /// `--add-host`: lines added to the generated /etc/hosts.
+    public static let extraHosts = "org.devbox.extra-hosts"
+    /// `--label KEY=VAL`, as `org.devbox.label.KEY`.
+    public static let labelPrefix = "org.devbox.label."
 }

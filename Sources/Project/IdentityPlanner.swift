@@ -13,12 +13,14 @@ public struct Identity: Equatable, Sendable {
 
 public enum IdentityPlanner {
     public static func plan(mode: RunOptions.UserNamespaceMode, host: HostFacts) -> Identity {
+        var inside: (uid: UInt32, gid: UInt32) = (0, 0)
+        if case .keepID(let uid, let gid) = mode { inside = (uid ?? host.uid, gid ?? host.gid) }
         if host.uid == 0 {
-            // Real root maps the whole id space to itself: no helpers needed.
+            // Real root maps the whole id space to itself: no helpers needed;
+            // `keep-id:uid=U,gid=G` then simply runs as U/G.
             let all = [RuntimeSpec.IDMapping(containerID: 0, hostID: 0, size: UInt32.max)]
-            return Identity(uidMappings: all, gidMappings: all, uid: 0, gid: 0, needsHelpers: false, notes: [])
+            return Identity(uidMappings: all, gidMappings: all, uid: inside.uid, gid: inside.gid, needsHelpers: false, notes: [])
         }
-        let inside: (uid: UInt32, gid: UInt32) = mode == .keepID ? (host.uid, host.gid) : (0, 0)
         if let subUID = host.subordinateUIDs, let subGID = host.subordinateGIDs,
            host.newuidmap != nil, host.newgidmap != nil, !host.noNewPrivileges {
             return Identity(uidMappings: maps(own: host.uid, inside: inside.uid, range: subUID),

@@ -10,35 +10,37 @@ enum ImageRunPlanner {
         let hostname = options.hostname ?? host.hostname
         guard RunPlanner.isValidHostname(hostname) else { throw .badHostname(hostname) }
         let config = image.config
-        let args: [String]
-        if options.command.isEmpty {
-            args = (config.Entrypoint ?? []) + (config.Cmd ?? [])
-            guard !args.isEmpty else { throw .noImageCommand(image.reference) }
-        } else {
-            args = (config.Entrypoint ?? []) + options.command
-        }
+        let args = RunExtras.arguments(options, entrypoint: config.Entrypoint, cmd: config.Cmd)
+        guard !args.isEmpty else { throw .noImageCommand(image.reference) }
         var identity = IdentityPlanner.plan(mode: options.userns, host: host)
-        let user = try ImageUser.resolve(config.User, passwd: image.passwd, group: image.group)
+        var user = try ImageUser.resolve(config.User, passwd: image.passwd, group: image.group)
         if options.userns == .root && config.User != nil && !(config.User ?? "").isEmpty {
             identity.uid = user.uid
             identity.gid = user.gid
         }
-        for (id, maps) in [(identity.uid, identity.uidMappings), (identity.gid, identity.gidMappings)]
-        where !maps.contains(where: { id >= $0.containerID && UInt64(id) < UInt64($0.containerID) + UInt64($0.size) }) {
-            throw .unmappedUser(id)
+        let place = "the image's /etc/passwd and /etc/group"
+        if let given = try RunExtras.user(options, passwd: image.passwd, group: image.group, place: place) {
+            user = given
+            identity.uid = given.uid
+            identity.gid = given.gid
         }
+        let groups = try RunExtras.additionalGids(options, group: image.group, place: place)
+        try RunExtras.checkMapped([identity.uid], in: identity.uidMappings)
+        try RunExtras.checkMapped([identity.gid] + (groups ?? []), in: identity.gidMappings)
 
         let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID) {
             options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project, image: image)
         }
         let container = layers.container
-        let mounts = HostRootLayout.systemMounts() + RunPlanner.hostFiles(host) + RunPlanner.projectMounts(options, project: project)
+        var mounts = HostRootLayout.systemMounts() + RunPlanner.hostFiles(host, options: options) + RunPlanner.projectMounts(options, project: project)
+        mounts += RunExtras.mounts(options)
+        RunExtras.applyShmSize(options, to: &mounts)
         let namespaces = RunPlanner.namespaces(options)
 
         // The image's Env first (its PATH wins over the host's), then ours.
         var hostEnv = host.environment
         hostEnv["PATH"] = nil
-        var additions = config.Env ?? []
+        var additions = (config.Env ?? []) + RunExtras.hostEnvironment(options, host: host)
         additions.append("HOME=\(user.home)")
         additions += options.environment
         let env = EnvironmentPlanner.plan(host: hostEnv, home: user.home, hostname: hostname, tty: options.tty,
@@ -47,16 +49,16 @@ enum ImageRunPlanner {
             ?? (options.command.isEmpty ? config.WorkingDir.flatMap { $0.isEmpty ? nil : $0 } : nil)
             ?? host.cwd
         let process = RuntimeSpec.Process(
-            terminal: options.tty, user: .init(uid: identity.uid, gid: identity.gid), args: args, env: env, cwd: cwd,
+            terminal: options.tty, user: .init(uid: identity.uid, gid: identity.gid, additionalGids: groups), args: args, env: env, cwd: cwd,
             capabilities: .init(uniform: DefaultCapabilities.docker), noNewPrivileges: true)
-        let annotations = [
+        let annotations = RunExtras.annotations(options).merging([
             DevboxAnnotation.rootKind: "image",
             DevboxAnnotation.image: image.reference,
             DevboxAnnotation.lowerDirs: image.layers.concatenated(separator: ":"),
             DevboxAnnotation.upperDir: layers.upper,
             DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
-        ]
+        ]) { _, ours in ours }
         let spec = RuntimeSpec(
             process: process, root: .init(path: image.layers.first ?? "/", readonly: false), hostname: hostname,
             mounts: mounts,

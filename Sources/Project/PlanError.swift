@@ -16,6 +16,19 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case badEnvironment(String, source: String)
     case unreadableEnvFile(String)
     case unknownUsernsMode(String)
+    case badVolumeName(String)
+    case badMount(String, reason: String)
+    case badTmpfs(String, option: String)
+    case badDevice(String)
+    case inaccessibleDevice(String, reason: String)
+    case badAddHost(String)
+    case badDNS(String)
+    case badUlimit(String)
+    case badLabel(String)
+    case badShmSize(String)
+    case unknownUser(String, where: String)
+    case badUser(String)
+    case volume(String)
 
     public var description: String {
         switch self {
@@ -52,7 +65,33 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
         case .unreadableEnvFile(let path):
             return "cannot read env file '\(path)'; check the path"
         case .unknownUsernsMode(let mode):
-            return "unknown --userns mode '\(mode)'; use keep-id or leave it out"
+            return "unknown --userns mode '\(mode)'; use keep-id, keep-id:uid=U,gid=G or leave it out"
+        case .badVolumeName(let name):
+            return "invalid volume name '\(name)'; use letters, digits, '_', '.' and '-', starting with a letter or digit"
+        case .badMount(let text, let reason):
+            return "invalid --mount '\(text)': \(reason); write type=bind|volume|tmpfs,src=SRC,dst=DST[,ro]"
+        case .badTmpfs(let text, let option):
+            return "invalid --tmpfs '\(text)': unknown option '\(option)'; use PATH[:size=64m,mode=1777,noexec,ro]"
+        case .badDevice(let text):
+            return "invalid --device '\(text)'; use /dev/HOST[:/dev/CONTAINER][:rwm]"
+        case .inaccessibleDevice(let path, let reason):
+            return "cannot use device \(path): \(reason)"
+        case .badAddHost(let text):
+            return "invalid --add-host '\(text)'; use HOST:IP, such as db:10.0.0.2"
+        case .badDNS(let text):
+            return "invalid --dns '\(text)'; give an IP address, such as 1.1.1.1"
+        case .badUlimit(let text):
+            return "invalid --ulimit '\(text)'; use NAME=SOFT[:HARD] with a name such as nofile, nproc or core"
+        case .badLabel(let text):
+            return "invalid --label '\(text)'; use KEY=VALUE"
+        case .badShmSize(let text):
+            return "invalid --shm-size '\(text)'; use a size such as 64m or 1g"
+        case .unknownUser(let name, let place):
+            return "user or group '\(name)' is not in \(place); use a numeric uid[:gid] or a name that exists there"
+        case .volume(let message):
+            return message
+        case .badUser(let text):
+            return "invalid --user '\(text)'; use USER[:GROUP], names or numeric ids"
         }
     }
 
@@ -61,7 +100,7 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     /// image failing before the command ran (125).
     public var isUsageError: Bool {
         switch self {
-        case .unknownImageUser, .unmappedUser, .noImageCommand: return false
+        case .unknownImageUser, .unmappedUser, .noImageCommand, .inaccessibleDevice, .volume: return false
         default: return true
         }
     }

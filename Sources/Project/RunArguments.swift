@@ -3,10 +3,10 @@
 /// Why a second parser: `devbox run` is the hot path and is measured against
 /// bubblewrap. ArgumentParser builds every command's definition by
 /// reflection on each start (≈1.5 ms and ≈5 MB of RSS here). This parser
-/// accepts exactly the flags in `flags`; for anything else (help, errors,
+/// accepts exactly the flags in `RunFlags.table`; for anything else (help, errors,
 /// unusual spellings) it returns nil and ArgumentParser handles the command
-/// line, so messages and completions come from one definition. A test checks
-/// that `flags` matches ArgumentParser's `run` command.
+/// line. Both read one table, `RunFlags.table`; ArgumentParityTests parses
+/// the same argv both ways and compares the results.
 public struct RunArguments: Equatable, Sendable {
     public var dataRoot: String?
     public var logLevel = "warn"
@@ -37,35 +37,37 @@ public struct RunArguments: Equatable, Sendable {
     public var allowProjectProfile = false
     /// `--preserve-fds N`: fds 3 ..< 3+N pass into the command.
     public var preserveFDs = 0
-    /// `-d`: start a named container in the background and print its id.
-    public var detach = false
-    /// `--name N`: keep the run as a named container.
-    public var name: String?
-    /// `--label K=V`
+
+    /// `-u USER[:GROUP]`, resolved against the image's (or host's) account files.
+    public var user: String?
+    public var groupAdd: [String] = []
+    /// `--entrypoint`: "" clears the image's.
+    public var entrypoint: String?
+    public var pull: RunOptions.PullPolicy = .missing
+    public var addHosts: [String] = []
+    public var dns: [String] = []
+    public var devices: [String] = []
+    public var tmpfs: [String] = []
+    public var mounts: [String] = []
     public var labels: [String] = []
+    public var ulimits: [String] = []
+    public var shmSize: String?
+    public var stopSignal: String?
+    public var stopTimeout: Int?
+    public var envHost = false
+    /// `--init`: accepted; devbox's own init is always PID 1.
+    public var initProcess = false
+    public var name: String?
+    public var detach = false
 
     public init() {}
 
     public static let logLevels: Set<String> = ["error", "warn", "info", "debug"]
 
-    /// Every flag and option of `devbox run`: long name, short name, takes a value.
-    public static let flags: [(long: String, short: Character?, takesValue: Bool)] = [
-        ("root", nil, true), ("log-level", nil, true), ("tty", "t", false), ("interactive", "i", false),
-        ("rm", nil, false), ("network", nil, true), ("userns", nil, true), ("home", nil, true),
-        ("volume", "v", true), ("env", "e", true), ("env-file", nil, true), ("workdir", "w", true),
-        ("hostname", nil, true), ("print-spec", nil, false), ("profile", nil, true), ("cap-add", nil, true),
-        ("cap-drop", nil, true), ("read-only", nil, false), ("security-opt", nil, true), ("project", nil, true),
-        ("allow-project-profile", nil, false), ("preserve-fds", nil, true), ("detach", "d", false), ("name", nil, true),
-        ("label", "l", true),
-    ]
-
-    /// Parses the arguments after `run`; nil means "let ArgumentParser decide".
-    public static func parse(_ args: [String]) -> RunArguments? {
-        parse(args, requireCommand: true)
-    }
-
-    /// `create` may leave the command to the image (no `--`).
-    public static func parse(_ args: [String], requireCommand: Bool) -> RunArguments? {
+    /// Parses the arguments after `run` (or `create`, `exec`: the flags of
+    /// `command`); nil means "let ArgumentParser decide".
+    /// `requireCommand: false` (create): the command may be left to the image.
+    public static func parse(_ args: [String], for command: RunFlag.Commands = .run, requireCommand: Bool = true) -> RunArguments? {
         var result = RunArguments()
         var i = 0
         while i < args.count {
@@ -82,8 +84,8 @@ public struct RunArguments: Equatable, Sendable {
                     value = String(name[name.index(after: eq)...])
                     name = String(name[..<eq])
                 }
-                guard let flag = flags.first(where: { $0.long == name }) else { return nil }
-                if flag.takesValue {
+                guard let flag = RunFlags.named(name), !flag.commands.isDisjoint(with: command) else { return nil }
+                if flag.kind != .flag {
                     if value == nil {
                         guard i < args.count else { return nil }
                         value = args[i]
@@ -92,7 +94,7 @@ public struct RunArguments: Equatable, Sendable {
                 } else if value != nil {
                     return nil
                 }
-                guard result.apply(name, value) else { return nil }
+                guard flag.apply(value ?? "", to: &result) else { return nil }
             } else if arg.hasPrefix("-"), arg.count > 1 {
                 // Clustered short flags (-ti); a short option that takes a
                 // value ends the cluster and takes the next argument. A value
@@ -101,15 +103,14 @@ public struct RunArguments: Equatable, Sendable {
                 var rest = Substring(arg.dropFirst())
                 while let ch = rest.first {
                     rest = rest.dropFirst()
-                    guard let flag = flags.first(where: { $0.short == ch }) else { return nil }
-                    if flag.takesValue {
+                    guard let flag = RunFlags.withShort(ch), !flag.commands.isDisjoint(with: command) else { return nil }
+                    var value = ""
+                    if flag.kind != .flag {
                         guard rest.isEmpty, i < args.count else { return nil }
-                        let value = args[i]
+                        value = args[i]
                         i += 1
-                        guard result.apply(flag.long, value) else { return nil }
-                    } else {
-                        guard result.apply(flag.long, nil) else { return nil }
                     }
+                    guard flag.apply(value, to: &result) else { return nil }
                 }
             } else if result.image == nil {
                 result.image = arg
@@ -124,46 +125,5 @@ public struct RunArguments: Equatable, Sendable {
     public static func fdCount(_ text: String) -> Int? {
         guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let n = Int(text), n <= Int(Int32.max) - 3 else { return nil }
         return n
-    }
-
-    private mutating func apply(_ name: String, _ value: String?) -> Bool {
-        switch name {
-        case "root": dataRoot = value
-        case "log-level":
-            guard let value, Self.logLevels.contains(value) else { return false }
-            logLevel = value
-        case "tty": tty = true
-        case "interactive": interactive = true
-        case "rm": remove = true
-        case "network":
-            guard let parsed = value.flatMap(RunOptions.Network.init(rawValue:)) else { return false }
-            network = parsed
-            networkGiven = true
-        case "userns": userns = value
-        case "home":
-            guard let parsed = value.flatMap(RunOptions.HomeMode.init(rawValue:)) else { return false }
-            home = parsed
-        case "volume": volumes.append(value ?? "")
-        case "env": env.append(value ?? "")
-        case "env-file": envFiles.append(value ?? "")
-        case "workdir": workdir = value
-        case "hostname": hostname = value
-        case "print-spec": printSpec = true
-        case "profile": profile = value
-        case "cap-add": capAdd.append(value ?? "")
-        case "cap-drop": capDrop.append(value ?? "")
-        case "read-only": readOnly = true
-        case "security-opt": securityOpt.append(value ?? "")
-        case "project": project = value
-        case "allow-project-profile": allowProjectProfile = true
-        case "detach": detach = true
-        case "name": self.name = value
-        case "label": labels.append(value ?? "")
-        case "preserve-fds":
-            guard let value, let count = Self.fdCount(value) else { return false }
-            preserveFDs = count
-        default: return false
-        }
-        return true
     }
 }

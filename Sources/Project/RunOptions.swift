@@ -7,11 +7,49 @@ public struct RunOptions: Equatable, Sendable {
         case host, none
     }
 
-    public enum UserNamespaceMode: String, Equatable, Sendable, CaseIterable {
+    public enum UserNamespaceMode: Equatable, Sendable {
         /// The calling user is root inside (the default).
-        case root = ""
-        /// The calling user keeps its uid/gid inside (podman's keep-id).
-        case keepID = "keep-id"
+        case root
+        /// The calling user keeps its uid/gid inside (podman's keep-id), or
+        /// takes the ones given (`keep-id:uid=U,gid=G`).
+        case keepID(uid: UInt32? = nil, gid: UInt32? = nil)
+
+        public static let keepID = UserNamespaceMode.keepID(uid: nil, gid: nil)
+
+        public var keepsID: Bool {
+            if case .keepID = self { return true }
+            return false
+        }
+    }
+
+    /// podman's `--pull`: when a run fetches its image.
+    public enum PullPolicy: String, Equatable, Sendable, CaseIterable {
+        case always, missing, never, newer
+    }
+
+    /// `--tmpfs PATH[:OPTS]` and `--mount type=tmpfs`.
+    public struct Tmpfs: Equatable, Sendable {
+        public var destination: String
+        /// Mount options as the spec carries them (`size=64m`, `noexec`, `ro`).
+        public var options: [String]
+
+        public init(destination: String, options: [String]) {
+            self.destination = destination
+            self.options = options
+        }
+    }
+
+    /// `--device HOST[:CONTAINER][:rwm]`.
+    public struct Device: Equatable, Sendable {
+        public var source: String
+        public var destination: String
+        public var readOnly: Bool
+
+        public init(source: String, destination: String, readOnly: Bool) {
+            self.source = source
+            self.destination = destination
+            self.readOnly = readOnly
+        }
     }
 
     public enum HomeMode: String, Equatable, Sendable, CaseIterable {
@@ -61,6 +99,36 @@ public struct RunOptions: Equatable, Sendable {
     /// A named container's own directory for its layer and home (see
     /// ContainerLayout); nil: the project's environment.
     public var containerDirectory: String?
+
+    /// `-u USER[:GROUP]`, resolved by the planner against the image's
+    /// account files (or, for the host image, `hostPasswd`/`hostGroup`).
+    public var user: String?
+    public var groupAdd: [String] = []
+    /// The host's /etc/passwd and /etc/group, read only when a name needs them.
+    public var hostPasswd: String?
+    public var hostGroup: String?
+    /// `--entrypoint`: nil keeps the image's, [] clears it.
+    public var entrypoint: [String]?
+    public var pull: PullPolicy = .missing
+    /// `--add-host HOST:IP` as /etc/hosts lines (`IP\tHOST`), in order.
+    public var extraHosts: [String] = []
+    /// `--dns`: name servers for a generated resolv.conf; empty binds the host's.
+    public var dnsServers: [String] = []
+    public var devices: [Device] = []
+    public var tmpfs: [Tmpfs] = []
+    /// `--ulimit`, over the profile's limits.
+    public var ulimits: [RuntimeSpec.Rlimit] = []
+    /// `--shm-size` in bytes; nil keeps the default 64 MiB.
+    public var shmSize: UInt64?
+    /// `--env-host`: the host's whole environment under the run's own variables.
+    public var envHost = false
+    /// Named volumes this run uses (created on first use; `volume rm` asks).
+    public var volumeNames: [String] = []
+    public var labels: [String: String] = [:]
+    public var name: String?
+    public var detach = false
+    public var stopSignal: String?
+    public var stopTimeout: Int?
 
     public enum SeccompOverride: Equatable, Sendable {
         case unconfined

@@ -38,7 +38,17 @@ public enum RunPlanner {
         let hostname = options.hostname ?? host.hostname
         guard isValidHostname(hostname) else { throw .badHostname(hostname) }
 
-        let identity = IdentityPlanner.plan(mode: options.userns, host: host)
+        var identity = IdentityPlanner.plan(mode: options.userns, host: host)
+        let place = "the host's /etc/passwd and /etc/group"
+        var home = host.home
+        if let user = try RunExtras.user(options, passwd: options.hostPasswd, group: options.hostGroup, place: place) {
+            identity.uid = user.uid
+            identity.gid = user.gid
+            if user.home != "/" { home = user.home }
+        }
+        let groups = try RunExtras.additionalGids(options, group: options.hostGroup, place: place)
+        try RunExtras.checkMapped([identity.uid], in: identity.uidMappings)
+        try RunExtras.checkMapped([identity.gid] + (groups ?? []), in: identity.gidMappings)
         let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID) {
             options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project)
         }
@@ -47,28 +57,30 @@ public enum RunPlanner {
         var mounts = HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
                                            dataDir: host.dataDir, skeleton: host.hostSkeleton)
         mounts += HostRootLayout.systemMounts()
-        mounts += hostFiles(host)
+        mounts += hostFiles(host, options: options)
         mounts.append(homeMount(options: options, host: host, container: container, identity: identity))
         mounts += projectMounts(options, project: project)
+        mounts += RunExtras.mounts(options)
+        RunExtras.applyShmSize(options, to: &mounts)
         let namespaces = self.namespaces(options)
 
-        let env = EnvironmentPlanner.plan(host: host.environment, home: host.home, hostname: hostname,
-                                          tty: options.tty, additions: options.environment)
+        let env = EnvironmentPlanner.plan(host: host.environment, home: home, hostname: hostname, tty: options.tty,
+                                          additions: RunExtras.hostEnvironment(options, host: host) + options.environment)
         let process = RuntimeSpec.Process(
             terminal: options.tty,
-            user: .init(uid: identity.uid, gid: identity.gid),
-            args: options.command,
+            user: .init(uid: identity.uid, gid: identity.gid, additionalGids: groups),
+            args: RunExtras.arguments(options, entrypoint: nil, cmd: nil),
             env: env,
             cwd: options.workdir ?? host.cwd,
             capabilities: .init(uniform: DefaultCapabilities.docker),
             noNewPrivileges: true)
 
-        let annotations = [
+        let annotations = RunExtras.annotations(options).merging([
             DevboxAnnotation.rootKind: "host",
             DevboxAnnotation.upperDir: layers.upper,
             DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
-        ]
+        ]) { _, ours in ours }
         let spec = RuntimeSpec(
             process: process,
             root: .init(path: "/", readonly: true),
@@ -81,9 +93,14 @@ public enum RunPlanner {
     }
 
     /// The host's resolver configuration and hosts file, read-only.
-    static func hostFiles(_ host: HostFacts) -> [RuntimeSpec.Mount] {
+    /// With --dns the resolv.conf mount is SetupCompiler's generated file
+    /// (the annotation), whether or not the host has one.
+    static func hostFiles(_ host: HostFacts, options: RunOptions) -> [RuntimeSpec.Mount] {
         var mounts: [RuntimeSpec.Mount] = []
-        if let resolv = host.resolvConf {
+        if !options.dnsServers.isEmpty {
+            mounts.append(.init(destination: "/etc/resolv.conf", type: "bind", source: host.resolvConf ?? "/etc/resolv.conf",
+                                options: ["rbind", "ro"]))
+        } else if let resolv = host.resolvConf {
             mounts.append(.init(destination: "/etc/resolv.conf", type: "bind", source: resolv, options: ["rbind", "ro"]))
         }
         mounts.append(.init(destination: "/etc/hosts", type: "bind", source: "/etc/hosts", options: ["rbind", "ro"]))

@@ -73,6 +73,13 @@ public enum SecurityPlanner {
         spec.process.rlimits = profile.rlimits.sorted { $0.key < $1.key }.map {
             RuntimeSpec.Rlimit(type: "RLIMIT_" + $0.key.uppercased(), hard: $0.value[1], soft: $0.value[0])
         }
+        // --ulimit over the profile's: the last one given for a resource wins.
+        for limit in options.ulimits {
+            var limits = spec.process.rlimits ?? []
+            limits.removeAll { $0.type == limit.type }
+            limits.append(limit)
+            spec.process.rlimits = limits
+        }
         var annotations = spec.annotations ?? [:]
         annotations[DevboxAnnotation.profile] = profile.name
         if profile.readOnlyRoot || options.readOnly { annotations[DevboxAnnotation.readOnlyRoot] = "true" }
@@ -81,7 +88,8 @@ public enum SecurityPlanner {
         if profile.readOnlyRoot || options.readOnly {
             // Read-only means everything but the project and the volumes asked
             // for writable (the container's home included).
-            let writable = Set([project.root] + options.volumes.filter { !$0.readOnly }.map(\.destination))
+            let writable = Set([project.root] + options.volumes.filter { !$0.readOnly }.map(\.destination)
+                + options.tmpfs.map(\.destination) + options.devices.map(\.destination))
             for i in spec.mounts.indices where spec.mounts[i].hasOption("rw") && !writable.contains(spec.mounts[i].destination) {
                 spec.mounts[i].options = ["rbind", "ro"]
             }

@@ -130,6 +130,13 @@ public enum Launcher {
         config.cwd = strings.copy(spec.process.cwd)
         config.uid = spec.process.user.uid
         config.gid = spec.process.user.gid
+        // process.user.additionalGids (--group-add); none clears the caller's.
+        let groupIDs = spec.process.user.additionalGids ?? []
+        let groups = UnsafeMutablePointer<gid_t>.allocate(capacity: max(groupIDs.count, 1))
+        defer { groups.deallocate() }
+        for (i, gid) in groupIDs.enumerated() { groups[i] = gid }
+        config.groups = UnsafePointer(groups)
+        config.ngroups = groupIDs.count
         config.capabilities = capabilities
         let limits = (spec.process.rlimits ?? []).compactMap { limit -> dbx_rlimit? in
             RlimitNumbers.value(limit.type).map { dbx_rlimit(resource: $0, soft: limit.soft, hard: limit.hard) }

@@ -44,6 +44,10 @@ public enum SetupCompiler {
                 if mount.destination == "/etc/hosts", let hostsFile {
                     steps.append(.init(.writeFile, destination: "/scratch/files/hosts", data: hostsFile, mode: 0o644))
                     steps.append(.init(.bind, source: "/scratch/files/hosts", destination: target, readOnly: true))
+                } else if mount.destination == "/etc/resolv.conf", let resolv = annotations[DevboxAnnotation.resolvConf] {
+                    // --dns: a file of the run's own instead of the host's.
+                    steps.append(.init(.writeFile, destination: "/scratch/files/resolv.conf", data: resolv, mode: 0o644))
+                    steps.append(.init(.bind, source: "/scratch/files/resolv.conf", destination: target, readOnly: true))
                 } else {
                     steps.append(.init(.bind, source: host(mount.source ?? mount.destination), destination: target,
                                        readOnly: mount.hasOption("ro")))
@@ -111,7 +115,12 @@ public enum SetupCompiler {
 
     /// /etc/hosts as the host has it, plus the container's hostname when the
     /// host's file does not already resolve it (podman does the same).
-    public static func hostsFile(hostContents: String, hostname: String) -> String {
+    /// `extra` (--add-host lines) goes last: the host's entries keep theirs.
+    public static func hostsFile(hostContents: String, hostname: String, extra: String = "") -> String {
+        hostsBase(hostContents: hostContents, hostname: hostname) + extra
+    }
+
+    static func hostsBase(hostContents: String, hostname: String) -> String {
         let resolves = ASCII.split(hostContents, on: UInt8(ascii: "\n")).contains { line in
             !line.hasPrefix("#") && ASCII.words(line).dropFirst().contains { $0 == hostname }
         }

@@ -35,11 +35,9 @@ struct CreateCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        guard var args = RunArguments.parse(arguments, requireCommand: false) else {
-            throw ValidationError("cannot read these options; they are `devbox run`'s (see `devbox run --help`)")
+        guard let args = RunArguments.parse(arguments, for: .create, requireCommand: false) else {
+            throw ValidationError("cannot read these options; they are `devbox run`'s but -d (see `devbox run --help`)")
         }
-        if args.detach { throw ValidationError("create does not start the container: leave out -d (then `devbox start`)") }
-        args.detach = true
         let (record, _) = ContainerCreation.create(args)
         print(record.id)
     }

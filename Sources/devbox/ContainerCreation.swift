@@ -32,6 +32,11 @@ enum ContainerCreation {
             }
             labels[key] = parts.count > 1 ? parts[1] : ""
         }
+        var stopSignal: Int32 = SIGTERM
+        if let name = args.stopSignal {
+            guard let number = SignalNames.number(name) else { fail("--stop-signal \(name): give a signal name such as TERM or a number", code: ExitStatus.usage) }
+            stopSignal = number
+        }
         let id = ContainerStore.newID()
         var planArgs = args
         // A named container's layer is its own and goes with `rm`; --rm
@@ -46,7 +51,8 @@ enum ContainerCreation {
         let record = ContainerRecord(
             id: id, name: args.name ?? generatedName(store), created: .now(), image: planned.image?.reference ?? args.image,
             imageDigest: planned.image?.manifestDigest.description, project: planned.project.root, labels: labels,
-            spec: planned.plan.spec, launch: launch, autoRemove: args.remove)
+            spec: planned.plan.spec, launch: launch, stopSignal: stopSignal, stopTimeout: args.stopTimeout ?? 10,
+            autoRemove: args.remove, volumes: planned.volumeNames)
         do { try store.create(record) } catch {
             FileSystem.removeTree(store.directory(id))
             fail(error)

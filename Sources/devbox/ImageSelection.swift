@@ -7,7 +7,7 @@ import Registry
 /// Which image a run uses: the command line's, else devbox.toml's, else
 /// none (the host image). Unpacks its layers if needed.
 enum ImageSelection {
-    static func resolve(_ argument: String?, project: Project, host: HostFacts) -> ImageRoot? {
+    static func resolve(_ argument: String?, pull: RunOptions.PullPolicy = .missing, project: Project, host: HostFacts) -> ImageRoot? {
         let dataDir = host.dataDir
         // devbox.toml is checked even when the command line names the image:
         // a broken file is reported the same way on every run.
@@ -18,12 +18,12 @@ enum ImageSelection {
         guard let name = argument ?? config?.image else { return nil }
         var store = ImageStore(root: dataDir)
         do throws(StoreError) {
-            var image = try find(name, store: &store, host: host)
+            var image = try find(name, pull: pull, store: &store, host: host)
             // The run's lease on its image (one open + flock + fstat): prune
             // keeps what a running container uses, even if it is untagged.
             // A prune that removed the image meanwhile makes us look again.
             if !ImageLease.acquire(store.layout, manifest: image.manifestDigest) {
-                image = try find(name, store: &store, host: host)
+                image = try find(name, pull: .missing, store: &store, host: host)
                 guard ImageLease.acquire(store.layout, manifest: image.manifestDigest) else { throw StoreError.removedMeanwhile(name) }
             }
             var layers = store.layerDirectories(image)
@@ -43,22 +43,35 @@ enum ImageSelection {
         }
     }
 
-    /// The stored image, pulled first if the store lacks it (podman's pull
-    /// policy "missing").
-    static func find(_ name: String, store: inout ImageStore, host: HostFacts) throws(StoreError) -> StoredImage {
+    /// The stored image, pulled as `--pull` says: `missing` (the default)
+    /// when the store lacks it, `always` and `newer` every time (a pull of
+    /// an unchanged image fetches only its manifest), `never` not at all.
+    static func find(_ name: String, pull: RunOptions.PullPolicy, store: inout ImageStore, host: HostFacts) throws(StoreError) -> StoredImage {
+        let reference = try? ImageReference(parsing: name)
+        if pull == .always || pull == .newer, let reference {
+            fetch(reference, store: &store, host: host)
+            return try store.image(reference.description)
+        }
         do {
             return try store.image(name)
         } catch {
-            guard case .notFound = error, let reference = try? ImageReference(parsing: name) else { throw error }
-            store.userNamespace = StoreAccess.userNamespace(host: host)
-            printError("devbox: \(reference) is not in the store; pulling it")
-            let connection = registryConnection(reference.registry, nil, host.environment)
-            do {
-                _ = try Puller(store: store, progress: PullProgress(quiet: false)).pull(reference, connection: connection)
-            } catch {
-                fail(error)
+            guard case .notFound = error, let reference else { throw error }
+            if pull == .never {
+                fail("image '\(name)' is not in the store and --pull=never forbids pulling it; run `devbox pull \(name)` first")
             }
+            printError("devbox: \(reference) is not in the store; pulling it")
+            fetch(reference, store: &store, host: host)
             return try store.image(reference.description)
+        }
+    }
+
+    static func fetch(_ reference: ImageReference, store: inout ImageStore, host: HostFacts) {
+        store.userNamespace = StoreAccess.userNamespace(host: host)
+        let connection = registryConnection(reference.registry, nil, host.environment)
+        do {
+            _ = try Puller(store: store, progress: PullProgress(quiet: false)).pull(reference, connection: connection)
+        } catch {
+            fail(error)
         }
     }
 

@@ -18,6 +18,8 @@ enum RunInvocation {
         var image: ImageRoot?
         var plan: RunPlan
         var debugging: Bool
+        /// Named volumes the run mounts.
+        var volumeNames: [String] = []
     }
 
     static func execute(_ args: RunArguments) -> Never {
@@ -67,7 +69,7 @@ enum RunInvocation {
             fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
         options.containerDirectory = containerDirectory
-        let image = ImageSelection.resolve(args.image, project: project, host: host)
+        let image = ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host)
         options.image = image
         if host.uid != 0 && image == nil {
             let facts = host
@@ -90,7 +92,7 @@ enum RunInvocation {
             printError("devbox: warning: no subordinate id range for you: package managers that switch users (apt's _apt, dnf) will fail; add one (see `devbox doctor`)")
         }
         debug(debugging, "project \(project.root) (id \(project.id))")
-        return Planned(host: host, project: project, image: image, plan: plan, debugging: debugging)
+        return Planned(host: host, project: project, image: image, plan: plan, debugging: debugging, volumeNames: options.volumeNames)
     }
 
     private static func makeOptions(_ args: RunArguments, host: HostFacts, project: Project) throws(PlanError) -> RunOptions {
@@ -122,18 +124,40 @@ enum RunInvocation {
         options.home = args.home
         options.workdir = args.workdir
         options.hostname = args.hostname
-        switch args.userns {
-        case nil, "", "host": options.userns = .root
-        case "keep-id": options.userns = .keepID
-        case let other?: throw .unknownUsernsMode(other)
+        options.userns = try RunFlagValues.userns(args.userns)
+        let requests = try args.volumes.map(RunFlagValues.volume) + args.mounts.map(RunFlagValues.mount)
+        for request in requests {
+            try RunMounts.add(request, to: &options, host: host)
         }
-        for text in args.volumes {
-            var parsed = try RunOptions.Volume.parse(text)
-            let absolute = parsed.source.hasPrefix("/") ? parsed.source : host.cwd + "/" + parsed.source
-            guard let resolved = FileSystem.realPath(absolute) else { throw .missingVolumeSource(parsed.source) }
-            parsed.source = resolved
-            options.volumes.append(parsed)
+        options.tmpfs += try args.tmpfs.map(RunFlagValues.tmpfs)
+        for text in args.devices {
+            options.devices.append(try RunMounts.device(try RunFlagValues.device(text)))
         }
+        options.extraHosts = try args.addHosts.map(RunFlagValues.hostsLine)
+        options.dnsServers = try args.dns.map(RunFlagValues.nameServer)
+        options.ulimits = try args.ulimits.map(RunFlagValues.ulimit)
+        if let text = args.shmSize {
+            guard let size = RunFlagValues.size(text), size > 0 else { throw .badShmSize(text) }
+            options.shmSize = size
+        }
+        for text in args.labels {
+            let label = try RunFlagValues.label(text)
+            options.labels[label.key] = label.value
+        }
+        options.user = args.user
+        options.groupAdd = args.groupAdd
+        if args.user != nil || !args.groupAdd.isEmpty {
+            // Only an image run has its own account files; these are the host image's.
+            options.hostPasswd = FileSystem.read("/etc/passwd", limit: 16 << 20)
+            options.hostGroup = FileSystem.read("/etc/group", limit: 16 << 20)
+        }
+        options.entrypoint = args.entrypoint.map(RunFlagValues.entrypoint)
+        options.pull = args.pull
+        options.envHost = args.envHost
+        options.name = args.name
+        options.detach = args.detach
+        options.stopSignal = args.stopSignal
+        options.stopTimeout = args.stopTimeout
         for file in args.envFiles {
             guard let text = FileSystem.read(file, limit: Int.max) else { throw .unreadableEnvFile(file) }
             options.environment += try EnvironmentPlanner.parseEnvFile(text, file: file)
@@ -164,7 +188,8 @@ enum RunInvocation {
             helpers = (uidHelper, gidHelper)
         }
         let hosts = SetupCompiler.hostsFile(hostContents: FileSystem.read("/etc/hosts") ?? "127.0.0.1\tlocalhost\n",
-                                            hostname: plan.spec.hostname ?? host.hostname)
+                                            hostname: plan.spec.hostname ?? host.hostname,
+                                            extra: plan.spec.annotations?[DevboxAnnotation.extraHosts] ?? "")
         var environment = LaunchEnvironment(mapHelpers: helpers, hostsFile: hosts, debug: debugging, forwardStdin: true,
                                             runtimeDir: host.runtimeDir)
         environment.seccompCache = SeccompCache.standard(environment: host.environment, home: host.home)

@@ -1,4 +1,5 @@
 import Containers
+import ImageStore
 import FoundationEssentials
 import OCI
 import Platform
@@ -74,6 +75,10 @@ enum Supervisor {
             FileSystem.removeTree(work)
             _ = FileSystem.makeDirectories(work, mode: 0o700)
         }
+        // The container's named volumes are in use while it runs.
+        let volumes = VolumeStore(dataDir: store.dataDir)
+        let leases = record.volumes.compactMap { try? volumes.lease($0) }
+        defer { leases.forEach { close($0) } }
         let previous = store.status(record.id)
         let idle = record.launch.idleExit.map { IdleWatch(usersLock: store.usersLockPath(record.id), seconds: $0, store: store, id: record.id) }
         let copier = detached ? startLogCopier(store.logPath(record.id), idle: idle) : nil

@@ -22,7 +22,7 @@ struct UsageErrorTests {
         (["--security-opt", "label=disable"], "devbox: unknown --security-opt 'label=disable'; use seccomp=unconfined, seccomp=FILE or no-new-privileges"),
         (["--security-opt", "no-new-privileges=false"], "devbox: unknown --security-opt 'no-new-privileges=false'; use seccomp=unconfined, seccomp=FILE or no-new-privileges"),
         (["--security-opt", "seccomp=/nonexistent.json"], "devbox: cannot read seccomp profile '/nonexistent.json'; check the path"),
-        (["--userns", "bogus"], "devbox: unknown --userns mode 'bogus'; use keep-id or leave it out"),
+        (["--userns", "bogus"], "devbox: unknown --userns mode 'bogus'; use keep-id, keep-id:uid=U,gid=G or leave it out"),
         (["--env-file", "/nonexistent.env"], "devbox: cannot read env file '/nonexistent.env'; check the path"),
         (["--profile", "nosuch"], "devbox: profile 'nosuch' not found; `devbox profile list` shows the available ones"),
         (["--profile", ".."], "devbox: '..' is not a profile name; use letters, digits, '.', '_' and '-', or a path with a /"),
