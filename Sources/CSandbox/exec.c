@@ -268,7 +268,11 @@ int dbx_exec(const struct dbx_exec_config *e, char *err, size_t errlen) {
         const char *cwd = c->cwd ? c->cwd : "/";
         if (chdir(cwd) < 0) dbx_die("cannot enter the working directory", cwd, errno);
         dbx_load_filter(c);
-        sigprocmask(SIG_SETMASK, &oldmask, NULL);
+        // Nothing blocked, whatever devbox's caller had blocked: a run's
+        // command starts the same way (container.c).
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         dbx_exec_in_path(c);
     }
     if (e->detach) {

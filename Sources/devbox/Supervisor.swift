@@ -176,16 +176,22 @@ enum Supervisor {
         var buffer = [UInt8](repeating: 0, count: 65536)
         var idleSince = Timestamp.now()
         var stopping: ContainerLock?
+        var stopped = false
         while true {
-            if let idle, stopping == nil {
+            if let idle, !stopped {
                 var poller = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
                 let ready = poll(&poller, 1, 500)
                 if ready == 0 {
-                    if let lock = idle.unused() {
+                    if !FileSystem.exists(idle.store.directory(idle.id)) {
+                        // Removed under us (rm, a deleted data directory).
+                        stopped = true
+                        idle.stop()
+                    } else if let lock = idle.unused() {
                         if Timestamp.now().nanoseconds - idleSince.nanoseconds >= Int64(idle.seconds) * 1_000_000_000 {
                             // Held until we exit, after the container: a run
                             // arriving now waits, then starts it afresh.
                             stopping = lock
+                            stopped = true
                             idle.stop()
                         }
                     } else {
@@ -226,19 +232,30 @@ enum Supervisor {
 /// A project environment runs while some `devbox run` uses it: each holds
 /// a shared lock on `users` while it joins and runs. When the exclusive
 /// lock can be had for `seconds` in a row, the environment is stopped.
-struct IdleWatch {
+final class IdleWatch {
     let usersLock: String
     let seconds: Int
     let store: ContainerStore
     let id: String
+    /// PID 1, remembered: the record may be gone by the time it is needed.
+    private var pid1: ProcessIdentity?
+
+    init(usersLock: String, seconds: Int, store: ContainerStore, id: String) {
+        self.usersLock = usersLock
+        self.seconds = seconds
+        self.store = store
+        self.id = id
+    }
 
     /// The exclusive lock, when nobody uses the container.
     func unused() -> ContainerLock? {
-        (try? ContainerLock(usersLock, exclusive: true, wait: false)) ?? nil
+        if pid1 == nil { pid1 = store.status(id).pid1 }
+        return (try? ContainerLock(usersLock, exclusive: true, wait: false)) ?? nil
     }
 
     func stop() {
-        if let pid1 = store.status(id).pid1, pid1.isAlive { kill(pid1.pid, SIGTERM) }
+        if pid1 == nil { pid1 = store.status(id).pid1 }
+        if let pid1, pid1.isAlive { kill(pid1.pid, SIGTERM) }
     }
 }
 

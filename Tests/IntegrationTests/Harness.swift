@@ -108,6 +108,7 @@ final class Scratch {
         // Holders of the user namespace go soon after the test that started
         // them, not five minutes later.
         var env = ["HOME=\(runner.home)", "XDG_DATA_HOME=\(data.path)", "XDG_RUNTIME_DIR=\(runtime.path)", "DEVBOX_USERNS_IDLE=2",
+                   "DEVBOX_ENV_IDLE=1",
                    "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG=C.UTF-8"]
         env += extraEnv.map { "\($0.key)=\($0.value)" }
         var cmd = ["/usr/bin/env", "-i"] + env + [Runner.binary] + args
