@@ -247,14 +247,21 @@ final class IdleWatch {
         self.id = id
     }
 
+    /// This start's PID 1 (the status may still be the last start's).
+    private func remember() {
+        guard pid1 == nil else { return }
+        let status = store.status(id)
+        if status.isRunning, status.supervisor == getppid() { pid1 = status.pid1 }
+    }
+
     /// The exclusive lock, when nobody uses the container.
     func unused() -> ContainerLock? {
-        if pid1 == nil { pid1 = store.status(id).pid1 }
+        remember()
         return (try? ContainerLock(usersLock, exclusive: true, wait: false)) ?? nil
     }
 
     func stop() {
-        if pid1 == nil { pid1 = store.status(id).pid1 }
+        remember()
         if let pid1, pid1.isAlive { kill(pid1.pid, SIGTERM) }
     }
 }
