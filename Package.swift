@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Sandbox", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap", "CSeccomp"]),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Content-addressed blobs, unpacked layers, image references.
-        .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSandbox", "CArchive", "CNettle", "CLibcap", "CXattr"]),
+        .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSyscalls", "CArchive", "CNettle", "CLibcap", "CXattr"]),
         // sys/xattr.h, which Swift's Glibc module does not include.
         .systemLibrary(name: "CXattr"),
         // OCI distribution client (pull, push, login). Transfers are made by
@@ -54,7 +54,10 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         // The part that must run in a single-threaded child after clone().
-        .target(name: "CSandbox"),
+        .target(name: "CSandbox", dependencies: ["CSyscalls"]),
+        // Syscall wrappers for the Swift side outside the sandbox (the layer
+        // unpacker's path-safe operations, writeback, joining a namespace).
+        .target(name: "CSyscalls"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry", "Profiles", "Containers"]),
         // devbox itself for ArgumentParityTests: its ArgumentParser definition of `run`.

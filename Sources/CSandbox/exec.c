@@ -193,6 +193,10 @@ static int open_namespace(pid_t pid1, const char *name) {
 
 int dbx_exec(const struct dbx_exec_config *e, char *err, size_t errlen) {
     const struct dbx_config *c = e->process;
+    if (dbx_single_threaded() == 0) {
+        snprintf(err, errlen, "devbox has more than one thread where it joins the container (a devbox bug; please report it)");
+        return -1;
+    }
     sigset_t fwd, oldmask;
     dbx_forwarded_signals(&fwd);
     sigprocmask(SIG_BLOCK, &fwd, &oldmask);

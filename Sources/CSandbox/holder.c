@@ -133,6 +133,3 @@ pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *con
     return holder;
 }
 
-int dbx_join_user_namespace(int fd) {
-    return setns(fd, CLONE_NEWUSER) == 0 ? 0 : -errno;
-}

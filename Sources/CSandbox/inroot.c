@@ -27,15 +27,6 @@
 
 static int root_fd = -1;
 
-int dbx_in_root(const char *path, const char **rel) {
-    size_t n = sizeof NEWROOT - 1;
-    if (strncmp(path, NEWROOT, n) != 0 || (path[n] != '/' && path[n] != '\0')) return 0;
-    const char *r = path + n;
-    while (*r == '/') r++;
-    *rel = r;
-    return 1;
-}
-
 void dbx_root_changed(void) {
     if (root_fd >= 0) close(root_fd);
     root_fd = -1;

@@ -99,6 +99,12 @@ static int write_maps(const struct dbx_config *c, pid_t child, char *err, size_t
 }
 
 int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
+    // clone(CLONE_NEWUSER) and setns into one fail with a bare EINVAL in a
+    // process with threads: say so instead.
+    if (dbx_single_threaded() == 0) {
+        snprintf(err, errlen, "devbox has more than one thread where it creates the sandbox (a devbox bug; please report it)");
+        return -1;
+    }
     // Block what we forward before the child exists, so nothing is lost
     // between clone() and the supervision loop; the child inherits the mask.
     sigset_t fwd, oldmask;

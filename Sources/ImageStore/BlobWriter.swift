@@ -1,4 +1,4 @@
-import CSandbox
+import CSyscalls
 import OCI
 import Platform
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import CSandbox
+import CSyscalls
 import Platform
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 import CArchive
-import CSandbox
+import CSyscalls
 import CXattr
 import OCI
 import Platform

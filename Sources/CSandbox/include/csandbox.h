@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../../CSyscalls/include/csyscalls.h"
+
 // One step of the mount setup, executed in order by one loop (bubblewrap's
 // model). Paths are absolute and already resolved against the staging area:
 // host paths start with /oldroot, container paths with /newroot. A
@@ -161,8 +163,6 @@ ssize_t dbx_policy_start(const struct dbx_config *config);
 pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *const *newgidmap_argv,
                               int idle_seconds, char *errbuf, size_t errlen);
 
-// setns(2) into a user namespace (the caller must be single-threaded).
-int dbx_join_user_namespace(int fd);
 
 // The holder's life after its re-exec as `devbox-userns IDLE_SECONDS`.
 void dbx_holder_idle(int idle_seconds) __attribute__((noreturn));
@@ -183,13 +183,5 @@ int dbx_clone_newpid(void);
 int dbx_clone_newuts(void);
 int dbx_clone_newipc(void);
 int dbx_clone_newnet(void);
-
-// Layer unpacking: paths are relative to the layer root fd and may not
-// leave it or pass through a symlink. Return 0/fd or -errno.
-int dbx_layer_open_dir(int root, const char *path);
-int dbx_layer_whiteout(int root, const char *dir, const char *name);
-int dbx_layer_opaque(int root, const char *dir);
-int dbx_layer_chmod(int root, const char *path, unsigned int mode);
-int dbx_start_writeback(int fd, long long offset, long long length);
 
 #endif

@@ -3,7 +3,8 @@
 // every path is resolved with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)
 // from the layer's root. libarchive's own secure-extraction flags cover the
 // ordinary entries; these cover what libarchive does not know (OCI whiteouts).
-#include "internal.h"
+#define _GNU_SOURCE
+#include "csyscalls.h"
 
 #include <errno.h>
 #include <fcntl.h>
