@@ -64,3 +64,9 @@ void dbx_trace(const struct dbx_config *c, const char *what, const char *path) {
     if (n > 0) (void)!write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+// The signals devbox passes on (init's loop, a run's and an exec's parent).
+void dbx_forwarded_signals(sigset_t *set) {
+    sigemptyset(set);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaddset(set, sigs[i]);
+}
