@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|help)
+    run|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system help' -- "${cur}"))
         ;;
     esac
 }
@@ -1018,6 +1018,71 @@ _devbox_volume_rm() {
 _devbox_volume_prune() {
     repeating_flags=()
     non_repeating_flags=(--force -f --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_system() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    df|prune)
+        # Offer subcommand argument completions
+        "_devbox_system_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'df prune' -- "${cur}"))
+        ;;
+    esac
+}
+
+_devbox_system_df() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --format)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--format')
+        __devbox_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_devbox_system_prune() {
+    repeating_flags=()
+    non_repeating_flags=(--all -a --force -f --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level)
     __devbox_offer_flags_options 0
