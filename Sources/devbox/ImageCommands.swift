@@ -130,7 +130,7 @@ func parseReference(_ text: String) -> ImageReference {
     do {
         return try ImageReference(parsing: text)
     } catch {
-        fail(error, code: 2)
+        fail(error, code: ExitStatus.usage)
     }
 }
 

@@ -41,7 +41,7 @@ struct LoginCommand: ParsableCommand {
     func run() throws {
         var secret = password
         if passwordStdin { secret = readLine(strippingNewline: true) }
-        guard let secret, !secret.isEmpty else { fail("no password given; use --password-stdin or -p", code: 2) }
+        guard let secret, !secret.isEmpty else { fail("no password given; use --password-stdin or -p", code: ExitStatus.usage) }
         let credentials = Credentials(username: username, password: secret)
         let env = ProcessEnvironment.current()
         // Check them against the registry's base endpoint before saving.

@@ -166,7 +166,7 @@ struct ImageTests {
         #expect(prune.status == 0 && prune.out.hasPrefix("freed "), "\(prune.stderr)")
     }
 
-    @Test("input errors name the input, import reads standard input, load -i DIR NAME tags NAME; failures exit 1, usage errors 2",
+    @Test("input errors name the input, import reads standard input, load -i DIR NAME tags NAME; failures exit 1, usage errors 125",
           arguments: Runner.all)
     func inputsAndExitCodes(runner: Runner) throws {
         let s = try Scratch(runner, isolated: true)
