@@ -8,7 +8,7 @@ struct Devbox: ParsableCommand {
         commandName: "devbox",
         abstract: "Run commands in a rootless sandbox with your project mounted in.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, PullCommand.self, PushCommand.self, LoginCommand.self, ImportCommand.self, LoadCommand.self, SaveCommand.self, ImagesCommand.self, ImageCommand.self, RmiCommand.self, ProfileCommand.self, DoctorCommand.self])
+        subcommands: [RunCommand.self, PullCommand.self, PushCommand.self, LoginCommand.self, ImportCommand.self, LoadCommand.self, SaveCommand.self, ImagesCommand.self, ImageCommand.self, RmiCommand.self, ProfileCommand.self, DoctorCommand.self, OCICommand.self])
 }
 
 /// Options every command understands.
@@ -30,7 +30,7 @@ extension Devbox {
     /// every usage error, whichever parser met it.
     static func mainWithExitTable() -> Never {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(OCICommand.normalized(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             Self.exit()
         } catch {

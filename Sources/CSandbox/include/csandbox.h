@@ -196,6 +196,17 @@ int dbx_layer_open_dir(int root, const char *path);
 int dbx_layer_whiteout(int root, const char *dir, const char *name);
 int dbx_layer_opaque(int root, const char *dir);
 int dbx_layer_chmod(int root, const char *path, unsigned int mode);
+// `devbox oci` (oci.c). fork(2); a hook run with `input` on its stdin,
+// killed after timeout_seconds (0: none), returning its exit status (128+N
+// for a signal) or -1 with err set; waiting for a child while passing on
+// the signals sent to us; a connected unix socket fd or -errno; kill(2).
+pid_t dbx_fork(void);
+int dbx_run_hook(const char *path, const char *const *argv, const char *const *envp, const char *input,
+                 int timeout_seconds, char *err, size_t errlen);
+int dbx_wait_forwarding(pid_t child);
+int dbx_connect_unix(const char *path);
+int dbx_kill(pid_t pid, int sig);
+
 int dbx_start_writeback(int fd, long long offset, long long length);
 
 #endif
