@@ -112,3 +112,19 @@ int dbx_connect_unix(const char *path) {
 }
 
 int dbx_kill(pid_t pid, int sig) { return kill(pid, sig) == 0 ? 0 : -errno; }
+
+void dbx_close_fds_except(const int *keep, size_t n) {
+    // The supervisor outlives its caller: it must not hold the caller's
+    // pipes or sockets (a parent waiting for EOF would wait for the container).
+    unsigned int next = 3;
+    for (;;) {
+        int low = -1;
+        for (size_t i = 0; i < n; i++)
+            if (keep[i] >= (int)next && (low < 0 || keep[i] < low)) low = keep[i];
+        unsigned int last = low < 0 ? ~0U : (unsigned int)low - 1;
+        if (next <= last && syscall(SYS_close_range, next, last, 0U) < 0)
+            for (unsigned int fd = next; fd <= last && fd < 65536; fd++) close((int)fd);
+        if (low < 0) return;
+        next = (unsigned int)low + 1;
+    }
+}

@@ -145,6 +145,8 @@ public struct OCIRuntime: Sendable {
             let child = dbx_fork()
             if child != 0 { _exit(child < 0 ? 1 : 0) }
         }
+        let keep = [infoFD, readyFD, consoleFD]
+        keep.withUnsafeBufferPointer { dbx_close_fds_except($0.baseAddress, $0.count) }
         let startFD = open(fifo, O_RDWR | O_CLOEXEC)
         if startFD < 0 { printLine("devbox: cannot open \(fifo): \(errnoText())"); _exit(125) }
         writeText(infoFD, "S \(getpid())\n")
@@ -154,7 +156,8 @@ public struct OCIRuntime: Sendable {
         environment.consoleSocketFD = consoleFD
         environment.onStarted = { pid in
             writeText(infoFD, "P \(pid)\n")
-            for fd in [infoFD, readyFD, startFD, consoleFD] where fd >= 0 { close(fd) }
+            // The console socket stays: the master reaches it after this.
+            for fd in [infoFD, readyFD, startFD] where fd >= 0 { close(fd) }
             if detach {
                 // Only PID 1 and its command keep the caller's stdio.
                 let null = open("/dev/null", O_RDWR | O_CLOEXEC)

@@ -206,6 +206,8 @@ int dbx_run_hook(const char *path, const char *const *argv, const char *const *e
 int dbx_wait_forwarding(pid_t child);
 int dbx_connect_unix(const char *path);
 int dbx_kill(pid_t pid, int sig);
+// Closes every fd above 2 but those in keep.
+void dbx_close_fds_except(const int *keep, size_t n);
 
 int dbx_start_writeback(int fd, long long offset, long long length);
 
