@@ -30,7 +30,7 @@ public enum OCISpecTemplate {
                           "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
             readonlyPaths: ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"])
         linux.seccomp = nil
-        return RuntimeSpec(ociVersion: "1.2.0", process: process, root: .init(path: "rootfs", readonly: true), hostname: "devbox",
+        return RuntimeSpec(ociVersion: "1.0.2", process: process, root: .init(path: "rootfs", readonly: true), hostname: "devbox",
                            mounts: mounts, linux: linux)
     }
 
