@@ -58,16 +58,32 @@ static void close_range_or_loop(unsigned int first, unsigned int last) {
 // project, under any profile) and devbox's own fds (the held user
 // namespace's): gone before anything of the container runs. Kept: stdio,
 // the fds the user passes on with --preserve-fds, and `keep`.
-static void close_inherited_fds(const struct dbx_config *c, int keep1, int keep2) {
+static void close_inherited_fds(const struct dbx_config *c, int keep1, int keep2, int keep3) {
     unsigned int next = 3u + (unsigned int)(c->preserve_fds > 0 ? c->preserve_fds : 0);
-    int low = keep1 < keep2 ? keep1 : keep2, high = keep1 < keep2 ? keep2 : keep1;
-    int keeps[2] = {low, high};
-    for (int i = 0; i < 2; i++) {
+    int keeps[3] = {keep1, keep2, keep3};
+    for (int i = 0; i < 3; i++)  // sorted: three values
+        for (int j = i + 1; j < 3; j++)
+            if (keeps[j] < keeps[i]) { int t = keeps[i]; keeps[i] = keeps[j]; keeps[j] = t; }
+    for (int i = 0; i < 3; i++) {
         if (keeps[i] < (int)next) continue;
         close_range_or_loop(next, (unsigned int)keeps[i] - 1);
         next = (unsigned int)keeps[i] + 1;
     }
     close_range_or_loop(next, ~0U);
+}
+
+// oom_score_adj is inherited: set once here for every process of the
+// container. Lowering it needs CAP_SYS_RESOURCE in the initial namespace.
+static void set_oom_score_adj(const struct dbx_config *c) {
+    if (!c->set_oom_score_adj) return;
+    char value[16];
+    snprintf(value, sizeof value, "%d", c->oom_score_adj);
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    int rc = fd < 0 ? -errno : dbx_write_all(fd, value);
+    if (fd >= 0) close(fd);
+    if (rc == -EACCES || rc == -EPERM)
+        dbx_die("cannot lower oom_score_adj (only root on the host may; rootless may only raise it) to", value, -rc);
+    if (rc < 0) dbx_die("cannot set oom_score_adj to", value, -rc);
 }
 
 // Tells the supervisor the mounts are done (see dbx_config.ready_fd). The
@@ -89,7 +105,9 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     // The parent may already be gone (then the pipe reads EOF): leave.
     if (read(sync_fd, &go, 1) != 1) _exit(DBX_EXIT_SETUP);
     close(sync_fd);
-    close_inherited_fds(c, console_fd, c->ready_fd);
+    dbx_join_namespaces(c);
+    set_oom_score_adj(c);
+    close_inherited_fds(c, console_fd, c->ready_fd, c->wait_for_start ? c->start_fd : -1);
     // Not dumpable: the command may neither ptrace its init nor open
     // /proc/1/exe (devbox's own binary, the runc CVE-2019-5736 path). Only
     // now: a process that is not dumpable has its /proc files owned by
@@ -121,6 +139,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
             dbx_exec_command_early(c, ready[0], policy[0], policy_done[1], &oldmask);
         }
         close(ready[0]);
+        if (c->wait_for_start) close(c->start_fd);
         if (helper.after >= 0) {
             close(policy[0]);
             close(policy_done[1]);
@@ -161,5 +180,6 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     if (cmd < 0) dbx_die("cannot start the command", NULL, errno);
     if (cmd == 0) dbx_exec_command(c, c->tty ? slave : NULL, &oldmask);
     close_ready(c);
+    if (c->wait_for_start) close(c->start_fd);
     dbx_init_loop(c, cmd, &oldmask);
 }

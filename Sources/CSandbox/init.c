@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,6 +57,40 @@ static void set_capabilities(uint64_t keep) {
         data[i].effective = data[i].permitted = data[i].inheritable = bits;
     }
     if (syscall(SYS_capset, &hdr, data) < 0) dbx_die("cannot set capabilities", NULL, errno);
+}
+
+// runtime-spec's five sets. Ambient needs each capability in permitted and
+// inheritable; one that is not is skipped, as runc and crun do (`runc spec`
+// lists ambient capabilities without inheritable ones).
+static void set_capability_sets(const struct dbx_config *c) {
+    int last = last_cap();
+    uint64_t known = last < 63 ? (1ULL << (last + 1)) - 1 : ~0ULL;
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    for (int i = 0; i < 2; i++) {
+        data[i].effective = (uint32_t)((c->cap_effective & known) >> (32 * i));
+        data[i].permitted = (uint32_t)((c->cap_permitted & known) >> (32 * i));
+        data[i].inheritable = (uint32_t)((c->cap_inheritable & known) >> (32 * i));
+    }
+    if (syscall(SYS_capset, &hdr, data) < 0)
+        dbx_die(errno == EPERM ? "cannot set capabilities (effective must be within permitted, all within bounding)"
+                               : "cannot set capabilities", NULL, errno);
+    uint64_t ambient = c->cap_ambient & c->cap_permitted & c->cap_inheritable & known;
+    for (int cap = 0; cap <= last; cap++) {
+        if (!(ambient & (1ULL << cap))) continue;
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            dbx_die("cannot raise an ambient capability", NULL, errno);
+    }
+}
+
+void dbx_wait_for_start(const struct dbx_config *c) {
+    if (!c->wait_for_start) return;
+    char go;
+    ssize_t n;
+    while ((n = read(c->start_fd, &go, 1)) < 0 && errno == EINTR) {}
+    if (n != 1) _exit(DBX_EXIT_SETUP);
+    close(c->start_fd);
 }
 
 void dbx_exec_in_path(const struct dbx_config *c) {
@@ -109,7 +144,9 @@ void dbx_set_identity(const struct dbx_config *c) {
     if (setresgid(c->gid, c->gid, c->gid) < 0) dbx_die("cannot set gid", NULL, errno);
     if (setresuid(c->uid, c->uid, c->uid) < 0) dbx_die("cannot set uid", NULL, errno);
     prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-    set_capabilities(c->capabilities);
+    if (c->capability_sets) set_capability_sets(c);
+    else set_capabilities(c->capabilities);
+    if (c->set_umask) umask((mode_t)c->umask);
     for (size_t i = 0; i < c->nrlimits; i++) {
         struct rlimit rl = {c->rlimits[i].soft, c->rlimits[i].hard}, current;
         if (setrlimit(c->rlimits[i].resource, &rl) == 0) continue;
@@ -164,6 +201,7 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
     dbx_set_identity(c);
     dbx_close_on_exec_above(c);
     if (c->cwd && chdir(c->cwd) < 0) dbx_die("cannot enter the working directory", c->cwd, errno);
+    dbx_wait_for_start(c);
     // Last, so the filter does not have to allow devbox's own setup calls.
     dbx_load_filter(c);
     sigprocmask(SIG_SETMASK, oldmask, NULL);
@@ -193,6 +231,7 @@ void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy
     char go;
     if (read(ready_fd, &go, 1) != 1) _exit(DBX_EXIT_SETUP);
     close(ready_fd);
+    dbx_wait_for_start(c);
     const char *cwd = c->cwd ? c->cwd : "/";
     if (chdir(cwd) < 0) dbx_die("cannot enter the working directory", cwd, errno);
     sigprocmask(SIG_SETMASK, oldmask, NULL);

@@ -99,6 +99,11 @@ void dbx_exec_in_path(const struct dbx_config *c) __attribute__((noreturn));
 // With no command (argv empty): a tiny waiting program (anchor.c).
 void dbx_exec_anchor(const struct dbx_config *c) __attribute__((noreturn));
 
+// PID 1 joins the namespaces of linux.namespaces[].path (launch.c).
+void dbx_join_namespaces(const struct dbx_config *c);
+// The command's process waits for the OCI `start` (wait_for_start).
+void dbx_wait_for_start(const struct dbx_config *c);
+
 // newuidmap/newgidmap: argv without the pid, which is inserted as argv[1].
 pid_t dbx_spawn_map_helper(const char *const *argv, pid_t target, char *err, size_t errlen);
 int dbx_wait_map_helper(pid_t helper, const char *name, char *err, size_t errlen);

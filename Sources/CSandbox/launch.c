@@ -92,13 +92,56 @@ static int write_maps(const struct dbx_config *c, pid_t child, char *err, size_t
     return 0;
 }
 
-int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
-    // clone(CLONE_NEWUSER) and setns into one fail with a bare EINVAL in a
-    // process with threads: say so instead.
-    if (dbx_single_threaded() == 0) {
-        snprintf(err, errlen, "devbox has more than one thread where it creates the sandbox (a devbox bug; please report it)");
-        return -1;
+int dbx_thread_count(void) {
+    // One small read: field 20 of /proc/self/stat, after the ")" that ends
+    // the command name (which may itself hold spaces and parentheses).
+    char buf[1024];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    if (!p) return -1;
+    // Fields after the name: 3 state ... 20 num_threads.
+    for (int field = 2; field < 20 && p; field++) p = strchr(p + 1, ' ');
+    return p ? atoi(p + 1) : -1;
+}
+
+// Before clone/setns/unshare into namespaces: with another thread the kernel
+// refuses a user namespace with a bare EINVAL; say why instead.
+static int check_single_threaded(char *err, size_t errlen) {
+    int threads = dbx_thread_count();
+    if (threads <= 1) return 0;
+    snprintf(err, errlen, "internal error: devbox has %d threads where it creates namespaces (it must have one; "
+             "something started a thread: Dispatch, async code or Foundation.Process)", threads);
+    return -1;
+}
+
+static const char *namespace_name(int type) {
+    switch (type) {
+    case CLONE_NEWNET: return "network";
+    case CLONE_NEWIPC: return "ipc";
+    case CLONE_NEWUTS: return "uts";
+    case CLONE_NEWNS: return "mount";
+    case CLONE_NEWPID: return "pid";
+    case CLONE_NEWCGROUP: return "cgroup";
+    default: return "user";
     }
+}
+
+// PID 1's side of linux.namespaces[].path (the pid namespace was joined by
+// the parent, which is how a new process gets into one).
+void dbx_join_namespaces(const struct dbx_config *c) {
+    for (size_t i = 0; i < c->njoin; i++) {
+        if (c->join_types[i] == CLONE_NEWPID) continue;
+        if (setns(c->join_fds[i], c->join_types[i]) < 0) dbx_die("cannot join the existing namespace", namespace_name(c->join_types[i]), errno);
+    }
+}
+
+int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
+    if (check_single_threaded(err, errlen) < 0) return -1;
     // Block what we forward before the child exists, so nothing is lost
     // between clone() and the supervision loop; the child inherits the mask.
     sigset_t fwd, oldmask;
@@ -123,6 +166,14 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
             return -1;
         }
         if (!c->nest_userns) flags &= ~CLONE_NEWUSER;
+    }
+    for (size_t i = 0; i < c->njoin; i++) {
+        if (c->join_types[i] != CLONE_NEWPID) continue;
+        if (setns(c->join_fds[i], CLONE_NEWPID) < 0) {
+            snprintf(err, errlen, "cannot join the existing pid namespace: %s", strerror(errno));
+            sigprocmask(SIG_SETMASK, &oldmask, NULL);
+            return -1;
+        }
     }
 
     // A fork-style clone: the caller is single-threaded (devbox checks), so
@@ -158,6 +209,13 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
     if (c->tty) {
         master = dbx_recv_fd(console[0]);  // -1 when the child failed before sending
         close(console[0]);
+        if (master >= 0 && c->send_console) {
+            // The OCI console socket: whoever listens there owns the terminal.
+            if (dbx_send_fd(c->console_socket_fd, master) < 0)
+                dbx_trace(c, "cannot send the terminal to the console socket", NULL);
+            close(master);
+            master = -1;
+        }
     }
     int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
     int status = dbx_supervise(c, child, master, sigfd);
@@ -167,7 +225,14 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
     return status;
 }
 
-int dbx_unshare(int flags) { return unshare(flags) == 0 ? 0 : -errno; }
+int dbx_unshare(int flags) {
+    if ((flags & CLONE_NEWUSER) && dbx_thread_count() > 1) {
+        static const char msg[] = "devbox: internal error: more than one thread before unshare(CLONE_NEWUSER)\n";
+        (void)!write(2, msg, sizeof msg - 1);
+        return -EINVAL;
+    }
+    return unshare(flags) == 0 ? 0 : -errno;
+}
 int dbx_clone_newuser(void) { return CLONE_NEWUSER; }
 int dbx_clone_newns(void) { return CLONE_NEWNS; }
 int dbx_clone_newpid(void) { return CLONE_NEWPID; }

@@ -10,6 +10,7 @@ public struct RuntimeSpec: Codable, Equatable, Sendable {
     public var mounts: [Mount]
     public var linux: Linux
     public var annotations: [String: String]?
+    public var hooks: Hooks?
 
     public init(ociVersion: String = "1.2.0", process: Process, root: Root, hostname: String?,
                 mounts: [Mount], linux: Linux, annotations: [String: String]? = nil) {
@@ -31,6 +32,7 @@ public struct RuntimeSpec: Codable, Equatable, Sendable {
         public var capabilities: Capabilities?
         public var rlimits: [Rlimit]?
         public var noNewPrivileges: Bool
+        public var oomScoreAdj: Int?
 
         public init(terminal: Bool, user: User, args: [String], env: [String], cwd: String,
                     capabilities: Capabilities?, rlimits: [Rlimit]? = nil, noNewPrivileges: Bool) {
@@ -49,11 +51,13 @@ public struct RuntimeSpec: Codable, Equatable, Sendable {
         public var uid: UInt32
         public var gid: UInt32
         public var additionalGids: [UInt32]?
+        public var umask: UInt32?
 
-        public init(uid: UInt32, gid: UInt32, additionalGids: [UInt32]? = nil) {
+        public init(uid: UInt32, gid: UInt32, additionalGids: [UInt32]? = nil, umask: UInt32? = nil) {
             self.uid = uid
             self.gid = gid
             self.additionalGids = additionalGids
+            self.umask = umask
         }
     }
 
@@ -71,6 +75,14 @@ public struct RuntimeSpec: Codable, Equatable, Sendable {
             permitted = names
             inheritable = names
             ambient = []
+        }
+
+        public init(bounding: [String], effective: [String], permitted: [String], inheritable: [String], ambient: [String]) {
+            self.bounding = bounding
+            self.effective = effective
+            self.permitted = permitted
+            self.inheritable = inheritable
+            self.ambient = ambient
         }
     }
 
@@ -117,6 +129,7 @@ public struct RuntimeSpec: Codable, Equatable, Sendable {
         public var maskedPaths: [String]?
         public var readonlyPaths: [String]?
         public var seccomp: LinuxSeccomp?
+        public var sysctl: [String: String]?
 
         public init(namespaces: [Namespace], uidMappings: [IDMapping], gidMappings: [IDMapping],
                     maskedPaths: [String]? = nil, readonlyPaths: [String]? = nil) {
@@ -130,7 +143,12 @@ public struct RuntimeSpec: Codable, Equatable, Sendable {
 
     public struct Namespace: Codable, Equatable, Sendable {
         public var type: NamespaceKind
-        public init(_ type: NamespaceKind) { self.type = type }
+        /// An existing namespace to join (a /proc/PID/ns/* file or a bind of one).
+        public var path: String?
+        public init(_ type: NamespaceKind, path: String? = nil) {
+            self.type = type
+            self.path = path
+        }
     }
 
     public enum NamespaceKind: String, Codable, Equatable, Sendable, CaseIterable {
@@ -157,5 +175,71 @@ extension RuntimeSpec.Mount {
     public func option(_ key: String) -> String? {
         let prefix = key + "="
         return options?.first { $0.hasPrefix(prefix) }.map { String(Substring($0.utf8.dropFirst(prefix.utf8.count))) }
+    }
+}
+
+// Decoding config.json as other tools write it: runtime-spec makes many
+// fields optional (`runc spec` leaves out inheritable capabilities, umoci
+// leaves out id maps for a root bundle), so absent fields take the spec's
+// defaults here. Encoding stays the synthesized one.
+
+extension RuntimeSpec {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ociVersion = try c.decodeIfPresent(String.self, forKey: .ociVersion) ?? "1.2.0"
+        process = try c.decode(Process.self, forKey: .process)
+        root = try c.decodeIfPresent(Root.self, forKey: .root) ?? Root(path: "rootfs", readonly: false)
+        hostname = try c.decodeIfPresent(String.self, forKey: .hostname)
+        mounts = try c.decodeIfPresent([Mount].self, forKey: .mounts) ?? []
+        linux = try c.decodeIfPresent(Linux.self, forKey: .linux) ?? Linux(namespaces: [], uidMappings: [], gidMappings: [])
+        annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
+        hooks = try c.decodeIfPresent(Hooks.self, forKey: .hooks)
+    }
+}
+
+extension RuntimeSpec.Process {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        terminal = try c.decodeIfPresent(Bool.self, forKey: .terminal) ?? false
+        user = try c.decodeIfPresent(RuntimeSpec.User.self, forKey: .user) ?? RuntimeSpec.User(uid: 0, gid: 0)
+        args = try c.decodeIfPresent([String].self, forKey: .args) ?? []
+        env = try c.decodeIfPresent([String].self, forKey: .env) ?? []
+        cwd = try c.decodeIfPresent(String.self, forKey: .cwd) ?? "/"
+        capabilities = try c.decodeIfPresent(RuntimeSpec.Capabilities.self, forKey: .capabilities)
+        rlimits = try c.decodeIfPresent([RuntimeSpec.Rlimit].self, forKey: .rlimits)
+        noNewPrivileges = try c.decodeIfPresent(Bool.self, forKey: .noNewPrivileges) ?? false
+        oomScoreAdj = try c.decodeIfPresent(Int.self, forKey: .oomScoreAdj)
+    }
+}
+
+extension RuntimeSpec.Capabilities {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bounding = try c.decodeIfPresent([String].self, forKey: .bounding) ?? []
+        effective = try c.decodeIfPresent([String].self, forKey: .effective) ?? []
+        permitted = try c.decodeIfPresent([String].self, forKey: .permitted) ?? []
+        inheritable = try c.decodeIfPresent([String].self, forKey: .inheritable) ?? []
+        ambient = try c.decodeIfPresent([String].self, forKey: .ambient) ?? []
+    }
+}
+
+extension RuntimeSpec.Root {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        readonly = try c.decodeIfPresent(Bool.self, forKey: .readonly) ?? false
+    }
+}
+
+extension RuntimeSpec.Linux {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        namespaces = try c.decodeIfPresent([RuntimeSpec.Namespace].self, forKey: .namespaces) ?? []
+        uidMappings = try c.decodeIfPresent([RuntimeSpec.IDMapping].self, forKey: .uidMappings) ?? []
+        gidMappings = try c.decodeIfPresent([RuntimeSpec.IDMapping].self, forKey: .gidMappings) ?? []
+        maskedPaths = try c.decodeIfPresent([String].self, forKey: .maskedPaths)
+        readonlyPaths = try c.decodeIfPresent([String].self, forKey: .readonlyPaths)
+        seccomp = try c.decodeIfPresent(LinuxSeccomp.self, forKey: .seccomp)
+        sysctl = try c.decodeIfPresent([String: String].self, forKey: .sysctl)
     }
 }

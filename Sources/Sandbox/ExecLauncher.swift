@@ -27,8 +27,7 @@ public enum ExecLauncher {
     /// (a run joining its project's environment plans its own).
     public static func exec(_ request: ExecRequest, template: ExecTemplate, replaceEnvironment: Bool = false) throws(SandboxError) -> Int32 {
         let process = template.process
-        let capabilities: UInt64
-        do { capabilities = try CapabilitySet.mask(process.capabilities?.bounding ?? []) } catch { throw .capability(error) }
+        let caps = try ProcessFields.capabilities(process.capabilities)
         var bpf: [UInt8] = []
         if let file = template.seccompFile {
             // The container has a filter: without it, no exec.
@@ -46,7 +45,18 @@ public enum ExecLauncher {
         config.cwd = strings.copy(request.workdir ?? process.cwd) as UnsafePointer<CChar>
         config.uid = process.user.uid
         config.gid = process.user.gid
-        config.capabilities = capabilities
+        config.capabilities = caps.bounding
+        if !caps.uniform {
+            config.capability_sets = 1
+            config.cap_effective = caps.effective
+            config.cap_permitted = caps.permitted
+            config.cap_inheritable = caps.inheritable
+            config.cap_ambient = caps.ambient
+        }
+        if let umask = process.user.umask {
+            config.set_umask = 1
+            config.umask = umask
+        }
         let limits = (process.rlimits ?? []).compactMap { limit -> dbx_rlimit? in
             Launcher.RlimitNumbers.value(limit.type).map { dbx_rlimit(resource: $0, soft: limit.soft, hard: limit.hard) }
         }
@@ -64,6 +74,13 @@ public enum ExecLauncher {
         // without the helpers: leave the groups as they are there.
         let setgroups = FileSystem.read("/proc/\(template.pid1.pid)/setgroups", limit: 64) ?? "allow"
         config.deny_setgroups = setgroups.hasPrefix("deny") ? 1 : 0
+        // The container's supplementary groups (none where setgroups is denied).
+        let groupIDs = config.deny_setgroups == 0 ? process.user.additionalGids ?? [] : []
+        let groups = UnsafeMutablePointer<gid_t>.allocate(capacity: max(groupIDs.count, 1))
+        defer { groups.deallocate() }
+        for (i, gid) in groupIDs.enumerated() { groups[i] = gid }
+        config.groups = UnsafePointer(groups)
+        config.ngroups = groupIDs.count
 
         var exec = dbx_exec_config()
         exec.pid = template.pid1.pid

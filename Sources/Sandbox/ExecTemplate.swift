@@ -1,4 +1,3 @@
-import FoundationEssentials
 import OCI
 import Platform
 #if canImport(Glibc)
@@ -10,7 +9,7 @@ import Glibc
 /// compiled seccomp filter beside it): the process to join, the
 /// namespaces the container has of its own, and the container's process
 /// settings, so that an exec is never stronger than the container.
-public struct ExecTemplate: Codable, Sendable {
+public struct ExecTemplate: Equatable, Sendable {
     public var pid1: ProcessIdentity
     /// Namespace types (OCI names) the container created; the others are
     /// the host's and are not joined.
@@ -22,7 +21,7 @@ public struct ExecTemplate: Codable, Sendable {
     /// starting its own (see settingsKey).
     public var settingsKey: String?
 
-    public static func path(in live: String) -> String { live + "/exec.json" }
+    public static func path(in live: String) -> String { live + "/exec" }
 
     /// Written by the supervisor; failures only cost `exec` its template.
     public static func write(spec: RuntimeSpec, pid1: ProcessIdentity, to live: String, seccompCache: SeccompCache?) {
@@ -40,8 +39,8 @@ public struct ExecTemplate: Codable, Sendable {
         }
         let template = ExecTemplate(pid1: pid1, namespaces: spec.linux.namespaces.map(\.type.rawValue),
                                     process: spec.process, seccompFile: seccompFile, settingsKey: settingsKey(spec))
-        guard let data = try? JSONEncoder().encode(template) else { return }
-        _ = FileSystem.writeAtomically(path(in: live), contents: String(decoding: data, as: UTF8.self), mode: 0o600)
+        _ = FileSystem.writeBytes(path(in: live) + ".tmp", template.encoded())
+        rename(path(in: live) + ".tmp", path(in: live))
     }
 
     /// A digest of everything in a spec but the process's command,
@@ -79,6 +78,102 @@ public struct ExecTemplate: Codable, Sendable {
 
     public static func read(from live: String) -> ExecTemplate? {
         guard let bytes = FileSystem.readBytes(path(in: live), limit: 16 << 20) else { return nil }
-        do { return try JSONDecoder().decode(ExecTemplate.self, from: Data(bytes)) } catch { if getenv("DEVBOX_DEBUG_EXEC") != nil { print(error) }; return nil }
+        return ExecTemplate(encoded: bytes)
+    }
+
+    /// `exec` is what editors call for every terminal and language server,
+    /// so its template is not JSON: NUL-separated `tag value` records,
+    /// read without a decoder (docs/CONTAINERS.md).
+    func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        func add(_ tag: String, _ value: String) {
+            out += Array(tag.utf8)
+            out.append(0x20)
+            out += Array(value.utf8)
+            out.append(0)
+        }
+        add("devbox-exec", "1")
+        add("pid1", "\(pid1.pid) \(pid1.startTime)")
+        for ns in namespaces { add("ns", ns) }
+        if let seccompFile { add("seccomp", seccompFile) }
+        if let settingsKey { add("key", settingsKey) }
+        add("terminal", process.terminal ? "1" : "0")
+        add("uid", String(process.user.uid))
+        add("gid", String(process.user.gid))
+        for gid in process.user.additionalGids ?? [] { add("group", String(gid)) }
+        if let umask = process.user.umask { add("umask", String(umask)) }
+        add("cwd", process.cwd)
+        add("nnp", process.noNewPrivileges ? "1" : "0")
+        for entry in process.env { add("env", entry) }
+        if let caps = process.capabilities {
+            for name in caps.bounding { add("cap.b", name) }
+            for name in caps.effective { add("cap.e", name) }
+            for name in caps.permitted { add("cap.p", name) }
+            for name in caps.inheritable { add("cap.i", name) }
+            for name in caps.ambient { add("cap.a", name) }
+        }
+        for limit in process.rlimits ?? [] { add("rlimit", "\(limit.type) \(limit.soft) \(limit.hard)") }
+        return out
+    }
+
+    init(pid1: ProcessIdentity, namespaces: [String], process: RuntimeSpec.Process, seccompFile: String?, settingsKey: String?) {
+        self.pid1 = pid1
+        self.namespaces = namespaces
+        self.process = process
+        self.seccompFile = seccompFile
+        self.settingsKey = settingsKey
+    }
+
+    init?(encoded bytes: [UInt8]) {
+        var pid1: ProcessIdentity?
+        var namespaces: [String] = [], env: [String] = [], groups: [UInt32] = []
+        var caps: [UInt8: [String]] = [:]
+        var rlimits: [RuntimeSpec.Rlimit] = []
+        var seccomp: String?, key: String?, umask: UInt32?
+        var uid: UInt32?, gid: UInt32?, cwd = "/", terminal = false, nnp = true, version = false
+        var start = 0
+        for end in bytes.indices where bytes[end] == 0 {
+            let record = bytes[start..<end]
+            start = end + 1
+            guard let space = record.firstIndex(of: 0x20) else { return nil }
+            let tag = String(decoding: record[record.startIndex..<space], as: UTF8.self)
+            let value = String(decoding: record[(space + 1)...], as: UTF8.self)
+            switch tag {
+            case "devbox-exec": version = value == "1"
+            case "pid1":
+                let parts = ASCII.words(value)
+                guard parts.count == 2, let pid = Int32(parts[0]), let time = UInt64(parts[1]) else { return nil }
+                pid1 = ProcessIdentity(pid: pid, startTime: time)
+            case "ns": namespaces.append(value)
+            case "seccomp": seccomp = value
+            case "key": key = value
+            case "terminal": terminal = value == "1"
+            case "uid": uid = UInt32(value)
+            case "gid": gid = UInt32(value)
+            case "group": if let g = UInt32(value) { groups.append(g) }
+            case "umask": umask = UInt32(value)
+            case "cwd": cwd = value
+            case "nnp": nnp = value == "1"
+            case "env": env.append(value)
+            case "rlimit":
+                let parts = ASCII.words(value)
+                guard parts.count == 3, let soft = UInt64(parts[1]), let hard = UInt64(parts[2]) else { return nil }
+                rlimits.append(RuntimeSpec.Rlimit(type: parts[0], hard: hard, soft: soft))
+            default:
+                if tag.hasPrefix("cap."), let set = tag.utf8.last { caps[set, default: []].append(value) }
+            }
+        }
+        // An unknown version or a missing field: no exec rather than a weaker one.
+        guard version, let pid1, let uid, let gid else { return nil }
+        var capabilities = RuntimeSpec.Capabilities(uniform: [])
+        capabilities.bounding = caps[UInt8(ascii: "b")] ?? []
+        capabilities.effective = caps[UInt8(ascii: "e")] ?? []
+        capabilities.permitted = caps[UInt8(ascii: "p")] ?? []
+        capabilities.inheritable = caps[UInt8(ascii: "i")] ?? []
+        capabilities.ambient = caps[UInt8(ascii: "a")] ?? []
+        let process = RuntimeSpec.Process(terminal: terminal, user: .init(uid: uid, gid: gid, additionalGids: groups.isEmpty ? nil : groups, umask: umask),
+                                          args: [], env: env, cwd: cwd, capabilities: capabilities, rlimits: rlimits.isEmpty ? nil : rlimits,
+                                          noNewPrivileges: nnp)
+        self.init(pid1: pid1, namespaces: namespaces, process: process, seccompFile: seccomp, settingsKey: key)
     }
 }

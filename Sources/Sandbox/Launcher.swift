@@ -27,6 +27,12 @@ public struct LaunchEnvironment: Sendable {
     /// byte to `readyFD` once mounted; `onStarted` gets PID 1's host pid.
     public var readyFD: Int32 = -1
     public var onStarted: (@Sendable (Int32) -> Void)?
+    /// OCI create/start: the command waits for a byte on this fd (a fifo
+    /// opened read-write) before exec; -1: it starts at once.
+    public var startFD: Int32 = -1
+    /// With a terminal: the pty master goes to this socket (OCI
+    /// --console-socket) instead of being proxied; -1: proxied.
+    public var consoleSocketFD: Int32 = -1
 
     public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
                 staging: String = "/tmp", forwardStdin: Bool = true, runtimeDir: String? = nil) {
@@ -73,12 +79,10 @@ public enum Launcher {
 
     public static func run(_ spec: RuntimeSpec, environment: LaunchEnvironment) throws(SandboxError) -> Int32 {
         let steps = SetupCompiler.compile(spec, hostsFile: environment.hostsFile)
-        let capabilities: UInt64
-        do {
-            capabilities = try CapabilitySet.mask(spec.process.capabilities?.bounding ?? [])
-        } catch {
-            throw .capability(error)
-        }
+        let caps = try ProcessFields.capabilities(spec.process.capabilities)
+        try ProcessFields.checkSysctl(spec.linux.sysctl, namespaces: spec.linux.namespaces)
+        let joins = try ProcessFields.openNamespaces(spec.linux.namespaces)
+        defer { joins.close() }
         if environment.debug {
             for step in steps { debugLine("step " + step.description) }
         }
@@ -91,7 +95,11 @@ public enum Launcher {
         config.clone_flags = cloneFlags(spec.linux.namespaces)
         let privileged = geteuid() == 0
         config.userns_fd = -1
-        if let helpers = environment.mapHelpers, let runtimeDir = environment.runtimeDir {
+        if joins.user >= 0 {
+            // An existing user namespace (linux.namespaces[].path): its maps
+            // are its own; nothing is written.
+            config.userns_fd = joins.user
+        } else if let helpers = environment.mapHelpers, let runtimeDir = environment.runtimeDir {
             // The holder only saves time: without it, map a fresh namespace.
             do {
                 config.userns_fd = try UserNamespaceHolder.open(runtimeDir: runtimeDir, spec: spec, helpers: helpers,
@@ -100,7 +108,8 @@ public enum Launcher {
                 if environment.debug { debugLine("no user namespace holder (\(error)); mapping this run's own") }
             }
         }
-        if config.userns_fd >= 0 {
+        if joins.user >= 0 {
+        } else if config.userns_fd >= 0 {
             // Joined: the held namespace is already mapped. A run that
             // limits its namespace (no nested user namespaces) gets a child
             // of its own, or the limit would hold for every later run too.
@@ -130,14 +139,47 @@ public enum Launcher {
         config.cwd = strings.copy(spec.process.cwd)
         config.uid = spec.process.user.uid
         config.gid = spec.process.user.gid
-        // process.user.additionalGids (--group-add); none clears the caller's.
-        let groupIDs = spec.process.user.additionalGids ?? []
-        let groups = UnsafeMutablePointer<gid_t>.allocate(capacity: max(groupIDs.count, 1))
-        defer { groups.deallocate() }
-        for (i, gid) in groupIDs.enumerated() { groups[i] = gid }
-        config.groups = UnsafePointer(groups)
-        config.ngroups = groupIDs.count
-        config.capabilities = capabilities
+        config.capabilities = caps.bounding
+        if !caps.uniform {
+            config.capability_sets = 1
+            config.cap_effective = caps.effective
+            config.cap_permitted = caps.permitted
+            config.cap_inheritable = caps.inheritable
+            config.cap_ambient = caps.ambient
+        }
+        let groups = spec.process.user.additionalGids ?? []
+        if !groups.isEmpty && config.deny_setgroups != 0 {
+            throw .launch("process.user.additionalGids needs setgroups(2), which an unprivileged user namespace mapped without newgidmap denies; map a subordinate gid range (linux.gidMappings with newgidmap) or drop additionalGids")
+        }
+        let groupList = UnsafeMutablePointer<gid_t>.allocate(capacity: max(groups.count, 1))
+        defer { groupList.deallocate() }
+        for (i, gid) in groups.enumerated() { groupList[i] = gid }
+        config.groups = UnsafePointer(groupList)
+        config.ngroups = groups.count
+        if let umask = spec.process.user.umask {
+            config.set_umask = 1
+            config.umask = umask
+        }
+        if let adj = spec.process.oomScoreAdj {
+            guard (-1000...1000).contains(adj) else { throw .launch("process.oomScoreAdj \(adj) is outside -1000...1000") }
+            config.set_oom_score_adj = 1
+            config.oom_score_adj = Int32(adj)
+        }
+        let joinFDs = UnsafeMutablePointer<Int32>.allocate(capacity: max(joins.fds.count, 1))
+        let joinTypes = UnsafeMutablePointer<Int32>.allocate(capacity: max(joins.fds.count, 1))
+        defer { joinFDs.deallocate(); joinTypes.deallocate() }
+        for i in joins.fds.indices { joinFDs[i] = joins.fds[i]; joinTypes[i] = joins.types[i] }
+        config.join_fds = UnsafePointer(joinFDs)
+        config.join_types = UnsafePointer(joinTypes)
+        config.njoin = joins.fds.count
+        if environment.startFD >= 0 {
+            config.wait_for_start = 1
+            config.start_fd = environment.startFD
+        }
+        if environment.consoleSocketFD >= 0 {
+            config.send_console = 1
+            config.console_socket_fd = environment.consoleSocketFD
+        }
         let limits = (spec.process.rlimits ?? []).compactMap { limit -> dbx_rlimit? in
             RlimitNumbers.value(limit.type).map { dbx_rlimit(resource: $0, soft: limit.soft, hard: limit.hard) }
         }
@@ -149,6 +191,7 @@ public enum Launcher {
         config.no_new_privs = spec.process.noNewPrivileges ? 1 : 0
         var bpf: [UInt8] = []
         if let filter = spec.linux.seccomp {
+            // libseccomp's conditions on capabilities look at what the process holds.
             let capabilities = Set(spec.process.capabilities?.bounding ?? [])
             do {
                 if let cache = environment.seccompCache {
@@ -185,7 +228,7 @@ public enum Launcher {
             return dbx_run(&config, &errbuf, errbuf.count)
         }
         withExtendedLifetime(strings) {}
-        if config.userns_fd >= 0 { close(config.userns_fd) }
+        if config.userns_fd >= 0 && joins.user < 0 { close(config.userns_fd) }
         if status < 0 {
             throw .launch(String(cBuffer: errbuf))
         }
@@ -203,6 +246,8 @@ public enum Launcher {
 
     static func cloneFlags(_ namespaces: [RuntimeSpec.Namespace]) -> Int32 {
         namespaces.reduce(Int32(0)) { flags, ns in
+            // One with a path is joined, not created.
+            if ns.path != nil { return flags }
             switch ns.type {
             case .user: return flags | dbx_clone_newuser()
             case .mount: return flags | dbx_clone_newns()

@@ -31,7 +31,9 @@ public enum SetupCompiler {
         } else if annotations[DevboxAnnotation.rootKind] == "image", let lowers = annotations[DevboxAnnotation.lowerDirs] {
             overlay(at: newRoot, lowers: ASCII.split(lowers, on: UInt8(ascii: ":")).map(host), key: "root")
         } else {
-            steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot, readOnly: spec.root.readonly))
+            // A plain OCI bundle: the root is made read-only last (single,
+            // as runc does), after its mountpoints were made in it.
+            steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot))
         }
 
         for mount in spec.mounts {
@@ -75,12 +77,14 @@ public enum SetupCompiler {
                 steps[steps.count - 1].noexec = mount.hasOption("noexec")
             }
         }
-        if let hostname = spec.hostname {
+        if let hostname = spec.hostname, annotations[DevboxAnnotation.rootKind] != nil {
             steps.append(.init(.writeFile, destination: "/scratch/files/hostname", data: hostname + "\n", mode: 0o644))
             steps.append(.init(.bind, source: "/scratch/files/hostname", destination: inside("/etc/hostname"), readOnly: true))
         }
         if spec.root.readonly && annotations[DevboxAnnotation.rootKind] == nil {
-            steps.append(.init(.readOnly, destination: newRoot))
+            var step = SetupStep(.readOnly, destination: newRoot)
+            step.single = true
+            steps.append(step)
         }
         steps += policySteps(spec)
         return steps
@@ -107,6 +111,12 @@ public enum SetupCompiler {
         if annotations[DevboxAnnotation.nestedUserNamespaces] == "false" {
             // A per-user-namespace limit: nothing inside may create another.
             steps.append(.init(.writeFile, destination: inside("/proc/sys/user/max_user_namespaces"), data: "0\n"))
+        }
+        // linux.sysctl (keys checked by the Launcher: namespaced ones only),
+        // through the container's /proc before /proc/sys is made read-only.
+        for (key, value) in (spec.linux.sysctl ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let path = "/proc/sys/" + String(key.map { $0 == "." ? "/" : $0 })
+            steps.append(.init(.writeFile, destination: inside(path), data: value))
         }
         for path in spec.linux.maskedPaths ?? [] { steps.append(.init(.mask, destination: inside(path))) }
         for path in spec.linux.readonlyPaths ?? [] { steps.append(.init(.readOnlyPath, destination: inside(path))) }

@@ -111,7 +111,7 @@ enum Supervisor {
             final.startedAt = final.startedAt ?? finished
         }
         try? store.setStatus(final, of: record.id)
-        FileSystem.removeTree(live + "/exec.json")
+        FileSystem.removeTree(ExecTemplate.path(in: live))
         EventLog(runtimeDir: store.runtimeDir).append(ContainerEvent(record: record, status: "die", at: finished, exitCode: status))
 
         if let copier {

@@ -122,7 +122,38 @@ struct dbx_config {
     int tty;                             // allocate a pty inside the container
     int forward_stdin;                   // with tty: copy our stdin to the pty
     int debug;                           // trace each step on stderr
+
+    // Added for `devbox oci` (runtime-spec process fields). A config that
+    // leaves them zeroed behaves as before: `capabilities` in every set,
+    // umask and oom_score_adj inherited, no namespace joined.
+    int capability_sets;                 // 1: capabilities is the bounding set and these four apply
+    uint64_t cap_effective;
+    uint64_t cap_permitted;
+    uint64_t cap_inheritable;
+    uint64_t cap_ambient;                // raised with PR_CAP_AMBIENT_RAISE after the other sets
+    int set_umask;                       // 1: umask(umask) in the command's process
+    unsigned int umask;
+    int set_oom_score_adj;               // 1: PID 1 writes /proc/self/oom_score_adj (inherited)
+    int oom_score_adj;
+    // Existing namespaces to join (linux.namespaces[].path), not the user
+    // namespace (that is userns_fd): a pid namespace is joined by the
+    // parent before clone(), every other one by PID 1 before the mounts.
+    const int *join_fds;
+    const int *join_types;               // CLONE_NEW* of each fd
+    size_t njoin;
+    // OCI create/start: the command waits for one byte on start_fd (a fifo
+    // opened read-write) before exec; PID 1 does not keep it open.
+    int wait_for_start;
+    int start_fd;
+    // With tty: the pty master goes to this socket (SCM_RIGHTS, the OCI
+    // console socket) instead of being proxied to our stdio.
+    int send_console;
+    int console_socket_fd;
 };
+
+// The number of threads of this process (from /proc/self/stat), or -1.
+// The kernel refuses a new user namespace to a multi-threaded process.
+int dbx_thread_count(void);
 
 // Runs the sandbox to completion. Returns the exit status devbox should exit
 // with (the command's, 128+N for a signal, 125 for a setup failure inside the
@@ -183,5 +214,18 @@ int dbx_clone_newpid(void);
 int dbx_clone_newuts(void);
 int dbx_clone_newipc(void);
 int dbx_clone_newnet(void);
+
+// `devbox oci` (oci.c). fork(2); a hook run with `input` on its stdin,
+// killed after timeout_seconds (0: none), returning its exit status (128+N
+// for a signal) or -1 with err set; waiting for a child while passing on
+// the signals sent to us; a connected unix socket fd or -errno; kill(2).
+pid_t dbx_fork(void);
+int dbx_run_hook(const char *path, const char *const *argv, const char *const *envp, const char *input,
+                 int timeout_seconds, char *err, size_t errlen);
+int dbx_wait_forwarding(pid_t child);
+int dbx_connect_unix(const char *path);
+int dbx_kill(pid_t pid, int sig);
+// Closes every fd above 2 but those in keep.
+void dbx_close_fds_except(const int *keep, size_t n);
 
 #endif

@@ -1,0 +1,228 @@
+import ArgumentParser
+import FoundationEssentials
+import OCI
+import Sandbox
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `devbox oci`: an OCI runtime with runc's command line (runtime-spec
+/// runtime.md). See docs/OCI.md.
+struct OCICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oci",
+        abstract: "An OCI runtime (runc's command line): create, start, state, kill, delete containers from bundles.",
+        subcommands: [OCICreate.self, OCIStart.self, OCIState.self, OCIKill.self, OCIDelete.self, OCIRun.self, OCIExec.self,
+                      OCIList.self, OCISpecCommand.self, OCIFeatures.self])
+
+    /// runc takes its global options before the verb (`runc --root DIR
+    /// create ...`, as containerd calls it); ArgumentParser wants a
+    /// subcommand's options after its name, so they are moved there.
+    static func normalized(_ arguments: [String]) -> [String] {
+        guard arguments.first == "oci" else { return arguments }
+        let valued: Set<String> = ["--root", "--log", "--log-format", "--log-level"]
+        let flags: Set<String> = ["--systemd-cgroup", "--debug"]
+        var moved: [String] = []
+        var rest = Array(arguments.dropFirst())
+        while let first = rest.first, first.hasPrefix("--") {
+            let name = String(first.split(separator: "=", maxSplits: 1)[0])
+            if flags.contains(first) { moved.append(first); rest.removeFirst(); continue }
+            guard valued.contains(name) else { break }
+            moved.append(first)
+            rest.removeFirst()
+            if !first.contains("="), let value = rest.first { moved.append(value); rest.removeFirst() }
+        }
+        guard let verb = rest.first, !moved.isEmpty else { return arguments }
+        return ["oci", verb] + moved + rest.dropFirst()
+    }
+}
+
+/// Options runc takes before or after the verb.
+struct OCIOptions: ParsableArguments {
+    @Option(name: .customLong("root"), help: ArgumentHelp("State directory (default: $XDG_RUNTIME_DIR/devbox/oci).", valueName: "DIR"))
+    var root: String?
+
+    @Option(name: .customLong("log-level"), help: "Log level: error, warn, info or debug.")
+    var logLevel: LogLevel = .warn
+
+    @Option(name: .customLong("log"), help: ArgumentHelp("Accepted for runc compatibility; devbox logs to stderr.", visibility: .hidden))
+    var log: String?
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("Accepted for runc compatibility.", visibility: .hidden))
+    var logFormat: String?
+
+    @Flag(name: .customLong("debug"), help: ArgumentHelp("The same as --log-level debug.", visibility: .hidden))
+    var debugFlag = false
+
+    @Flag(name: .customLong("systemd-cgroup"), help: ArgumentHelp("Accepted for runc compatibility (devbox manages no cgroups).", visibility: .hidden))
+    var systemdCgroup = false
+
+    var runtime: OCIRuntime {
+        var environment: [String: String] = [:]
+        if let value = getenv("XDG_RUNTIME_DIR") { environment["XDG_RUNTIME_DIR"] = String(cString: value) }
+        let store = OCIStateStore(root: root ?? OCIStateStore.defaultRoot(environment: environment))
+        return OCIRuntime(store: store, debug: logLevel == .debug || debugFlag)
+    }
+}
+
+/// Runs one operation; an OCIError is one line and exit status 1.
+func ociOperation<T>(_ body: () throws(OCIError) -> T) -> T {
+    do {
+        return try body()
+    } catch {
+        fail(error, code: ExitStatus.error)
+    }
+}
+
+struct OCICreate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a container from a bundle; its process waits for `start`.")
+    @OptionGroup var options: OCIOptions
+    @Option(name: [.short, .customLong("bundle")], help: ArgumentHelp("The bundle directory (default: the current one).", valueName: "DIR"))
+    var bundle = "."
+    @Option(name: .customLong("pid-file"), help: ArgumentHelp("Write the container's pid here.", valueName: "FILE"))
+    var pidFile: String?
+    @Option(name: .customLong("console-socket"), help: ArgumentHelp("Unix socket that receives the terminal's master fd (process.terminal).", valueName: "PATH"))
+    var consoleSocket: String?
+    @Flag(name: .customLong("no-pivot"), help: ArgumentHelp("Accepted for runc compatibility (devbox always uses pivot_root).", visibility: .hidden))
+    var noPivot = false
+    @Flag(name: .customLong("no-new-keyring"), help: ArgumentHelp("Accepted for runc compatibility.", visibility: .hidden))
+    var noNewKeyring = false
+    @Argument(help: "The container's id.") var id: String
+
+    func run() throws {
+        let runtime = options.runtime
+        ociOperation { () throws(OCIError) in
+            _ = try runtime.create(id: id, options: .init(bundle: bundle, pidFile: pidFile, consoleSocket: consoleSocket))
+        }
+    }
+}
+
+struct OCIStart: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Run the user process of a created container.")
+    @OptionGroup var options: OCIOptions
+    @Argument(help: "The container's id.") var id: String
+
+    func run() throws {
+        let runtime = options.runtime
+        ociOperation { () throws(OCIError) in try runtime.start(id: id) }
+    }
+}
+
+struct OCIState: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "state", abstract: "Print a container's state document (JSON).")
+    @OptionGroup var options: OCIOptions
+    @Argument(help: "The container's id.") var id: String
+
+    func run() throws {
+        let runtime = options.runtime
+        let record = ociOperation { () throws(OCIError) in try runtime.store.load(id) }
+        print(try jsonText(runtime.store.state(record)))
+    }
+}
+
+struct OCIKill: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal (default TERM) to a container's process.")
+    @OptionGroup var options: OCIOptions
+    @Flag(name: [.short, .customLong("all")], help: ArgumentHelp("Accepted for runc compatibility: PID 1 passes the signal on.", visibility: .hidden))
+    var all = false
+    @Argument(help: "The container's id.") var id: String
+    @Argument(help: "A signal name (TERM, SIGKILL) or number.") var signal = "TERM"
+
+    func run() throws {
+        guard let number = SignalName.number(signal) else {
+            fail("unknown signal '\(signal)': use a name such as TERM, KILL, HUP or a number", code: ExitStatus.usage)
+        }
+        let runtime = options.runtime
+        ociOperation { () throws(OCIError) in try runtime.kill(id: id, signal: number) }
+    }
+}
+
+struct OCIDelete: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a stopped container (with --force, kill it first).")
+    @OptionGroup var options: OCIOptions
+    @Flag(name: .shortAndLong, help: "Kill the container if it is still running.") var force = false
+    @Argument(help: "The container's id.") var id: String
+
+    func run() throws {
+        let runtime = options.runtime
+        ociOperation { () throws(OCIError) in try runtime.delete(id: id, force: force) }
+    }
+}
+
+struct OCIRun: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Create and start a container; wait for it unless --detach.")
+    @OptionGroup var options: OCIOptions
+    @Option(name: [.short, .customLong("bundle")], help: ArgumentHelp("The bundle directory (default: the current one).", valueName: "DIR"))
+    var bundle = "."
+    @Option(name: .customLong("pid-file"), help: ArgumentHelp("Write the container's pid here.", valueName: "FILE"))
+    var pidFile: String?
+    @Option(name: .customLong("console-socket"), help: ArgumentHelp("Unix socket that receives the terminal's master fd.", valueName: "PATH"))
+    var consoleSocket: String?
+    @Flag(name: .shortAndLong, help: "Return once the container started.") var detach = false
+    @Flag(name: .customLong("no-pivot"), help: ArgumentHelp("Accepted for runc compatibility.", visibility: .hidden))
+    var noPivot = false
+    @Argument(help: "The container's id.") var id: String
+
+    func run() throws {
+        let runtime = options.runtime
+        let status = ociOperation { () throws(OCIError) in
+            try runtime.run(id: id, options: .init(bundle: bundle, pidFile: pidFile, consoleSocket: consoleSocket, detach: detach))
+        }
+        Glibc.exit(status)
+    }
+}
+
+struct OCIExec: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "exec", abstract: "Run a process in a running container (not yet).")
+    @OptionGroup var options: OCIOptions
+    @Flag(name: .shortAndLong) var tty = false
+    @Option var cwd: String?
+    @Option(name: .shortAndLong) var env: [String] = []
+    @Argument(help: "The container's id.") var id: String
+    @Argument(parsing: .captureForPassthrough) var command: [String] = []
+
+    func run() throws {
+        let runtime = options.runtime
+        let record = ociOperation { () throws(OCIError) in try runtime.store.load(id) }
+        fail("`devbox oci exec` is not implemented yet; meanwhile `nsenter --target \(record.pid ?? 0) --all` enters container '\(id)'",
+             code: ExitStatus.error)
+    }
+}
+
+struct OCIList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List containers.")
+    @OptionGroup var options: OCIOptions
+    @Option(name: .shortAndLong, help: "table or json.") var format = "table"
+    @Flag(name: .shortAndLong, help: "Only the ids.") var quiet = false
+
+    func run() throws {
+        let runtime = options.runtime
+        let states = runtime.store.ids().compactMap { id in (try? runtime.store.load(id)).map { runtime.store.state($0) } }
+        if quiet {
+            for state in states { print(state.id) }
+        } else if format == "json" {
+            print(try jsonText(states))
+        } else if format == "table" {
+            let rows = [["ID", "PID", "STATUS", "BUNDLE"]] + states.map { [$0.id, $0.pid.map(String.init) ?? "0", $0.status.rawValue, $0.bundle] }
+            print(table(rows))
+        } else {
+            fail("unknown format '\(format)': use table or json", code: ExitStatus.usage)
+        }
+    }
+}
+
+/// Signal names as runc and kill(1) spell them.
+enum SignalName {
+    static let numbers: [String: Int32] = [
+        "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "IOT": 6, "BUS": 7, "FPE": 8, "KILL": 9, "USR1": 10,
+        "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15, "STKFLT": 16, "CHLD": 17, "CONT": 18, "STOP": 19,
+        "TSTP": 20, "TTIN": 21, "TTOU": 22, "URG": 23, "XCPU": 24, "XFSZ": 25, "VTALRM": 26, "PROF": 27, "WINCH": 28,
+        "IO": 29, "POLL": 29, "PWR": 30, "SYS": 31,
+    ]
+
+    static func number(_ text: String) -> Int32? {
+        if let n = Int32(text) { return n > 0 && n < 65 ? n : nil }
+        let upper = text.uppercased()
+        return numbers[upper.hasPrefix("SIG") ? String(upper.dropFirst(3)) : upper]
+    }
+}
