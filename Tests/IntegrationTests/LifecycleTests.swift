@@ -244,6 +244,20 @@ struct LifecycleTests {
         #expect(try s.state(name)["Pid"] as? Int == pid)
     }
 
+    @Test("run -d keeps none of its caller's descriptors open: a pipe on fd 5 ends when the client does", arguments: Runner.all)
+    func detachedClosesCallersDescriptors(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        let client = s.command(["run", "-d", "--name", name, "--", "sleep", "1000"]).map(Scratch.shellQuoted).joined(separator: " ")
+        let r = try Shell.run(["/bin/sh", "-c", client + " 5>&1 | cat"], cwd: s.project, timeout: 20)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines).count == 64, "\(r.out)")
+        let supervisor = try Scratch.statField(try #require(try s.state(name)["Pid"] as? Int), 4)
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(supervisor)/fd").compactMap { Int($0) }.sorted()
+        #expect(descriptors.count <= 6, "stdio, the filter's signalfd, the alive lock, the log pipe: \(descriptors)")
+    }
+
     @Test("logs prints the output, --tail 1 the last line, -f until the container exits", arguments: Runner.all)
     func logs(runner: Runner) throws {
         let s = try Scratch(runner)
