@@ -20,6 +20,12 @@ struct ExecTests {
         #expect(lines.contains("LT_OVERRIDDEN=new"))
         #expect(!lines.contains("LT_OVERRIDDEN=old"))
 
+        try s.write("lt.env", "# a comment\nLT_FROM_FILE=file value\n\nLT_OVERRIDDEN=from-file\n")
+        let fromFiles = try s.devbox(["exec", "--env-file", s.project.appendingPathComponent("lt.env").path, "-e", "LT_HOST",
+                                      name, "--", "sh", "-c", "echo \"$LT_FROM_FILE|$LT_HOST|$LT_OVERRIDDEN\""],
+                                     extraEnv: ["LT_HOST": "host value"])
+        #expect(fromFiles.out == "file value|host value|from-file\n", "--env-file lines and -e KEY from the host: \(fromFiles.stderr)")
+
         let cwd = try s.devbox(["exec", name, "--", "pwd"])
         #expect(cwd.out == s.project.path + "\n", "the container's working directory by default: \(cwd.stderr)")
         let w = try s.devbox(["exec", "-w", "/tmp", name, "--", "pwd"])
@@ -131,6 +137,31 @@ struct ExecTests {
         #expect(zeros.stdout.allSatisfy { $0 == 0 })
         let tty = try s.devbox(["exec", "-i", name, "--", "sh", "-c", "test -t 0 || echo notty; test -t 1 || echo notty"])
         #expect(tty.out == "notty\nnotty\n", "\(tty.stderr)")
+    }
+
+    @Test("-t gives the exec a terminal of its own; signals to the client reach the command", arguments: Runner.all)
+    func terminalAndSignals(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        try s.runDetached(name, ["--", "sleep", "1000"])
+        // script(1) provides the outer terminal.
+        let inner = s.command(["exec", "-i", "-t", name, "--", "sh", "-c", "tty; test -t 0 && test -t 1 && echo terminal"])
+            .map(Scratch.shellQuoted).joined(separator: " ")
+        let tty = try Shell.run(["/usr/bin/script", "-qec", inner, "/dev/null"], cwd: s.project)
+        #expect(tty.status == 0, "\(tty.stderr)")
+        #expect(tty.out.contains("/dev/pts/"), "\(tty.out)")
+        #expect(tty.out.contains("terminal"), "\(tty.out)")
+
+        // The command says when its trap is set (on stdout), then waits.
+        let client = try Shell.start(s.command(["exec", name, "--", "sh", "-c", "trap 'exit 9' TERM; echo ready; while :; do sleep 0.05; done"]),
+                                     cwd: s.project)
+        let ready = client.stdoutPipe.fileHandleForReading.availableData
+        #expect(String(decoding: ready, as: UTF8.self) == "ready\n")
+        // Rootless, the client is the runner's process: signal it as the runner would.
+        kill(client.pid, SIGTERM)
+        let r = try Shell.finish(client, timeout: 10)
+        #expect(r.status == 9, "SIGTERM to devbox exec reaches the command: \(r.status) \(r.stderr)")
     }
 
     @Test("a JSON-RPC exchange through exec -i, stdin kept open while the reply is read", arguments: Runner.all)
