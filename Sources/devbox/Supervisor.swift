@@ -25,6 +25,8 @@ enum Supervisor {
     /// The re-exec'd supervisor's life. Never returns.
     static func main(_ arguments: [String]) -> Never {
         guard arguments.count == 3 else { exit(2) }
+        // Nothing of the caller's but the report pipe: a pipe or socket kept here would not see EOF while the container runs.
+        for fd in FileSystem.list("/proc/self/fd").compactMap({ Int32($0) }) where fd > reportFD { close(fd) }
         let store = ContainerStore(dataDir: arguments[1], runtimeDir: arguments[2])
         let report = Report(fd: reportFD)
         let record: ContainerRecord
