@@ -125,7 +125,7 @@ struct RmCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .shortAndLong, help: "Stop running containers first (SIGKILL).")
     var force = false
-    @Flag(name: .customLong("all"), help: "Remove every container.")
+    @Flag(name: [.short, .customLong("all")], help: "Remove every container.")
     var all = false
     @OptionGroup var selection: ContainerSelection
 
@@ -180,7 +180,9 @@ enum ContainerStop {
         let deadline = timeout.map { Timestamp.now().nanoseconds + Int64($0) * 1_000_000_000 }
         while true {
             let status = store.status(record.id)
-            if !status.isRunning { return status }
+            // Exited, and its supervisor done recording it: a start right
+            // after (restart) finds the container free.
+            if !status.isRunning, !ContainerLock.isHeld(store.aliveLockPath(record.id)) { return status }
             if let deadline, Timestamp.now().nanoseconds >= deadline { return status }
             usleep(10_000)
         }

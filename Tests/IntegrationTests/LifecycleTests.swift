@@ -169,14 +169,7 @@ struct LifecycleTests {
         let before = try s.inspect(name)
         let beforeState = try #require(before["State"] as? [String: Any])
         let r = try s.devbox(["restart", name])
-        if r.status != 0 {
-            // The race restartRightAfterExit shows; start again so the rest is still checked.
-            withKnownIssue("restart can start before the old supervisor lets go", isIntermittent: true) {
-                Issue.record("restart: \(r.stderr)")
-            }
-            #expect(r.stderr.contains("is already running"), "\(r.stderr)")
-            #expect(try s.devbox(["start", name]).status == 0)
-        }
+        #expect(r.status == 0, "\(r.stderr)")
         let after = try s.inspect(name)
         let afterState = try #require(after["State"] as? [String: Any])
         #expect(after["Created"] as? String == before["Created"] as? String)
@@ -209,16 +202,11 @@ struct LifecycleTests {
         var failures: [String] = []
         for _ in 0..<20 {
             let r = try s.devbox(["restart", "-t", "0", name])
-            if r.status != 0 {
-                failures.append(r.stderr)
-                #expect(r.stderr.contains("is already running"), "only the known race: \(r.stderr)")
-                #expect(try s.devbox(["start", name]).status == 0)
-            }
+            if r.status != 0 { failures.append(r.stderr) }
             try #require(try s.state(name)["Running"] as? Bool == true)
         }
-        withKnownIssue("restart can start before the old supervisor lets go of the alive lock", isIntermittent: true) {
-            #expect(failures.isEmpty, "\(failures.count) of 20 restarts failed: \(failures.first ?? "")")
-        }
+        // stop waits until the old supervisor has let go of the container.
+        #expect(failures.isEmpty, "\(failures.count) of 20 restarts failed: \(failures.first ?? "")")
     }
 
     @Test("stop sends SIGKILL after -t to a command that ignores SIGTERM: 137 within ~3 s", arguments: Runner.all)
