@@ -47,27 +47,49 @@ trap 'chmod -R u+rwx "$project" 2>/dev/null; rm -rf "$project"' EXIT
 echo "devbox: $bin ($(stat -c %s "$bin") bytes), user $(id -un), $(nproc) cores, kernel $(uname -r)"
 "$bin" run --rm -- true   # first run builds the shared host skeleton; not timed
 
+# A busybox root, for the image rows: the same directory for bwrap and,
+# imported, for devbox.
+rootfs="$project/busybox-root"
+mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/dev" "$rootfs/etc" "$rootfs/tmp"
+cp /bin/busybox "$rootfs/bin/busybox"
+for tool in sh true; do ln -s busybox "$rootfs/bin/$tool"; done
+tar -C "$rootfs" -cf "$project/busybox.tar" .
+"$bin" import "$project/busybox.tar" bench/busybox:latest >/dev/null
+"$bin" run --rm --network none bench/busybox:latest -- /bin/true   # unpack once; not timed
+
+# bwrap --unshare-all makes a network namespace and devbox's default does
+# not: the like-for-like rows give devbox one too (--network none).
 bwrap_cmd="bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev true"
 devbox_cmd="$bin run --rm -- true"
+devbox_net_cmd="$bin run --rm --network none -- true"
+bwrap_img_cmd="bwrap --unshare-all --ro-bind $rootfs / --proc /proc --dev /dev /bin/true"
+devbox_img_cmd="$bin run --rm --network none bench/busybox:latest -- /bin/true"
 # Ten rounds, the commands' order flipped each round (see rounds.py).
 python3 "$here/rounds.py" 10 $((runs / 10)) "$project/startup.json" \
-    "true=/bin/true" "unshare=unshare -Urmpfiu true" "bwrap=$bwrap_cmd" "devbox=$devbox_cmd"
+    "true=/bin/true" "unshare=unshare -Urmpfiu true" "bwrap=$bwrap_cmd" "devbox=$devbox_cmd" \
+    "devbox-nonet=$devbox_net_cmd" "bwrap-image=$bwrap_img_cmd" "devbox-image=$devbox_img_cmd"
 
 rss() { # median peak RSS in KiB over 15 runs
     for _ in $(seq 15); do /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; done | sort -n | sed -n 8p
 }
 rss_bwrap=$(rss $bwrap_cmd)
 rss_devbox=$(rss $devbox_cmd)
+rss_bwrap_img=$(rss $bwrap_img_cmd)
+rss_devbox_img=$(rss $devbox_img_cmd)
 
-python3 - "$project/startup.json" "$rss_bwrap" "$rss_devbox" <<'PY'
+python3 - "$project/startup.json" "$rss_bwrap" "$rss_devbox" "$rss_bwrap_img" "$rss_devbox_img" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))
-print(f"{'command':10} {'median':>9} {'runs':>6}")
-for name in ["true", "unshare", "bwrap", "devbox"]:
+print(f"{'command':13} {'median':>9} {'runs':>6}")
+for name in ["true", "unshare", "bwrap", "devbox", "devbox-nonet", "bwrap-image", "devbox-image"]:
     r = results[name]
-    print(f"{name:10} {r['median']*1000:8.2f}ms {r['runs']:6}")
-ratio = results["devbox"]["median"] / results["bwrap"]["median"]
-rss_b, rss_d = int(sys.argv[2]), int(sys.argv[3])
-print(f"startup ratio devbox/bwrap (median): {ratio:.2f}x   target <= 1.20x")
-print(f"peak RSS: bwrap {rss_b} KiB, devbox {rss_d} KiB, ratio {rss_d/rss_b:.2f}x   target <= 2.00x")
+    print(f"{name:13} {r['median']*1000:8.2f}ms {r['runs']:6}")
+def ratio(a, b):
+    return results[a]["median"] / results[b]["median"]
+print(f"startup devbox/bwrap, host root, devbox's default namespaces: {ratio('devbox', 'bwrap'):.2f}x")
+print(f"startup devbox/bwrap, host root, same namespaces (--network none): {ratio('devbox-nonet', 'bwrap'):.2f}x   target <= 1.10x")
+print(f"startup devbox/bwrap, busybox image, same namespaces: {ratio('devbox-image', 'bwrap-image'):.2f}x   target <= 1.10x")
+rss_b, rss_d, rss_bi, rss_di = (int(v) for v in sys.argv[2:6])
+print(f"peak RSS host root: bwrap {rss_b} KiB, devbox {rss_d} KiB, ratio {rss_d/rss_b:.2f}x   target <= 2.00x")
+print(f"peak RSS busybox image: bwrap {rss_bi} KiB, devbox {rss_di} KiB, ratio {rss_di/rss_bi:.2f}x   target <= 2.00x")
 PY

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Containers
+import Project
 import Platform
 import Sandbox
 #if canImport(Glibc)
@@ -24,35 +25,22 @@ struct ExecArguments: Equatable {
     var container: String?
     var command: [String] = []
 
-    static let flags: [(long: String, short: Character?, takesValue: Bool)] = [
-        ("root", nil, true), ("log-level", nil, true), ("interactive", "i", false), ("tty", "t", false),
-        ("detach", "d", false), ("env", "e", true), ("env-file", nil, true), ("workdir", "w", true), ("user", "u", true),
-        ("privileged", nil, false), ("latest", "l", false), ("preserve-fds", nil, true),
-    ]
+    /// Flags of exec's own; the rest are `run`'s (RunFlags.table, those
+    /// marked for exec), applied by the same code.
+    static let ownFlags: [(long: String, short: Character?)] = [("privileged", nil), ("latest", "l")]
 
     /// nil: let ArgumentParser decide (and explain).
     static func parse(_ args: [String]) -> ExecArguments? {
         var result = ExecArguments()
+        var run = RunArguments()
         var i = 0
-        func take(_ long: String, _ value: String?) -> Bool {
-            switch long {
-            case "root": result.dataRoot = value
-            case "log-level": guard let value, ["error", "warn", "info", "debug"].contains(value) else { return false }
-            case "interactive": result.interactive = true
-            case "tty": result.tty = true
-            case "detach": result.detach = true
-            case "env": result.env.append(value ?? "")
-            case "env-file": result.envFiles.append(value ?? "")
-            case "workdir": result.workdir = value
-            case "user": result.user = value
-            case "privileged": result.privileged = true
-            case "latest": result.latest = true
-            case "preserve-fds":
-                guard let value, let n = Int(value), n >= 0, n < 1 << 20 else { return false }
-                result.preserveFDs = n
-            default: return false
-            }
-            return true
+        func own(_ long: String) {
+            if long == "privileged" { result.privileged = true } else { result.latest = true }
+        }
+        func flag(long: String?, short: Character?) -> RunFlag? {
+            let found = long.flatMap(RunFlags.named) ?? short.flatMap(RunFlags.withShort)
+            guard let found, found.commands.contains(.exec) else { return nil }
+            return found
         }
         while i < args.count {
             let arg = args[i]
@@ -65,27 +53,36 @@ struct ExecArguments: Equatable {
                     value = String(name[name.index(after: eq)...])
                     name = String(name[..<eq])
                 }
-                guard let flag = flags.first(where: { $0.long == name }) else { return nil }
-                if flag.takesValue, value == nil {
+                if ownFlags.contains(where: { $0.long == name }) {
+                    guard value == nil else { return nil }
+                    own(name)
+                    continue
+                }
+                guard let flag = flag(long: name, short: nil) else { return nil }
+                if flag.kind != .flag, value == nil {
                     guard i < args.count else { return nil }
                     value = args[i]
                     i += 1
-                } else if !flag.takesValue, value != nil {
+                } else if flag.kind == .flag, value != nil {
                     return nil
                 }
-                guard take(name, value) else { return nil }
+                guard flag.apply(value ?? "", to: &run) else { return nil }
             } else if arg.hasPrefix("-"), arg.count > 1 {
                 var rest = Substring(arg.dropFirst())
                 while let ch = rest.first {
                     rest = rest.dropFirst()
-                    guard let flag = flags.first(where: { $0.short == ch }) else { return nil }
-                    if flag.takesValue {
-                        guard rest.isEmpty, i < args.count else { return nil }
-                        guard take(flag.long, args[i]) else { return nil }
-                        i += 1
-                    } else {
-                        guard take(flag.long, nil) else { return nil }
+                    if let mine = ownFlags.first(where: { $0.short == ch }) {
+                        own(mine.long)
+                        continue
                     }
+                    guard let flag = flag(long: nil, short: ch) else { return nil }
+                    var value = ""
+                    if flag.kind != .flag {
+                        guard rest.isEmpty, i < args.count else { return nil }
+                        value = args[i]
+                        i += 1
+                    }
+                    guard flag.apply(value, to: &run) else { return nil }
                 }
             } else {
                 // The first word is the container (unless --latest), the
@@ -94,6 +91,15 @@ struct ExecArguments: Equatable {
                 break
             }
         }
+        result.dataRoot = run.dataRoot
+        result.interactive = run.interactive
+        result.tty = run.tty
+        result.detach = run.detach
+        result.env = run.env
+        result.envFiles = run.envFiles
+        result.workdir = run.workdir
+        result.user = run.user
+        result.preserveFDs = run.preserveFDs
         if !result.latest {
             guard i < args.count else { return nil }
             result.container = args[i]
