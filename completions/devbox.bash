@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|help)
+    run|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|oci|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system oci help' -- "${cur}"))
         ;;
     esac
 }
@@ -392,7 +392,7 @@ _devbox_restart() {
 
 _devbox_rm() {
     repeating_flags=()
-    non_repeating_flags=(--force -f --all --latest -l --version -h --help)
+    non_repeating_flags=(--force -f -a --all --latest -l --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level)
     __devbox_offer_flags_options -1
@@ -1097,6 +1097,231 @@ _devbox_system_prune() {
         return
         ;;
     esac
+}
+
+_devbox_oci() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|start|state|kill|delete|run|exec|list|spec|features)
+        # Offer subcommand argument completions
+        "_devbox_oci_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create start state kill delete run exec list spec features' -- "${cur}"))
+        ;;
+    esac
+}
+
+_devbox_oci_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level -b --bundle --pid-file --console-socket)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '-b'|'--bundle')
+        return
+        ;;
+    '--pid-file')
+        return
+        ;;
+    '--console-socket')
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_start() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_state() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_kill() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--force -f --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_run() {
+    repeating_flags=()
+    non_repeating_flags=(--detach -d --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level -b --bundle --pid-file --console-socket)
+    __devbox_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '-b'|'--bundle')
+        return
+        ;;
+    '--pid-file')
+        return
+        ;;
+    '--console-socket')
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_exec() {
+    repeating_flags=()
+    non_repeating_flags=(--tty -t --version -h --help)
+    repeating_options=(--env -e)
+    non_repeating_options=(--root --log-level --cwd)
+    __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--cwd')
+        return
+        ;;
+    '--env'|'-e')
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_list() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --format -f)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--format'|'-f')
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_spec() {
+    repeating_flags=()
+    non_repeating_flags=(--rootless --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-b --bundle)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bundle')
+        return
+        ;;
+    esac
+}
+
+_devbox_oci_features() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __devbox_offer_flags_options 0
 }
 
 _devbox_help() {
