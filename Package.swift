@@ -19,7 +19,7 @@ let package = Package(
         .executableTarget(
             name: "devbox",
             dependencies: [
-                "OCI", "Project", "Sandbox", "Platform", "CSandbox", "ImageStore", "Registry", "Containers",
+                "OCI", "Project", "Runtime", "Platform", "CSandbox", "ImageStore", "Registry", "Containers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release link's function order (Makefile, bench/link-order.sh).
@@ -39,8 +39,9 @@ let package = Package(
         .target(name: "Profiles", dependencies: ["OCI", "Platform", "CSeccomp"]),
         // Thin wrappers over the syscalls devbox needs for files and the environment.
         .target(name: "Platform", dependencies: ["CNettle"]),
-        // Executes a runtime spec: namespaces, mounts, init, TTY.
-        .target(name: "Sandbox", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap", "CSeccomp"]),
+        // The OCI runtime: create/start/state/kill/delete/exec of a spec +
+        // rootfs (namespaces, mounts, init, TTY, the supervisor's hooks).
+        .target(name: "Runtime", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap", "CSeccomp"]),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Content-addressed blobs, unpacked layers, image references.
         .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSyscalls", "CArchive", "CNettle", "CLibcap", "CXattr"]),
@@ -59,7 +60,7 @@ let package = Package(
         // unpacker's path-safe operations, writeback, joining a namespace).
         .target(name: "CSyscalls"),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
-        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Sandbox", "Platform", "ImageStore", "Registry", "Profiles", "Containers"]),
+        .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Runtime", "Platform", "ImageStore", "Registry", "Profiles", "Containers"]),
         // devbox itself for ArgumentParityTests: its ArgumentParser definition of `run`.
         .testTarget(name: "IntegrationTests", dependencies: ["OCI", "Project", "devbox"]),
     ],

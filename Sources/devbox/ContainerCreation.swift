@@ -2,7 +2,7 @@ import Containers
 import OCI
 import Platform
 import Project
-import Sandbox
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,6 @@
 import Containers
 import Platform
-import Sandbox
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Platform
 import Project
-import Sandbox
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,7 +2,7 @@ import ArgumentParser
 import Containers
 import Project
 import Platform
-import Sandbox
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif

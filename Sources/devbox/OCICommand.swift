@@ -1,7 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import OCI
-import Sandbox
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,7 +2,7 @@ import ArgumentParser
 import CLibcap
 import OCI
 import Platform
-import Sandbox
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif

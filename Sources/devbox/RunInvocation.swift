@@ -3,7 +3,7 @@ import OCI
 import Platform
 import Profiles
 import Project
-import Sandbox
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,7 +2,7 @@ import ImageStore
 import Platform
 import Project
 import Registry
-import Sandbox
+import Runtime
 
 /// Opens the image store the way the sandbox will see it: rootless with a
 /// subordinate range, layers are unpacked inside the same held user

@@ -3,7 +3,7 @@ import ImageStore
 import FoundationEssentials
 import OCI
 import Platform
-import Sandbox
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,7 +2,7 @@ import Containers
 import Foundation
 import OCI
 import Platform
-import Sandbox
+import Runtime
 import Testing
 
 @Suite("named containers: records, names, status")

@@ -1,6 +1,6 @@
 import OCI
 import Project
-import Sandbox
+import Runtime
 import Testing
 
 @Suite("run's podman flags: values and planning")

@@ -1,6 +1,6 @@
 import OCI
 import Project
-import Sandbox
+import Runtime
 import Testing
 
 @Suite("the mount loop compiled from a spec")

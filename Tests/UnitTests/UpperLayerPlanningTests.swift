@@ -1,7 +1,7 @@
 import OCI
 import Platform
 import Project
-import Sandbox
+import Runtime
 import Testing
 
 @Suite("where upper layers go; the doctor's overlay and subordinate-id advice")
