@@ -1256,9 +1256,9 @@ _devbox_oci_run() {
 
 _devbox_oci_exec() {
     repeating_flags=()
-    non_repeating_flags=(--tty -t --version -h --help)
+    non_repeating_flags=(--tty -t --detach -d --version -h --help)
     repeating_options=(--env -e)
-    non_repeating_options=(--root --log-level --cwd)
+    non_repeating_options=(--root --log-level --cwd --user -u)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -1274,6 +1274,9 @@ _devbox_oci_exec() {
         return
         ;;
     '--env'|'-e')
+        return
+        ;;
+    '--user'|'-u')
         return
         ;;
     esac

@@ -116,7 +116,7 @@ public struct ExecTemplate: Equatable, Sendable {
         return out
     }
 
-    init(pid1: ProcessIdentity, namespaces: [String], process: RuntimeSpec.Process, seccompFile: String?, settingsKey: String?) {
+    public init(pid1: ProcessIdentity, namespaces: [String], process: RuntimeSpec.Process, seccompFile: String?, settingsKey: String?) {
         self.pid1 = pid1
         self.namespaces = namespaces
         self.process = process

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import OCI
+import Platform
 import Runtime
 #if canImport(Glibc)
 import Glibc
@@ -173,19 +174,61 @@ struct OCIRun: ParsableCommand {
 }
 
 struct OCIExec: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "exec", abstract: "Run a process in a running container (not yet).")
+    static let configuration = CommandConfiguration(
+        commandName: "exec", abstract: "Run a process in a running container, with its namespaces, capabilities, seccomp filter and limits.")
     @OptionGroup var options: OCIOptions
-    @Flag(name: .shortAndLong) var tty = false
-    @Option var cwd: String?
-    @Option(name: .shortAndLong) var env: [String] = []
+    @Flag(name: .shortAndLong, help: "Allocate a pseudo-terminal.") var tty = false
+    @Flag(name: .shortAndLong, help: "Start it and return.") var detach = false
+    @Option(help: "Working directory (default: the spec's).") var cwd: String?
+    @Option(name: .shortAndLong, help: "KEY=VALUE added to the spec's environment.") var env: [String] = []
+    @Option(name: .shortAndLong, help: "USER[:GROUP] inside (names from the container's files).") var user: String?
     @Argument(help: "The container's id.") var id: String
-    @Argument(parsing: .captureForPassthrough) var command: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
 
     func run() throws {
         let runtime = options.runtime
         let record = ociOperation { () throws(OCIError) in try runtime.store.load(id) }
-        fail("`devbox oci exec` is not implemented yet; meanwhile `nsenter --target \(record.pid ?? 0) --all` enters container '\(id)'",
-             code: ExitStatus.error)
+        guard runtime.store.status(record) == .running, let pid = record.pid, let start = record.pidStartTime else {
+            fail("container '\(id)' is not running; start it first (`devbox oci start \(id)`)", code: ExitStatus.error)
+        }
+        let bundle = ociOperation { () throws(OCIError) in try OCIBundle.load(record.bundle) }
+        var words = command
+        if words.first == "--" { words.removeFirst() }
+        guard !words.isEmpty else { throw ValidationError("give the command to run after the container's id") }
+        var seccompFile: String?
+        if let filter = bundle.spec.linux.seccomp {
+            // The container's own filter, compiled as its start compiled it.
+            let path = runtime.store.directory(id) + "/seccomp.bpf"
+            do {
+                let program = try SeccompCompiler.compile(filter, capabilities: Set(bundle.spec.process.capabilities?.bounding ?? []))
+                guard FileSystem.writeBytes(path, program) else { fail("cannot write \(path): \(String(cString: strerror(errno)))") }
+            } catch {
+                fail(error)
+            }
+            seccompFile = path
+        }
+        let joined = bundle.spec.linux.namespaces.filter { $0.path == nil }.map(\.type.rawValue)
+        let template = ExecTemplate(pid1: ProcessIdentity(pid: pid, startTime: start), namespaces: joined, process: bundle.spec.process,
+                                    seccompFile: seccompFile, settingsKey: nil)
+        var request = ExecRequest(command: words)
+        request.environment = env
+        request.workdir = cwd
+        request.tty = tty
+        request.detach = detach
+        if let user {
+            let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+            request.user = parts.first
+            request.group = parts.count > 1 ? parts[1] : nil
+        }
+        let status: Int32
+        do throws(SandboxError) {
+            status = try ExecLauncher.exec(request, template: template)
+        } catch .notRunning {
+            fail("container '\(id)' is not running", code: ExitStatus.error)
+        } catch {
+            fail(error)
+        }
+        Glibc.exit(status)
     }
 }
 
