@@ -1,4 +1,5 @@
 import ArgumentParser
+import Containers
 import ImageStore
 import Platform
 import Project
@@ -77,13 +78,24 @@ struct VolumeCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove volumes.", aliases: ["remove"])
         @OptionGroup var global: GlobalOptions
-        @Flag(name: .shortAndLong, help: "Accepted for podman compatibility (a volume in use is still refused).") var force = false
+        @Flag(name: .shortAndLong, help: "Also remove the stopped containers that use them (a running container's volume is still refused).") var force = false
         @Argument(help: "Volume names.") var names: [String]
 
         func run() throws {
             let volumes = store(global)
             let host = HostFacts.current(dataRoot: global.dataRoot)
+            let containers = ContainerCreation.store(dataRoot: global.dataRoot)
             for name in names {
+                // As podman: a volume a container still names (running or
+                // not) stays, unless --force takes those containers too.
+                let users = containers.all().filter { $0.volumes.contains(name) }
+                if !users.isEmpty {
+                    if !force || users.contains(where: { containers.status($0.id).isRunning }) {
+                        fail("volume \(name) is used by container \(users.map(\.name).joined(separator: ", ")); remove "
+                             + (force ? "or stop it first" : "it first or use --force"), code: ExitStatus.error)
+                    }
+                    for user in users { ContainerRemoval.remove(user, store: containers) }
+                }
                 do throws(VolumeError) {
                     try volumes.remove(name) { ThrowawayLayers.remove($0, host: host) }
                     print(name)
@@ -95,7 +107,7 @@ struct VolumeCommand: ParsableCommand {
     }
 
     struct Prune: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "prune", abstract: "Remove every volume no running container uses.")
+        static let configuration = CommandConfiguration(commandName: "prune", abstract: "Remove every volume no container uses.")
         @OptionGroup var global: GlobalOptions
         @Flag(name: .shortAndLong, help: "Accepted for podman compatibility (prune does not ask).") var force = false
 
@@ -103,6 +115,8 @@ struct VolumeCommand: ParsableCommand {
             let volumes = store(global)
             let host = HostFacts.current(dataRoot: global.dataRoot)
             for volume in volumes.list() {
+                // A container that names it, stopped or not, keeps it.
+                if ContainerCreation.store(dataRoot: global.dataRoot).all().contains(where: { $0.volumes.contains(volume.name) }) { continue }
                 do throws(VolumeError) {
                     try volumes.remove(volume.name) { ThrowawayLayers.remove($0, host: host) }
                     print(volume.name)
