@@ -234,37 +234,22 @@ enum Supervisor {
 /// A project environment runs while some `devbox run` uses it: each holds
 /// a shared lock on `users` while it joins and runs. When the exclusive
 /// lock can be had for `seconds` in a row, the environment is stopped.
-final class IdleWatch {
+struct IdleWatch {
     let usersLock: String
     let seconds: Int
     let store: ContainerStore
     let id: String
-    /// PID 1, remembered: the record may be gone by the time it is needed.
-    private var pid1: ProcessIdentity?
-
-    init(usersLock: String, seconds: Int, store: ContainerStore, id: String) {
-        self.usersLock = usersLock
-        self.seconds = seconds
-        self.store = store
-        self.id = id
-    }
-
-    /// This start's PID 1 (the status may still be the last start's).
-    private func remember() {
-        guard pid1 == nil else { return }
-        let status = store.status(id)
-        if status.isRunning, status.supervisor == getppid() { pid1 = status.pid1 }
-    }
 
     /// The exclusive lock, when nobody uses the container.
     func unused() -> ContainerLock? {
-        remember()
-        return (try? ContainerLock(usersLock, exclusive: true, wait: false)) ?? nil
+        (try? ContainerLock(usersLock, exclusive: true, wait: false)) ?? nil
     }
 
+    /// Asks the supervisor (the log copier's parent) to stop the container:
+    /// it passes SIGTERM to PID 1, which passes it to the waiting process.
+    /// No pid is read from the record, which may be gone by now.
     func stop() {
-        remember()
-        if let pid1, pid1.isAlive { kill(pid1.pid, SIGTERM) }
+        kill(getppid(), SIGTERM)
     }
 }
 
