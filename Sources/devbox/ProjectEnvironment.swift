@@ -20,6 +20,16 @@ enum ProjectEnvironment {
         let store = ContainerStore(dataDir: planned.host.dataDir, runtimeDir: planned.host.runtimeDir)
         let name = containerName(layout)
         let wanted = ExecTemplate.settingsKey(planned.plan.spec)
+        // The everyday case, kept cheap: the environment runs with this
+        // run's settings, so join it without reading its record.
+        if let id = try? store.id(of: name) {
+            let users = (try? ContainerLock(store.usersLockPath(id), exclusive: false, wait: true)) ?? nil
+            if ContainerLock.isHeld(store.aliveLockPath(id)), let template = ExecTemplate.read(from: store.liveDirectory(id)),
+               template.settingsKey == wanted {
+                join(planned, args: args, template: template, name: name)
+            }
+            users?.release()
+        }
         for _ in 0..<5 {
             let environment = RunInvocation.prepare(planned.plan, host: planned.host, image: planned.image, debugging: planned.debugging)
             let record = self.record(name: name, planned: planned, environment: environment, layout: layout, store: store)
