@@ -179,7 +179,7 @@ struct ContainerHostileTests {
     }
 
     enum Damage: String, CaseIterable, CustomStringConvertible {
-        case missing, empty, firstRecord, half, lastByte
+        case missing, empty, firstRecord, beforeEnvironment, lastByte
         var description: String { rawValue }
     }
 
@@ -195,7 +195,11 @@ struct ContainerHostileTests {
         case .missing: try FileManager.default.removeItem(atPath: path)
         case .empty: try s.overwrite(path, with: "")
         case .firstRecord: try s.overwrite(path, with: String(decoding: original.prefix(16), as: UTF8.self))
-        case .half: try s.overwrite(path, with: String(decoding: original.prefix(original.count / 2), as: UTF8.self))
+        case .beforeEnvironment:
+            // Cut at a record boundary after uid, gid, cwd and nnp: no env, no capability records.
+            let text = String(decoding: original, as: UTF8.self)
+            let end = try #require(text.range(of: "\0nnp 1\0"))
+            try s.overwrite(path, with: String(text[..<end.upperBound]))
         case .lastByte: try s.overwrite(path, with: String(decoding: original.dropLast(), as: UTF8.self))
         }
         // The Scratch root is the host's: the container sees only the project inside it.
@@ -206,12 +210,13 @@ struct ContainerHostileTests {
         case .missing, .empty, .firstRecord:
             #expect(r.status != 0)
             #expect(r.stderr.hasPrefix("devbox: ") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
-        case .half, .lastByte:
+        case .beforeEnvironment, .lastByte:
             // The template has no end marker: a cut at any point after the
             // uid and gid records goes unnoticed and the exec runs (in the
             // container) with what is left: no env, fewer capabilities.
             withKnownIssue("devbox bug: a truncated exec template is accepted") {
                 #expect(r.status != 0, "\(r.out)")
+                #expect(!r.out.contains("ran"), "\(r.out)")
             }
         }
     }
@@ -290,6 +295,12 @@ struct ContainerHostileTests {
             let r = try Shell.finish(removal, timeout: 60)
             if r.status == 0 {
                 removed += 1
+            } else if r.stderr.contains("/lock: No such file or directory") {
+                // rm found the record, then another rm removed the directory
+                // before this one opened the container's lock.
+                withKnownIssue("devbox bug: concurrent rm -f reports the vanished lock file", isIntermittent: true) {
+                    Issue.record("\(r.stderr)")
+                }
             } else {
                 #expect(r.stderr.contains("no container named or with id \(name)"), "\(r.stderr)")
             }
