@@ -64,8 +64,15 @@ public struct ContainerStore: Sendable {
         if symlink(record.id, link) != 0 {
             let error = errno
             if error == EEXIST, let owner = FileSystem.readLink(link) {
-                if FileSystem.exists(configPath(owner)) { throw .nameInUse(name: record.name, id: owner) }
-                // The owner's record is gone (a removal cut short): take it.
+                // An owner whose directory exists is alive, or was made an
+                // instant ago and is writing its record: the name is taken.
+                // Only one whose directory is gone (a removal cut short), or
+                // that never wrote its record in a minute, gives it up.
+                var st = stat()
+                if stat(directory(owner), &st) == 0 {
+                    let stale = !FileSystem.exists(configPath(owner)) && Int64(st.st_mtim.tv_sec) + 60 < Timestamp.now().seconds
+                    if !stale { throw .nameInUse(name: record.name, id: owner) }
+                }
                 unlink(link)
                 if symlink(record.id, link) == 0 { return try finishCreate(record) }
             }
@@ -86,6 +93,28 @@ public struct ContainerStore: Sendable {
         }
     }
 
+    /// The id a reference names, whether or not its record can be read
+    /// (`rm -f` of a container whose config.json is damaged).
+    public func idIgnoringRecord(_ reference: String) -> String? {
+        if Self.isValidName(reference), let id = FileSystem.readLink(namesRoot + "/" + reference), Self.isID(id),
+           FileSystem.isDirectory(directory(id)) {
+            return id
+        }
+        if Self.isID(reference), FileSystem.isDirectory(directory(reference)) { return reference }
+        return nil
+    }
+
+    /// Forgets a container whose record cannot be read: its directory, live
+    /// state and whichever name points at it.
+    public func removeBroken(_ id: String, removeTree: (String) -> Void = FileSystem.removeTree) {
+        for name in FileSystem.list(namesRoot) where FileSystem.readLink(namesRoot + "/" + name) == id {
+            unlink(namesRoot + "/" + name)
+        }
+        let trash = directory(id) + ".removing"
+        removeTree(rename(directory(id), trash) == 0 ? trash : directory(id))
+        FileSystem.removeTree(liveDirectory(id))
+    }
+
     /// Rewrites a record (a project environment's spec follows its last run).
     public func update(_ record: ContainerRecord) throws(ContainerError) {
         try write(record, to: configPath(record.id))
@@ -102,9 +131,10 @@ public struct ContainerStore: Sendable {
 
     /// By name, full id or unambiguous id prefix.
     public func find(_ reference: String) throws(ContainerError) -> ContainerRecord {
-        if Self.isValidName(reference), let id = FileSystem.readLink(namesRoot + "/" + reference), Self.isID(id),
-           let found = try? record(id) {
-            return found
+        if Self.isValidName(reference), let id = FileSystem.readLink(namesRoot + "/" + reference), Self.isID(id) {
+            if let found = try? record(id) { return found }
+            // Its record is there but damaged: say so, not "no such container".
+            if FileSystem.exists(configPath(id)) { throw .corrupt(path: configPath(id)) }
         }
         if Self.isID(reference), FileSystem.exists(configPath(reference)) { return try record(reference) }
         let lowered = reference.lowercased()

@@ -113,6 +113,9 @@ public struct ExecTemplate: Equatable, Sendable {
             for name in caps.ambient { add("cap.a", name) }
         }
         for limit in process.rlimits ?? [] { add("rlimit", "\(limit.type) \(limit.soft) \(limit.hard)") }
+        // Last: a template cut short anywhere is refused, never read as a
+        // smaller (weaker or stronger) one.
+        add("end", String(out.count))
         return out
     }
 
@@ -130,7 +133,7 @@ public struct ExecTemplate: Equatable, Sendable {
         var caps: [UInt8: [String]] = [:]
         var rlimits: [RuntimeSpec.Rlimit] = []
         var seccomp: String?, key: String?, umask: UInt32?
-        var uid: UInt32?, gid: UInt32?, cwd = "/", terminal = false, nnp = true, version = false
+        var uid: UInt32?, gid: UInt32?, cwd = "/", terminal = false, nnp = true, version = false, complete = false
         var start = 0
         for end in bytes.indices where bytes[end] == 0 {
             let record = bytes[start..<end]
@@ -139,6 +142,9 @@ public struct ExecTemplate: Equatable, Sendable {
             let tag = String(decoding: record[record.startIndex..<space], as: UTF8.self)
             let value = String(decoding: record[(space + 1)...], as: UTF8.self)
             switch tag {
+            case "end":
+                // The byte count before this record, and nothing after it.
+                complete = Int(value) == record.startIndex && end == bytes.count - 1
             case "devbox-exec": version = value == "1"
             case "pid1":
                 let parts = ASCII.words(value)
@@ -164,7 +170,7 @@ public struct ExecTemplate: Equatable, Sendable {
             }
         }
         // An unknown version or a missing field: no exec rather than a weaker one.
-        guard version, let pid1, let uid, let gid else { return nil }
+        guard version, complete, let pid1, let uid, let gid else { return nil }
         var capabilities = RuntimeSpec.Capabilities(uniform: [])
         capabilities.bounding = caps[UInt8(ascii: "b")] ?? []
         capabilities.effective = caps[UInt8(ascii: "e")] ?? []

@@ -131,16 +131,43 @@ struct RmCommand: ParsableCommand {
 
     func run() throws {
         let store = ContainerCreation.store(dataRoot: global.dataRoot)
+        if force && !all && !selection.latest {
+            // -f also takes what cannot be read; every name is tried, the
+            // first error is reported at the end.
+            var failure: Error?
+            for reference in selection.containers {
+                do {
+                    let record = try store.find(reference)
+                    try remove(record, store: store)
+                } catch ContainerError.corrupt {
+                    if let id = store.idIgnoringRecord(reference) {
+                        store.removeBroken(id) { ContainerRemoval.removeTree($0, store: store) }
+                        print(id)
+                    }
+                } catch {
+                    failure = failure ?? error
+                }
+            }
+            if let failure { throw failure }
+            return
+        }
         let records = all ? store.all() : try selection.records(store)
-        for record in records {
-            let lock = try ContainerLock(store.lockPath(record.id))
-            defer { lock?.release() }
+        for record in records { try remove(record, store: store) }
+    }
+
+    func remove(_ record: ContainerRecord, store: ContainerStore) throws {
+        do {
+            guard let lock = try ContainerLock(store.lockPath(record.id)) else { return }
+            defer { lock.release() }
             if store.status(record.id).isRunning {
                 guard force else { throw ContainerError.running(record.name) }
                 ContainerStop.stop(record, store: store, timeout: 0)
             }
             ContainerRemoval.remove(record, store: store)
             print(record.id)
+        } catch ContainerError.io where !FileSystem.isDirectory(store.directory(record.id)) {
+            // Removed meanwhile by another rm.
+            throw ContainerError.noSuchContainer(record.name)
         }
     }
 }

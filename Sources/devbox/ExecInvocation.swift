@@ -125,8 +125,9 @@ enum ExecInvocation {
             fail(error)
         }
         let name = args.container ?? String(id.prefix(12))
-        guard let template = ExecTemplate.read(from: store.liveDirectory(id)), ContainerLock.isHeld(store.aliveLockPath(id)) else {
-            fail(ContainerError.notRunning(name))
+        guard ContainerLock.isHeld(store.aliveLockPath(id)) else { fail(ContainerError.notRunning(name)) }
+        guard let template = ExecTemplate.read(from: store.liveDirectory(id)) else {
+            fail("container \(name) runs, but what exec needs to join it (\(ExecTemplate.path(in: store.liveDirectory(id)))) is missing or damaged; restart it (`devbox restart \(name)`)")
         }
         var request = ExecRequest(command: args.command)
         request.tty = args.tty

@@ -101,8 +101,11 @@ enum ProjectEnvironment {
             imageDigest: planned.image?.manifestDigest.description, project: planned.project.root, projectEnvironment: true,
             labels: ["devbox.project": planned.project.root], spec: spec, launch: launch)
         do { try store.create(record) } catch {
-            // A parallel first run made it: use theirs.
-            if let id = try? store.id(of: name), let theirs = try? store.record(id) { return theirs }
+            // A parallel first run made it: use theirs, once written.
+            for _ in 0..<200 {
+                if let id = store.idIgnoringRecord(name), let theirs = try? store.record(id) { return theirs }
+                usleep(5_000)
+            }
             fail(error)
         }
         EventLog(runtimeDir: store.runtimeDir).append(ContainerEvent(record: record, status: "create"))

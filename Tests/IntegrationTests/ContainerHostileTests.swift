@@ -87,25 +87,20 @@ struct ContainerHostileTests {
             #expect(r.stderr.hasPrefix("devbox: ") && r.stderr.split(separator: "\n").count == 1, "\(command): \(r.stderr)")
             #expect(r.stderr.contains("config.json cannot be read as a container record"), "\(command): \(r.stderr)")
         }
-        // By name the record is not found at all: the error denies that the
-        // (still reserved) name exists.
+        // By name: the error says the record is damaged.
         for command in [["inspect", name], ["start", name]] {
             let r = try s.devbox(command)
             #expect(r.status != 0, "\(command)")
             #expect(r.stderr.hasPrefix("devbox: ") && r.stderr.split(separator: "\n").count == 1, "\(command): \(r.stderr)")
-            withKnownIssue("devbox bug: a corrupt record found by name reads as 'no container named …'") {
-                #expect(r.stderr.contains("cannot be read"), "\(command): \(r.stderr)")
-            }
+            #expect(r.stderr.contains("cannot be read"), "\(command): \(r.stderr)")
         }
         // The corrupt-record message says "remove the container with
-        // `devbox rm -f`", which cannot read the record either.
+        // `devbox rm -f`", and that works.
         let removed = try s.devbox(["rm", "-f", id])
         let recreated = try s.devbox(["create", "--name", name, "--", "true"])
-        withKnownIssue("devbox bug: rm -f of a container whose config.json is corrupt fails") {
-            #expect(removed.status == 0, "\(removed.stderr)")
-            #expect(!FileManager.default.fileExists(atPath: s.data.path + "/devbox/containers/" + id))
-            #expect(recreated.status == 0, "and its name is free again: \(recreated.stderr)")
-        }
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: s.data.path + "/devbox/containers/" + id))
+        #expect(recreated.status == 0, "and its name is free again: \(recreated.stderr)")
         if recreated.status == 0 { s.removeContainers([name]) }
         #expect(try s.state(healthy)["Running"] as? Bool == true, "the other container is untouched")
     }
@@ -211,13 +206,10 @@ struct ContainerHostileTests {
             #expect(r.status != 0)
             #expect(r.stderr.hasPrefix("devbox: ") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         case .beforeEnvironment, .lastByte:
-            // The template has no end marker: a cut at any point after the
-            // uid and gid records goes unnoticed and the exec runs (in the
-            // container) with what is left: no env, fewer capabilities.
-            withKnownIssue("devbox bug: a truncated exec template is accepted") {
-                #expect(r.status != 0, "\(r.out)")
-                #expect(!r.out.contains("ran"), "\(r.out)")
-            }
+            // The template ends with a record of its own length: a cut
+            // anywhere is refused, never run with what is left.
+            #expect(r.status != 0, "\(r.out)")
+            #expect(!r.out.contains("ran"), "\(r.out)")
         }
     }
 
@@ -295,12 +287,6 @@ struct ContainerHostileTests {
             let r = try Shell.finish(removal, timeout: 60)
             if r.status == 0 {
                 removed += 1
-            } else if r.stderr.contains("/lock: No such file or directory") {
-                // rm found the record, then another rm removed the directory
-                // before this one opened the container's lock.
-                withKnownIssue("devbox bug: concurrent rm -f reports the vanished lock file", isIntermittent: true) {
-                    Issue.record("\(r.stderr)")
-                }
             } else {
                 #expect(r.stderr.contains("no container named or with id \(name)"), "\(r.stderr)")
             }

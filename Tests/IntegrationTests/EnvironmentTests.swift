@@ -102,22 +102,12 @@ struct EnvironmentTests {
         let running = try (0..<20).map { i in try Shell.start(s.command(["run", "--", "sh", "-c", script(i)]), cwd: s.project) }
         for (i, r) in running.enumerated() {
             let result = try Shell.finish(r, timeout: 120)
-            if result.status == 125, result.stderr.contains("is already running") {
-                withKnownIssue("devbox bug: parallel first runs start the environment twice", isIntermittent: true) {
-                    Issue.record("run \(i): \(result.stderr)")
-                }
-                continue
-            }
             #expect(result.status == Int32(i % 7), "run \(i): \(result.stderr)")
             #expect(result.out == "run-\(i)\n", "run \(i): \(result.stderr)")
         }
-        // ContainerStore.create takes over a name whose link exists but whose
-        // config.json is not written yet (the winner is between symlink and
-        // finishCreate), so parallel first runs each store a record.
+        // One record: a name being written by a parallel first run is taken.
         let rows = try s.environmentRows()
-        withKnownIssue("devbox bug: parallel first runs store several records under the environment's name", isIntermittent: true) {
-            #expect(rows.count == 1, "\(rows.compactMap { $0["Id"] as? String })")
-        }
+        #expect(rows.count == 1, "\(rows.compactMap { $0["Id"] as? String })")
     }
 
     @Test("other settings while a run uses the environment are refused (with --rm suggested); without one, they restart it", arguments: Runner.all)
