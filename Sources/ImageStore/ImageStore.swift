@@ -144,9 +144,9 @@ public struct ImageStore: Sendable {
     }
 }
 
-enum DiskUsage {
+public enum DiskUsage {
     /// Allocated bytes of a file or tree (without following symlinks).
-    static func bytes(_ path: String) -> Int64 {
+    public static func bytes(_ path: String) -> Int64 {
         var st = stat()
         guard lstat(path, &st) == 0 else { return 0 }
         var total = Int64(st.st_blocks) * 512

@@ -45,14 +45,7 @@ public enum ExecLauncher {
         config.cwd = strings.copy(request.workdir ?? process.cwd) as UnsafePointer<CChar>
         config.uid = process.user.uid
         config.gid = process.user.gid
-        config.capabilities = caps.bounding
-        if !caps.uniform {
-            config.capability_sets = 1
-            config.cap_effective = caps.effective
-            config.cap_permitted = caps.permitted
-            config.cap_inheritable = caps.inheritable
-            config.cap_ambient = caps.ambient
-        }
+        caps.apply(to: &config)
         if let umask = process.user.umask {
             config.set_umask = 1
             config.umask = umask

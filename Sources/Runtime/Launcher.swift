@@ -139,14 +139,7 @@ public enum Launcher {
         config.cwd = strings.copy(spec.process.cwd)
         config.uid = spec.process.user.uid
         config.gid = spec.process.user.gid
-        config.capabilities = caps.bounding
-        if !caps.uniform {
-            config.capability_sets = 1
-            config.cap_effective = caps.effective
-            config.cap_permitted = caps.permitted
-            config.cap_inheritable = caps.inheritable
-            config.cap_ambient = caps.ambient
-        }
+        caps.apply(to: &config)
         let groups = spec.process.user.additionalGids ?? []
         if !groups.isEmpty && config.deny_setgroups != 0 {
             throw .launch("process.user.additionalGids needs setgroups(2), which an unprivileged user namespace mapped without newgidmap denies; map a subordinate gid range (linux.gidMappings with newgidmap) or drop additionalGids")

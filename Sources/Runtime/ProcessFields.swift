@@ -13,6 +13,18 @@ enum ProcessFields {
     struct CapabilityMasks: Equatable {
         var bounding: UInt64 = 0, effective: UInt64 = 0, permitted: UInt64 = 0, inheritable: UInt64 = 0, ambient: UInt64 = 0
         var uniform: Bool { effective == bounding && permitted == bounding && inheritable == bounding && ambient == 0 }
+
+        /// Into the C config: one mask for devbox's own uniform sets, the
+        /// five as given otherwise (a run's command and an exec alike).
+        func apply(to config: inout dbx_config) {
+            config.capabilities = bounding
+            guard !uniform else { return }
+            config.capability_sets = 1
+            config.cap_effective = effective
+            config.cap_permitted = permitted
+            config.cap_inheritable = inheritable
+            config.cap_ambient = ambient
+        }
     }
 
     static func capabilities(_ caps: RuntimeSpec.Capabilities?) throws(SandboxError) -> CapabilityMasks {

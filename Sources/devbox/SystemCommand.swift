@@ -117,13 +117,5 @@ enum SystemCleanup {
         }.map { store.recordsRoot + "/" + $0 }
     }
 
-    static func bytes(_ path: String) -> Int64 {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return 0 }
-        var total = Int64(st.st_blocks) * 512
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            for name in FileSystem.list(path) { total += bytes(path + "/" + name) }
-        }
-        return total
-    }
+    static func bytes(_ path: String) -> Int64 { DiskUsage.bytes(path) }
 }
