@@ -77,9 +77,14 @@ public struct ImageStore: Sendable {
     /// overlayfs ignores the opaque mark on a layer's root directory and
     /// would still show the layers below (OCI image spec, "Opaque Whiteout").
     public func layerDirectories(_ image: StoredImage) -> [String]? {
+        layerDirectories(layers: image.manifest.layers.map(\.digest))
+    }
+
+    /// The same for layer digests in the manifest's order (a RunCard's).
+    public func layerDirectories(layers: [Digest]) -> [String]? {
         var dirs: [String] = []
-        for layer in image.manifest.layers.reversed() {
-            let dir = layout.layer(layer.digest)
+        for digest in layers.reversed() {
+            let dir = layout.layer(digest)
             switch LayerUnpacker.rootOpacity(dir) {
             case .missing: return nil
             case .opaque:

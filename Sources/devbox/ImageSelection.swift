@@ -17,6 +17,14 @@ enum ImageSelection {
         }
         guard let name = argument ?? config?.image else { return nil }
         var store = ImageStore(root: dataDir)
+        // The everyday case: a card made from the current refs.json, the
+        // image leased and its layers unpacked. No JSON is decoded.
+        if pull == .missing || pull == .never, let card = RunCard.load(store.layout, name: name),
+           ImageLease.acquire(store.layout, manifest: card.manifestDigest), let dirs = store.layerDirectories(layers: card.layers) {
+            return ImageRoot(reference: card.reference, manifestDigest: card.manifestDigest, layers: dirs, config: card.execution,
+                             passwd: accountFile("etc/passwd", dirs), group: accountFile("etc/group", dirs))
+        }
+        let stamp = RunCard.stamp(store.layout)
         do throws(StoreError) {
             var image = try find(name, pull: pull, store: &store, host: host)
             // The run's lease on its image (one open + flock + fstat): prune
@@ -35,6 +43,7 @@ enum ImageSelection {
                 layers = try store.unpackLayers(image)
             }
             let dirs = layers ?? []
+            RunCard(image).save(store.layout, name: name, refsStampBefore: stamp)
             return ImageRoot(reference: image.reference, manifestDigest: image.manifestDigest, layers: dirs,
                              config: image.config.config ?? .init(),
                              passwd: accountFile("etc/passwd", dirs), group: accountFile("etc/group", dirs))
