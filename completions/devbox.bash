@@ -429,7 +429,6 @@ _devbox_ps() {
         return
         ;;
     '--format')
-        __devbox_add_completions -W 'table'$'\n''json'
         return
         ;;
     esac

@@ -15,11 +15,13 @@ struct PsCommand: ParsableCommand {
     @Flag(name: .customLong("no-trunc"), help: "Full ids.") var noTrunc = false
     @Option(name: .shortAndLong, help: ArgumentHelp("label=KEY[=VALUE], name=NAME, id=PREFIX, status=STATE.", valueName: "FILTER"))
     var filter: [String] = []
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: ArgumentHelp("table, json, or a Go template such as '{{.Names}} {{.State}}'.", valueName: "FORMAT"))
+    var format = "table"
 
     func run() throws {
         let store = ContainerCreation.store(dataRoot: global.dataRoot)
         let filters = try filter.map(ContainerFilter.init)
+        let template = format == "table" || format == "json" ? nil : try GoTemplate(format)
         var rows = store.all().map { ($0, store.status($0.id)) }
         if latest { rows = rows.suffix(1) }
         rows = rows.filter { record, status in
@@ -29,10 +31,14 @@ struct PsCommand: ParsableCommand {
             for (record, _) in rows { print(noTrunc ? record.id : record.shortID) }
             return
         }
+        if let template {
+            for (record, status) in rows { print(try template.render(PsTemplateRow(record, status: status))) }
+            return
+        }
         switch format {
-        case .json:
+        case "json":
             print(try jsonText(rows.map { ContainerSummary($0, status: $1, dataDir: store.dataDir) }))
-        case .table:
+        default:
             var lines = [["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES", "PROJECT"]]
             let now = Timestamp.now()
             for (record, status) in rows {
@@ -44,6 +50,38 @@ struct PsCommand: ParsableCommand {
             }
             print(table(lines))
         }
+    }
+}
+
+/// What `ps --format '{{...}}'` sees: podman's template fields, where
+/// .Names and .Command are strings and .ID is the short id.
+struct PsTemplateRow: Encodable {
+    var ID: String
+    var Id: String
+    var Names: String
+    var Image: String
+    var Command: String
+    var CreatedAt: String
+    var Status: String
+    var State: String
+    var Labels: [String: String]
+    var Pid: Int32
+    var ExitCode: Int32
+    var Project: String
+
+    init(_ record: ContainerRecord, status: ContainerStatus) {
+        ID = record.shortID
+        Id = record.id
+        Names = record.name
+        Image = record.image ?? "host"
+        Command = record.spec.process.args.joined(separator: " ")
+        CreatedAt = record.created.rfc3339
+        Status = status.summary()
+        State = status.state.rawValue
+        Labels = record.labels
+        Pid = status.isRunning ? status.pid1?.pid ?? 0 : 0
+        ExitCode = status.exitCode ?? 0
+        Project = record.project ?? ""
     }
 }
 
@@ -81,15 +119,21 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show containers' configuration and state as JSON.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("type"), help: "Only `container` is known here.") var type = "container"
-    @Option(name: .shortAndLong, help: "json (the default).") var format = "json"
+    @Option(name: .shortAndLong, help: ArgumentHelp("json (the default) or a Go template such as '{{.State.Pid}}'.", valueName: "FORMAT"))
+    var format = "json"
     @OptionGroup var selection: ContainerSelection
 
     func run() throws {
         guard type == "container" else { throw ValidationError("--type \(type): only containers are inspected here; for images see `devbox image inspect`") }
-        guard format == "json" else { throw ValidationError("--format \(format): only json is supported") }
         let store = ContainerCreation.store(dataRoot: global.dataRoot)
         let records = try selection.records(store)
-        print(try jsonText(records.map { ContainerInspection($0, status: store.status($0.id), dataDir: store.dataDir) }))
+        let documents = records.map { ContainerInspection($0, status: store.status($0.id), dataDir: store.dataDir) }
+        guard format == "json" else {
+            let template = try GoTemplate(format)
+            for document in documents { print(try template.render(document)) }
+            return
+        }
+        print(try jsonText(documents))
     }
 }
 
@@ -243,6 +287,21 @@ func jsonLine<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+extension EventsCommand {
+    /// podman spells the flag `--stream=false`; ArgumentParser's boolean
+    /// flags take no value, so it becomes `--no-stream` (and `=true`, `--stream`).
+    static func normalized(_ arguments: [String]) -> [String] {
+        guard arguments.first == "events" else { return arguments }
+        return arguments.map { argument in
+            switch argument {
+            case "--stream=false", "--stream=0": return "--no-stream"
+            case "--stream=true", "--stream=1": return "--stream"
+            default: return argument
+            }
+        }
+    }
 }
 
 extension Optional {

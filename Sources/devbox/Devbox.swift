@@ -31,7 +31,7 @@ extension Devbox {
     /// every usage error, whichever parser met it.
     static func mainWithExitTable() -> Never {
         do {
-            var command = try parseAsRoot(OCICommand.normalized(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(EventsCommand.normalized(OCICommand.normalized(Array(CommandLine.arguments.dropFirst()))))
             try command.run()
             Self.exit()
         } catch let error as ContainerError {
