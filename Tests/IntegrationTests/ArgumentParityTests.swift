@@ -96,7 +96,7 @@ struct ArgumentParityTests {
         }
     }
 
-    @Test("what the fast parser refuses, ArgumentParser refuses too (so the error is ArgumentParser's, exit 2)", arguments: [
+    @Test("what the fast parser refuses, ArgumentParser refuses too (so the error is ArgumentParser's, exit 125)", arguments: [
         ["--preserve-fds", "-1", "--", "x"], ["--preserve-fds", "x", "--", "x"], ["--preserve-fds=", "--", "x"],
         ["--preserve-fds", "1.5", "--", "x"], ["--network", "wifi", "--", "x"], ["--home", "elsewhere", "--", "x"],
         ["--log-level", "loud", "--", "x"], ["--bogus", "--", "x"], ["--rm=yes", "--", "x"], ["-x", "--", "y"],

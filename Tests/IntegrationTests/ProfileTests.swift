@@ -68,7 +68,7 @@ struct ProfileTests {
         #expect((Int(net.out.filter(\.isNumber)) ?? 0) > 1, "--network host wins over the profile")
     }
 
-    @Test("bad profiles: a one-line error with file:line, exit 2, nothing run", arguments: [
+    @Test("bad profiles: a one-line error with file:line, exit 125, nothing run", arguments: [
         ("extends = \"default\"\nbogus = 1\n", ":2: unknown key 'bogus'"),
         ("[capabilities]\nadd = [\"CAP_FLY\"]\n", ":2: unknown capability 'CAP_FLY'"),
         ("network = \"wifi\"\n", ":1: 'network' must be"),

@@ -35,7 +35,7 @@ struct TrustTests {
         #expect(r.out == "CapEff:\t0000000000000000\n1\nNoNewPrivs:\t1\nro\n", "\(r.stderr)")
     }
 
-    @Test("a weaker project profile is refused (exit 2, nothing runs) unless --allow-project-profile", arguments: Runner.all)
+    @Test("a weaker project profile is refused (exit 125, nothing runs) unless --allow-project-profile", arguments: Runner.all)
     func weakerProjectProfile(runner: Runner) throws {
         let s = try Scratch(runner)
         try Self.plant(s, ".devbox/profiles/loose.toml", "extends = \"strict\"\nnetwork = \"host\"\n")
@@ -89,7 +89,7 @@ struct TrustTests {
 
 @Suite("the project directory")
 struct ProjectDirectoryTests {
-    @Test("home, a home with a .git, and / are refused as implicit projects (exit 2, one line)", arguments: Runner.all)
+    @Test("home, a home with a .git, and / are refused as implicit projects (exit 125, one line)", arguments: Runner.all)
     func refused(runner: Runner) throws {
         let s = try Scratch(runner)  // the project has a .git: a dotfiles repository in "home"
         let home = s.project.path
@@ -124,7 +124,7 @@ struct ProjectDirectoryTests {
         #expect(missing.status == 125 && missing.stderr == "devbox: --project /nonexistent-dir: no such directory; give the path of the project's directory\n")
     }
 
-    @Test("a devbox.toml devbox does not understand stops the run: FILE:LINE, exit 2, nothing runs", arguments: [
+    @Test("a devbox.toml devbox does not understand stops the run: FILE:LINE, exit 125, nothing runs", arguments: [
         ("image = \"alpine\n", ":1: unterminated string"),
         ("imgae = \"alpine\"\n", ":1: unknown key 'imgae'; devbox.toml takes: image"),
         ("image = 3\n", ":1: 'image' must be a string"),

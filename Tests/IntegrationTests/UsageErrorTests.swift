@@ -16,7 +16,7 @@ struct UsageErrorTests {
         #expect(r.stderr.hasPrefix("Error: "), "\(r.stderr)")
     }
 
-    @Test("devbox's own checks of flags and files exit 2 with one line naming the fix", arguments: [
+    @Test("devbox's own checks of flags and files exit 125 with one line naming the fix", arguments: [
         (["-e", "=x"], "devbox: -e: invalid environment variable '=x': the name must be non-empty and contain no '=' or NUL; write KEY=VALUE or KEY"),
         (["-e", ""], "devbox: -e: invalid environment variable '': the name must be non-empty and contain no '=' or NUL; write KEY=VALUE or KEY"),
         (["--security-opt", "label=disable"], "devbox: unknown --security-opt 'label=disable'; use seccomp=unconfined, seccomp=FILE or no-new-privileges"),
@@ -46,7 +46,7 @@ struct UsageErrorTests {
         #expect(r.status == 125 && r.stderr == "devbox: bad.env:3: invalid environment variable '=oops': the name must be non-empty and contain no '=' or NUL; write KEY=VALUE or KEY\n")
     }
 
-    @Test("a misspelt seccomp syscall in a profile exits 2 with file:line (it was 125 at launch)", arguments: Runner.all)
+    @Test("a misspelt seccomp syscall in a profile exits 125 with file:line (it was 125 at launch)", arguments: Runner.all)
     func badSyscall(runner: Runner) throws {
         let s = try Scratch(runner)
         try s.write("p.toml", "extends = \"default\"\n[seccomp]\ndeny = [\"mountt\"]\n")
