@@ -92,23 +92,6 @@ static int write_maps(const struct dbx_config *c, pid_t child, char *err, size_t
     return 0;
 }
 
-int dbx_thread_count(void) {
-    // One small read: field 20 of /proc/self/stat, after the ")" that ends
-    // the command name (which may itself hold spaces and parentheses).
-    char buf[1024];
-    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return -1;
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    if (!p) return -1;
-    // Fields after the name: 3 state ... 20 num_threads.
-    for (int field = 2; field < 20 && p; field++) p = strchr(p + 1, ' ');
-    return p ? atoi(p + 1) : -1;
-}
-
 // Before clone/setns/unshare into namespaces: with another thread the kernel
 // refuses a user namespace with a bare EINVAL; say why instead.
 static int check_single_threaded(char *err, size_t errlen) {

@@ -90,7 +90,7 @@ struct KillCommand: ParsableCommand {
     @OptionGroup var selection: ContainerSelection
 
     func run() throws {
-        guard let number = SignalNames.number(signal) else { throw ValidationError("unknown signal \(signal); give a name such as TERM or a number") }
+        guard let number = SignalName.number(signal) else { throw ValidationError("unknown signal \(signal); give a name such as TERM or a number") }
         let store = ContainerCreation.store(dataRoot: global.dataRoot)
         for record in try selection.records(store) {
             let status = store.status(record.id)
@@ -213,22 +213,5 @@ enum ContainerStop {
             if let deadline, Timestamp.now().nanoseconds >= deadline { return status }
             usleep(10_000)
         }
-    }
-}
-
-/// Signal names as kill(1) and podman take them.
-enum SignalNames {
-    static let numbers: [String: Int32] = [
-        "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8, "KILL": 9, "USR1": 10,
-        "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15, "STKFLT": 16, "CHLD": 17, "CONT": 18, "STOP": 19,
-        "TSTP": 20, "TTIN": 21, "TTOU": 22, "URG": 23, "XCPU": 24, "XFSZ": 25, "VTALRM": 26, "PROF": 27, "WINCH": 28,
-        "IO": 29, "PWR": 30, "SYS": 31,
-    ]
-
-    static func number(_ text: String) -> Int32? {
-        if let n = Int32(text) { return n > 0 && n < 65 ? n : nil }
-        var name = text.uppercased()
-        if name.hasPrefix("SIG") { name = String(name.dropFirst(3)) }
-        return numbers[name]
     }
 }

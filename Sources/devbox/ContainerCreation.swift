@@ -34,7 +34,7 @@ enum ContainerCreation {
         }
         var stopSignal: Int32 = SIGTERM
         if let name = args.stopSignal {
-            guard let number = SignalNames.number(name) else { fail("--stop-signal \(name): give a signal name such as TERM or a number", code: ExitStatus.usage) }
+            guard let number = SignalName.number(name) else { fail("--stop-signal \(name): give a signal name such as TERM or a number", code: ExitStatus.usage) }
             stopSignal = number
         }
         let id = ContainerStore.newID()

@@ -80,7 +80,7 @@ struct ContainerInspection: Encodable {
         Config = ConfigInfo(Image: record.image ?? "host", User: "\(process.user.uid):\(process.user.gid)", Env: process.env,
                        Labels: record.labels, Cmd: process.args, Entrypoint: [], WorkingDir: process.cwd,
                        Hostname: record.spec.hostname ?? "", Tty: process.terminal,
-                       StopSignal: SignalNames.numbers.first { $0.value == record.stopSignal }.map { "SIG" + $0.key } ?? String(record.stopSignal),
+                       StopSignal: SignalName.name(record.stopSignal),
                        StopTimeout: record.stopTimeout)
         Mounts = Self.userMounts(record.spec, dataDir: dataDir)
         HostConfig = HostConfigInfo(NetworkMode: record.spec.linux.namespaces.contains { $0.type == .network } ? "none" : "host",

@@ -142,19 +142,18 @@ enum ExecInvocation {
             request.user = first
             request.group = parts.count > 1 ? parts[1] : nil
         }
-        var env: [String?] = []
-        for file in args.envFiles {
-            guard let text = FileSystem.read(file, limit: 16 << 20) else {
-                fail("--env-file \(file): cannot be read; give a readable file of KEY=VALUE lines", code: ExitStatus.usage)
+        // The same files and checks as `run`'s -e and --env-file.
+        var entries: [String] = []
+        do throws(PlanError) {
+            for file in args.envFiles {
+                guard let text = FileSystem.read(file, limit: 16 << 20) else { throw PlanError.unreadableEnvFile(file) }
+                entries += try EnvironmentPlanner.parseEnvFile(text, file: file)
             }
-            for line in ASCII.split(text, on: UInt8(ascii: "\n")) where !line.hasPrefix("#") && !ASCII.words(line).isEmpty {
-                env.append(hostValue(line))
-            }
+            try EnvironmentPlanner.validate(args.env, source: "-e")
+        } catch {
+            fail(error, code: ExitStatus.usage)
         }
-        for entry in args.env {
-            guard !entry.isEmpty, !entry.hasPrefix("=") else { fail("-e '\(entry)': give KEY=VALUE or KEY", code: ExitStatus.usage) }
-            env.append(hostValue(entry))
-        }
+        let env = (entries + args.env).map(hostValue)
         request.environment = env.compactMap { $0 }
         let status: Int32
         do {

@@ -151,9 +151,6 @@ struct dbx_config {
     int console_socket_fd;
 };
 
-// The number of threads of this process (from /proc/self/stat), or -1.
-// The kernel refuses a new user namespace to a multi-threaded process.
-int dbx_thread_count(void);
 
 // Runs the sandbox to completion. Returns the exit status devbox should exit
 // with (the command's, 128+N for a signal, 125 for a setup failure inside the

@@ -25,5 +25,7 @@ int dbx_join_user_namespace(int fd);
 // 1 when the calling process has one thread (clone/unshare/setns with
 // CLONE_NEWUSER need that), 0 when it has more, -errno when unknown.
 int dbx_single_threaded(void);
+// The calling process's thread count, or -1 when unknown.
+int dbx_thread_count(void);
 
 #endif
