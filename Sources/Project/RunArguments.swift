@@ -77,41 +77,8 @@ public struct RunArguments: Equatable, Sendable {
                 result.command = Array(args[i...])
                 return result.command.isEmpty && requireCommand ? nil : result
             }
-            if arg.hasPrefix("--") {
-                var name = String(arg.dropFirst(2))
-                var value: String?
-                if let eq = name.firstIndex(of: "=") {
-                    value = String(name[name.index(after: eq)...])
-                    name = String(name[..<eq])
-                }
-                guard let flag = RunFlags.named(name), !flag.commands.isDisjoint(with: command) else { return nil }
-                if flag.kind != .flag {
-                    if value == nil {
-                        guard i < args.count else { return nil }
-                        value = args[i]
-                        i += 1
-                    }
-                } else if value != nil {
-                    return nil
-                }
-                guard flag.apply(value ?? "", to: &result) else { return nil }
-            } else if arg.hasPrefix("-"), arg.count > 1 {
-                // Clustered short flags (-ti); a short option that takes a
-                // value ends the cluster and takes the next argument. A value
-                // joined to it (-w/tmp) is ArgumentParser's to refuse: it
-                // does not take one, and both parsers must agree.
-                var rest = Substring(arg.dropFirst())
-                while let ch = rest.first {
-                    rest = rest.dropFirst()
-                    guard let flag = RunFlags.withShort(ch), !flag.commands.isDisjoint(with: command) else { return nil }
-                    var value = ""
-                    if flag.kind != .flag {
-                        guard rest.isEmpty, i < args.count else { return nil }
-                        value = args[i]
-                        i += 1
-                    }
-                    guard flag.apply(value, to: &result) else { return nil }
-                }
+            if let taken = take(arg, args, &i, into: &result, for: command) {
+                guard taken else { return nil }
             } else if result.image == nil {
                 result.image = arg
             } else {
@@ -119,6 +86,63 @@ public struct RunArguments: Equatable, Sendable {
             }
         }
         return requireCommand ? nil : result  // no `--`: no command
+    }
+
+    /// One flag (or a cluster of short ones) at `arg`, its value taken from
+    /// `args[i]` when it needs one (`i` then moves on). nil: `arg` is not a
+    /// flag; false: a flag `command` does not take, or a bad value (the
+    /// caller leaves the command line to ArgumentParser). `extra`: flags
+    /// of the caller's own (exec's --privileged, --latest), applied by
+    /// `onExtra` with their long name.
+    public static func take(_ arg: String, _ args: [String], _ i: inout Int, into result: inout RunArguments,
+                            for command: RunFlag.Commands, extra: [(long: String, short: Character?)] = [],
+                            onExtra: (String) -> Void = { _ in }) -> Bool? {
+        if arg.hasPrefix("--") {
+            var name = String(arg.dropFirst(2))
+            var value: String?
+            if let eq = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            if extra.contains(where: { $0.long == name }) {
+                guard value == nil else { return false }
+                onExtra(name)
+                return true
+            }
+            guard let flag = RunFlags.named(name), !flag.commands.isDisjoint(with: command) else { return false }
+            if flag.kind != .flag {
+                if value == nil {
+                    guard i < args.count else { return false }
+                    value = args[i]
+                    i += 1
+                }
+            } else if value != nil {
+                return false
+            }
+            return flag.apply(value ?? "", to: &result)
+        }
+        guard arg.hasPrefix("-"), arg.count > 1 else { return nil }
+        // Clustered short flags (-ti); a short option that takes a value
+        // ends the cluster and takes the next argument. A value joined to
+        // it (-w/tmp) is ArgumentParser's to refuse: it does not take one,
+        // and both parsers must agree.
+        var rest = Substring(arg.dropFirst())
+        while let ch = rest.first {
+            rest = rest.dropFirst()
+            if let own = extra.first(where: { $0.short == ch }) {
+                onExtra(own.long)
+                continue
+            }
+            guard let flag = RunFlags.withShort(ch), !flag.commands.isDisjoint(with: command) else { return false }
+            var value = ""
+            if flag.kind != .flag {
+                guard rest.isEmpty, i < args.count else { return false }
+                value = args[i]
+                i += 1
+            }
+            guard flag.apply(value, to: &result) else { return false }
+        }
+        return true
     }
 
     /// `--preserve-fds N`: a decimal N >= 0 that leaves room above fd 2 in an int.

@@ -37,59 +37,17 @@ struct ExecArguments: Equatable {
         func own(_ long: String) {
             if long == "privileged" { result.privileged = true } else { result.latest = true }
         }
-        func flag(long: String?, short: Character?) -> RunFlag? {
-            let found = long.flatMap(RunFlags.named) ?? short.flatMap(RunFlags.withShort)
-            guard let found, found.commands.contains(.exec) else { return nil }
-            return found
-        }
         while i < args.count {
             let arg = args[i]
             i += 1
             if arg == "--" { break }
-            if arg.hasPrefix("--") {
-                var name = String(arg.dropFirst(2))
-                var value: String?
-                if let eq = name.firstIndex(of: "=") {
-                    value = String(name[name.index(after: eq)...])
-                    name = String(name[..<eq])
-                }
-                if ownFlags.contains(where: { $0.long == name }) {
-                    guard value == nil else { return nil }
-                    own(name)
-                    continue
-                }
-                guard let flag = flag(long: name, short: nil) else { return nil }
-                if flag.kind != .flag, value == nil {
-                    guard i < args.count else { return nil }
-                    value = args[i]
-                    i += 1
-                } else if flag.kind == .flag, value != nil {
-                    return nil
-                }
-                guard flag.apply(value ?? "", to: &run) else { return nil }
-            } else if arg.hasPrefix("-"), arg.count > 1 {
-                var rest = Substring(arg.dropFirst())
-                while let ch = rest.first {
-                    rest = rest.dropFirst()
-                    if let mine = ownFlags.first(where: { $0.short == ch }) {
-                        own(mine.long)
-                        continue
-                    }
-                    guard let flag = flag(long: nil, short: ch) else { return nil }
-                    var value = ""
-                    if flag.kind != .flag {
-                        guard rest.isEmpty, i < args.count else { return nil }
-                        value = args[i]
-                        i += 1
-                    }
-                    guard flag.apply(value, to: &run) else { return nil }
-                }
-            } else {
+            guard let taken = RunArguments.take(arg, args, &i, into: &run, for: .exec, extra: ownFlags, onExtra: own) else {
                 // The first word is the container (unless --latest), the
                 // rest the command, flags and all.
                 i -= 1
                 break
             }
+            guard taken else { return nil }
         }
         result.dataRoot = run.dataRoot
         result.interactive = run.interactive
