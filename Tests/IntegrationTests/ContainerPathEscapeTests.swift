@@ -38,12 +38,15 @@ struct ContainerPathEscapeTests {
         let s = try Scratch(runner)
         let host = try WatchedHostDirectory(in: s)
         let args = flags.map { $0.replacingOccurrences(of: "/HOST", with: host.path).replacingOccurrences(of: "PROJECT", with: s.project.path) }
-        for mode in [["run", "--rm"], ["create", "--name", "dd-\(UUID().uuidString.prefix(6).lowercased())"]] {
+        // The shared data dir holds other tests' containers, and a name
+        // filter matches substrings: the tag is this test's alone.
+        let tag = "dotdot\(UUID().uuidString.prefix(8).lowercased())"
+        for mode in [["run", "--rm"], ["create", "--name", tag]] {
             let r = try s.devbox(mode + args + ["--", "true"])
             #expect(r.status == 125, "\(args): \(r.stderr)")
             #expect(r.stderr.hasPrefix("devbox: ") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }
-        #expect(try s.devbox(["ps", "-a", "-q", "--filter", "name=dd-"]).out.isEmpty, "nothing was created")
+        #expect(try s.devbox(["ps", "-a", "-q", "--filter", "name=\(tag)"]).out.isEmpty, "nothing was created")
         #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
     }
 
