@@ -70,6 +70,8 @@ public struct RunCard: Equatable, Sendable {
         // An empty list and no list differ (an image's Cmd: [] clears).
         if fields["entrypoint.set"] == "1", execution.Entrypoint == nil { execution.Entrypoint = [] }
         if fields["cmd.set"] == "1", execution.Cmd == nil { execution.Cmd = [] }
+        // The one label a run reads: config other tools baked into the image.
+        if let metadata = fields[RunCard.metadataTag] { execution.Labels = [RunCard.metadataLabel: metadata] }
         return RunCard(reference: reference, manifestDigest: digest, layers: layers, execution: execution)
     }
 
@@ -91,6 +93,7 @@ public struct RunCard: Equatable, Sendable {
         for entry in execution.Env ?? [] { add("env", entry) }
         if let entrypoint = execution.Entrypoint { add("entrypoint.set", "1"); for word in entrypoint { add("entrypoint", word) } }
         if let cmd = execution.Cmd { add("cmd.set", "1"); for word in cmd { add("cmd", word) } }
+        if let metadata = execution.Labels?[RunCard.metadataLabel], !metadata.utf8.contains(0) { add(RunCard.metadataTag, metadata) }
         add("end", String(out.count))
         let path = RunCard.path(layout, name: name)
         let dir = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
@@ -100,4 +103,8 @@ public struct RunCard: Equatable, Sendable {
     }
 
     public static func stamp(_ layout: StoreLayout) -> String? { refsStamp(layout) }
+
+    /// devcontainer.json settings baked into an image by other tools.
+    public static let metadataLabel = "devcontainer.metadata"
+    static let metadataTag = "label.devcontainer.metadata"
 }

@@ -58,6 +58,15 @@ public enum ImageUser {
         return Resolved(uid: user.uid, gid: gid, home: user.home)
     }
 
+    /// The login shell passwd gives the user; nil when it gives none.
+    public static func shell(uid: UInt32, passwd: String?) -> String? {
+        for line in ASCII.split(passwd ?? "", on: UInt8(ascii: "\n")) {
+            let f = ASCII.split(line, on: UInt8(ascii: ":"), keepEmpty: true)
+            if f.count >= 7, UInt32(f[2]) == uid, f[6].hasPrefix("/") { return String(f[6]) }
+        }
+        return nil
+    }
+
     static func home(uid: UInt32, passwd: String?) -> String? {
         accounts(passwd).first { $0.uid == uid }?.home
     }

@@ -33,6 +33,8 @@ public struct RunArguments: Equatable, Sendable {
     public var networkGiven = false
     /// `--project DIR`: the project, named instead of found.
     public var project: String?
+    /// `--config FILE`: the devcontainer.json to use.
+    public var configFile: String?
     /// `--allow-project-profile`: accept a project profile weaker than its base.
     public var allowProjectProfile = false
     /// `--preserve-fds N`: fds 3 ..< 3+N pass into the command.
@@ -59,8 +61,23 @@ public struct RunArguments: Equatable, Sendable {
     public var initProcess = false
     public var name: String?
     public var detach = false
+    /// The flags as given, values included (not the image or the command):
+    /// a project's definition is applied by parsing its flags and then
+    /// these again, so the command line wins (see DefinitionRunFlags).
+    public var flagArguments = GivenFlags()
 
     public init() {}
+
+    /// Two parsers spell the same flags differently (`-e X` and `--env X`,
+    /// in the order given or grouped by flag) and mean the same: these
+    /// words are how to say them again, not part of what they mean, so
+    /// they never make two RunArguments differ.
+    public struct GivenFlags: Equatable, Sendable {
+        public var words: [String] = []
+        public init() {}
+        public static func == (_: GivenFlags, _: GivenFlags) -> Bool { true }
+        public static func += (flags: inout GivenFlags, more: some Sequence<String>) { flags.words += more }
+    }
 
     public static let logLevels: Set<String> = ["error", "warn", "info", "debug"]
 
@@ -77,8 +94,10 @@ public struct RunArguments: Equatable, Sendable {
                 result.command = Array(args[i...])
                 return result.command.isEmpty && requireCommand ? nil : result
             }
+            let start = i - 1
             if let taken = take(arg, args, &i, into: &result, for: command) {
                 guard taken else { return nil }
+                result.flagArguments += args[start..<i]
             } else if result.image == nil {
                 result.image = arg
             } else {

@@ -71,6 +71,11 @@ extension RunFlags {
             $0.project = $1
             return true
         },
+        RunFlag("config", .option, value: "FILE", completion: .file, commands: .all,
+                help: "The project's devcontainer.json, when .devcontainer holds several (default: found as the spec says).") {
+            $0.configFile = $1
+            return true
+        },
         RunFlag("allow-project-profile", .flag,
                 help: "Accept a project profile (.devbox/profiles) that is weaker than the profile it extends.") { a, _ in
             a.allowProjectProfile = true

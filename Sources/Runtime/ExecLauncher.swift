@@ -110,7 +110,7 @@ public enum ExecLauncher {
     }
 
     /// The container's environment with the request's on top (same key: the request's).
-    static func merged(_ base: [String], _ overrides: [String]) -> [String] {
+    public static func merged(_ base: [String], _ overrides: [String]) -> [String] {
         guard !overrides.isEmpty else { return base }
         func key(_ entry: String) -> Substring { entry.split(separator: "=", maxSplits: 1).first ?? Substring(entry) }
         let replaced = Set(overrides.map(key))

@@ -24,6 +24,10 @@ struct ExecArguments: Equatable {
     var preserveFDs = 0
     var container: String?
     var command: [String] = []
+    /// No container named (`exec [OPTIONS] -- CMD`): the project's
+    /// environment, found from here or from --project/--config.
+    var project: String?
+    var configFile: String?
 
     /// Flags of exec's own; the rest are `run`'s (RunFlags.table, those
     /// marked for exec), applied by the same code.
@@ -34,13 +38,17 @@ struct ExecArguments: Equatable {
         var result = ExecArguments()
         var run = RunArguments()
         var i = 0
+        var terminated = false
         func own(_ long: String) {
             if long == "privileged" { result.privileged = true } else { result.latest = true }
         }
         while i < args.count {
             let arg = args[i]
             i += 1
-            if arg == "--" { break }
+            if arg == "--" {
+                terminated = true
+                break
+            }
             guard let taken = RunArguments.take(arg, args, &i, into: &run, for: .exec, extra: ownFlags, onExtra: own) else {
                 // The first word is the container (unless --latest), the
                 // rest the command, flags and all.
@@ -58,6 +66,13 @@ struct ExecArguments: Equatable {
         result.workdir = run.workdir
         result.user = run.user
         result.preserveFDs = run.preserveFDs
+        result.project = run.project
+        result.configFile = run.configFile
+        if !result.latest, terminated {
+            // `exec -- CMD`: no container, the project's environment.
+            result.command = Array(args[i...])
+            return result.command.isEmpty ? nil : result
+        }
         if !result.latest {
             guard i < args.count else { return nil }
             result.container = args[i]
@@ -75,6 +90,7 @@ enum ExecInvocation {
             fail("exec --privileged: an exec is never stronger than its container; recreate the container with the capabilities it needs (--cap-add, --profile)",
                  code: ExitStatus.usage)
         }
+        if args.container == nil && !args.latest { ProjectExec.execute(args) }
         let store = ContainerCreation.store(dataRoot: args.dataRoot)
         let id: String
         do {
@@ -100,19 +116,9 @@ enum ExecInvocation {
             request.user = first
             request.group = parts.count > 1 ? parts[1] : nil
         }
-        // The same files and checks as `run`'s -e and --env-file.
-        var entries: [String] = []
-        do throws(PlanError) {
-            for file in args.envFiles {
-                guard let text = FileSystem.read(file, limit: 16 << 20) else { throw PlanError.unreadableEnvFile(file) }
-                entries += try EnvironmentPlanner.parseEnvFile(text, file: file)
-            }
-            try EnvironmentPlanner.validate(args.env, source: "-e")
-        } catch {
+        do { request.environment = try requestedEnvironment(args) } catch {
             fail(error, code: ExitStatus.usage)
         }
-        let env = (entries + args.env).map(hostValue)
-        request.environment = env.compactMap { $0 }
         let status: Int32
         do {
             status = try ExecLauncher.exec(request, template: template)
@@ -123,6 +129,17 @@ enum ExecInvocation {
         }
         if args.detach && status == 0 { print(id) }
         exit(status)
+    }
+
+    /// -e and --env-file: the same files and checks as `run`'s.
+    static func requestedEnvironment(_ args: ExecArguments) throws(PlanError) -> [String] {
+        var entries: [String] = []
+        for file in args.envFiles {
+            guard let text = FileSystem.read(file, limit: 16 << 20) else { throw PlanError.unreadableEnvFile(file) }
+            entries += try EnvironmentPlanner.parseEnvFile(text, file: file)
+        }
+        try EnvironmentPlanner.validate(args.env, source: "-e")
+        return (entries + args.env).compactMap(hostValue)
     }
 
     /// `KEY` alone takes the host's value, as podman's `-e KEY` does.
@@ -138,7 +155,7 @@ enum ExecInvocation {
 struct ExecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec", abstract: "Run a command in a running container.",
-        usage: "devbox exec [OPTIONS] CONTAINER [--] COMMAND [ARG...]",
+        usage: "devbox exec [OPTIONS] CONTAINER [--] COMMAND [ARG...]\n  devbox exec [OPTIONS] -- COMMAND [ARG...]   (the project's environment)",
         discussion: "The command joins the container's namespaces with the container's capabilities, seccomp filter, limits and environment; stdio passes through unbuffered.")
 
     @OptionGroup var global: GlobalOptions
@@ -152,6 +169,10 @@ struct ExecCommand: ParsableCommand {
     @Flag(help: "Refused: an exec is never stronger than its container.") var privileged = false
     @Flag(name: .shortAndLong, help: "The container created last.") var latest = false
     @Option(name: .customLong("preserve-fds"), help: ArgumentHelp("Pass fds 3 to 3+N-1 into the command.", valueName: "N")) var preserveFDs: Int = 0
+    @Option(name: .customLong("project"), help: ArgumentHelp("With no container: the project whose environment to use.", valueName: "DIR"),
+            completion: .directory) var project: String?
+    @Option(name: .customLong("config"), help: ArgumentHelp("With no container: the project's devcontainer.json.", valueName: "FILE"),
+            completion: .file()) var config: String?
     @Argument(help: ArgumentHelp("The container's name or id.", valueName: "CONTAINER")) var container: String?
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
 
@@ -160,11 +181,19 @@ struct ExecCommand: ParsableCommand {
         args.dataRoot = global.dataRoot
         (args.interactive, args.tty, args.detach, args.privileged, args.latest) = (interactive, tty, detach, privileged, latest)
         (args.env, args.envFiles, args.workdir, args.user, args.preserveFDs) = (env, envFile, workdir, user, preserveFDs)
+        (args.project, args.configFile) = (project, config)
         var words = command
         if latest {
             if let container { words.insert(container, at: 0) }
+        } else if container == "--" || (container == nil && words.first == "--") {
+            // `exec -- CMD`: the project's environment.
+            if words.first == "--" && container == nil { words.removeFirst() }
+            args.container = nil
+            guard !words.isEmpty else { throw ValidationError("give the command to run after --") }
+            args.command = words
+            ExecInvocation.execute(args)
         } else {
-            guard let container else { throw ValidationError("name a container (or use --latest)") }
+            guard let container else { throw ValidationError("name a container, or give `-- COMMAND` to use the project's environment") }
             args.container = container
         }
         if words.first == "--" { words.removeFirst() }

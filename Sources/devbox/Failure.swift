@@ -16,12 +16,28 @@ enum ExitStatus {
     /// devbox failed before the command ran; 125 is what podman and docker
     /// use, so the command's own exit codes stay distinguishable.
     static let failure: Int32 = 125
+    /// A project's config file (devbox.toml, devcontainer.json) is malformed:
+    /// the message says file:line. 2, as the devcontainers CLI exits.
+    static let config: Int32 = 2
 }
 
 /// Prints `devbox: <message>` on one line and exits non-zero: the one way
 /// errors reach the user.
 func fail(_ message: CustomStringConvertible, code: Int32 = ExitStatus.failure) -> Never {
     printError("devbox: \(message)")
+    if FailureOutput.json {
+        let text = "\(message)".unicodeScalars.map { c -> String in
+            switch c {
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case _ where c.value < 0x20:
+                let hex = String(c.value, radix: 16)
+                return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: return String(c)
+            }
+        }.joined()
+        print("{\"outcome\":\"error\",\"message\":\"\(text)\",\"description\":\"devbox up failed\"}")
+    }
     exit(code)
 }
 

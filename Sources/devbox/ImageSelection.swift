@@ -4,18 +4,14 @@ import Platform
 import Project
 import Registry
 
-/// Which image a run uses: the command line's, else devbox.toml's, else
-/// none (the host image). Unpacks its layers if needed.
+/// Which image a run uses: the command line's, else the project
+/// definition's (devbox.toml, devcontainer.json), else none (the host image). Unpacks its layers if needed.
 enum ImageSelection {
-    static func resolve(_ argument: String?, pull: RunOptions.PullPolicy = .missing, project: Project, host: HostFacts) -> ImageRoot? {
+    /// `definition`: the project's (its `image` is the default).
+    static func resolve(_ argument: String?, pull: RunOptions.PullPolicy = .missing, project: Project, host: HostFacts,
+                        definition: EnvironmentDefinition? = nil) -> ImageRoot? {
         let dataDir = host.dataDir
-        // devbox.toml is checked even when the command line names the image:
-        // a broken file is reported the same way on every run.
-        let config: ProjectConfig?
-        do { config = try ProjectConfig.load(projectRoot: project.root) } catch {
-            fail(error, code: ExitStatus.usage)
-        }
-        guard let name = argument ?? config?.image else { return nil }
+        guard let name = argument ?? definition?.image else { return nil }
         var store = ImageStore(root: dataDir)
         // The everyday case: a card made from the current refs.json, the
         // image leased and its layers unpacked. No JSON is decoded.

@@ -78,15 +78,18 @@ enum ProjectEnvironment {
 
     /// The stored record, made on the first run and refreshed when this
     /// run's spec differs (another command, other flags).
+    /// `idleExit`: nil for an environment `up` keeps; `keepCommand`: the
+    /// image's command is the environment's own process (overrideCommand
+    /// false) instead of one that only waits.
     static func record(name: String, planned: RunInvocation.Planned, environment: LaunchEnvironment, layout: ContainerLayout,
-                       store: ContainerStore) -> ContainerRecord {
+                       store: ContainerStore, idleExit: Int? = idleSeconds, keepCommand: Bool = false) -> ContainerRecord {
         let launch = LaunchSettings(uidHelper: environment.mapHelpers?.uid, gidHelper: environment.mapHelpers?.gid,
                                     hostsFile: environment.hostsFile, directories: [layout.upper, layout.home, layout.work],
-                                    workDir: layout.work(run: "env"), ownedDirectory: layout.directory, idleExit: idleSeconds)
+                                    workDir: layout.work(run: "env"), ownedDirectory: layout.directory, idleExit: idleExit)
         // The environment's own process only waits (anchor.c); each run's
         // command is exec'd into it.
         var spec = planned.plan.spec
-        spec.process.args = []
+        if !keepCommand { spec.process.args = [] }
         spec.process.terminal = false
         if let id = try? store.id(of: name), var record = try? store.record(id) {
             if record.spec != spec || record.launch != launch, !store.status(id).isRunning {

@@ -37,8 +37,11 @@ struct RunCommand: ParsableCommand {
         if let root = global.dataRoot { given.insert(("root", [root]), at: 0) }
         given.insert(("log-level", [global.logLevel.rawValue]), at: 0)
         for (long, values) in given {
-            for value in values where !RunFlags.apply(long, value, to: &args) {
-                throw ValidationError(RunFlags.named(long)?.invalidValue(value) ?? "unknown flag --\(long)")
+            for value in values {
+                guard RunFlags.apply(long, value, to: &args) else {
+                    throw ValidationError(RunFlags.named(long)?.invalidValue(value) ?? "unknown flag --\(long)")
+                }
+                args.flagArguments += RunFlags.named(long)?.kind == .flag ? ["--" + long] : ["--" + long, value]
             }
         }
         args.command = command

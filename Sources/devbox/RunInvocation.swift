@@ -54,14 +54,28 @@ enum RunInvocation {
 
     /// Flags, project, image and profile to a spec; exits on any error.
     /// `containerDirectory`: a named container's own layer and home.
-    static func plan(_ args: RunArguments, runID: String, containerDirectory: String? = nil) -> Planned {
-        let debugging = args.logLevel == "debug"
+    /// `applyDefinition`: a run without an image takes the project's
+    /// definition (devbox.toml, devcontainer.json) under its own flags;
+    /// `up` has applied it already.
+    static func plan(_ given: RunArguments, runID: String, containerDirectory: String? = nil, applyDefinition: Bool = true,
+                     command: RunFlag.Commands = .run) -> Planned {
+        var args = given
         var host = HostFacts.current(dataRoot: args.dataRoot)
         if args.remove { host.tmpfsHoldsLayers = TmpfsLayerSupport.holdsOverlayLayers(runtimeDir: host.runtimeDir) }
         let project: Project
         do { project = try ProjectSelection.resolve(args.project, host: host) } catch {
             fail(error, code: ExitStatus.usage)
         }
+        // A broken file is reported on every run, with an image or without.
+        let definition = ProjectDefinitions.load(project, configFile: args.configFile, host: host)
+        if applyDefinition, args.image == nil, let definition {
+            args = ProjectDefinitions.applied(definition, to: args, project: project, host: host, for: command)
+            if definition.privileged && host.uid != 0 {
+                fail("\(definition.file): \"privileged\": devbox runs rootless and cannot give a container every privilege; "
+                     + "list the capabilities it needs in capAdd instead")
+            }
+        }
+        let debugging = args.logLevel == "debug"
         // Every flag and file the user can get wrong is checked before an
         // image is pulled or a layer built: a usage error costs nothing.
         var options: RunOptions
@@ -69,7 +83,8 @@ enum RunInvocation {
             fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
         options.containerDirectory = containerDirectory
-        let image = ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host)
+        let image = ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
+                                           definition: applyDefinition ? definition : nil)
         options.image = image
         if host.uid != 0 && image == nil {
             let facts = host

@@ -188,6 +188,9 @@ enum Supervisor {
                         // Removed under us (rm, a deleted data directory).
                         stopped = true
                         idle.stop()
+                    } else if FileSystem.exists(idle.store.keepRunningPath(idle.id)) {
+                        // `devbox up` keeps it until `devbox down`.
+                        idleSince = Timestamp.now()
                     } else if let lock = idle.unused() {
                         if Timestamp.now().nanoseconds - idleSince.nanoseconds >= Int64(idle.seconds) * 1_000_000_000 {
                             // Held until we exit, after the container: a run

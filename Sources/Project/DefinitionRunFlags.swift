@@ -1,0 +1,83 @@
+/// A project definition's container settings as `devbox run` flags, so the
+/// files and the command line go through one parser and one planner. The
+/// flags come first and the user's own after them: for a setting given in
+/// both, the command line wins (single-valued flags are last-wins) and
+/// repeatable ones add up.
+public enum DefinitionRunFlags {
+    /// runArgs devbox will not take from a file: they name or place the
+    /// container, which is the environment's own business, or would make
+    /// the file change where devbox keeps its store.
+    static let refused: Set<String> = ["name", "detach", "rm", "root", "log-level", "project", "print-spec", "preserve-fds",
+                                       "tty", "interactive"]
+
+    public struct Result: Equatable, Sendable {
+        /// Flags in `devbox run` syntax, every one known to RunFlags.table.
+        public var arguments: [String]
+        /// runArgs devbox does not take, as written (said in one warning).
+        public var ignored: [String]
+    }
+
+    /// `keepID`: the `--userns keep-id:uid=U,gid=G` that updateRemoteUserUID
+    /// asks for, computed by the caller once the image's users are known.
+    public static func arguments(_ definition: EnvironmentDefinition, projectRoot: String,
+                                 keepID: (uid: UInt32, gid: UInt32)? = nil) -> Result {
+        var flags: [String] = []
+        for entry in definition.containerEnv { flags += ["-e", entry] }
+        for mount in definition.mounts { flags += ["--mount", mount] }
+        if let mount = definition.workspaceMount { flags += ["--mount", mount] }
+        if let folder = definition.workspaceFolder, folder != projectRoot {
+            // The project stays at its host path too (paths in tools' output
+            // match the editor's); the folder is where commands start.
+            if definition.workspaceMount == nil {
+                flags += ["--mount", "type=bind,source=\(projectRoot),target=\(folder)"]
+            }
+            flags += ["-w", folder]
+        }
+        if let user = definition.containerUser { flags += ["-u", user] }
+        for cap in definition.capAdd { flags += ["--cap-add", cap] }
+        for option in definition.securityOpt { flags += ["--security-opt", option] }
+        flags += definition.extraRunFlags
+        if let keepID { flags += ["--userns", "keep-id:uid=\(keepID.uid),gid=\(keepID.gid)"] }
+        let (accepted, ignored) = filter(definition.runArgs)
+        return Result(arguments: flags + accepted, ignored: ignored)
+    }
+
+    /// runArgs split into what RunFlags.table takes (kept with their values)
+    /// and the rest. A value that does not parse counts as not taken.
+    static func filter(_ runArgs: [String]) -> (accepted: [String], ignored: [String]) {
+        var accepted: [String] = [], ignored: [String] = []
+        var i = 0
+        while i < runArgs.count {
+            let start = i
+            let arg = runArgs[i]
+            i += 1
+            var scratch = RunArguments()
+            if isRefused(arg) {
+                // Its value, if it takes one, goes with it.
+                if !arg.contains("="), let flag = flagNamed(arg), flag.kind != .flag, i < runArgs.count { i += 1 }
+                ignored += runArgs[start..<i]
+                continue
+            }
+            if RunArguments.take(arg, runArgs, &i, into: &scratch, for: .run) == true {
+                accepted += runArgs[start..<i]
+            } else {
+                // An unknown flag's value (the next word, if it is not a flag) goes with it.
+                i = start + 1
+                if i < runArgs.count, !runArgs[i].hasPrefix("-"), !arg.contains("=") { i += 1 }
+                ignored += runArgs[start..<i]
+            }
+        }
+        return (accepted, ignored)
+    }
+
+    static func flagNamed(_ arg: String) -> RunFlag? {
+        if arg.hasPrefix("--") { return RunFlags.named(String(arg.dropFirst(2)).split(separator: "=").first.map(String.init) ?? "") }
+        if arg.count == 2, arg.hasPrefix("-"), let ch = arg.last { return RunFlags.withShort(ch) }
+        return nil
+    }
+
+    static func isRefused(_ arg: String) -> Bool {
+        guard let flag = flagNamed(arg) else { return false }
+        return refused.contains(flag.long)
+    }
+}

@@ -1,0 +1,129 @@
+import ImageStore
+import Platform
+import Project
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The project's environment definition: devbox.toml, else the
+/// devcontainer.json the spec's search finds (or `--config` names). When
+/// both exist devbox.toml wins, and devbox says so once per project.
+enum ProjectDefinitions {
+    /// nil: the project has neither file. A file devbox cannot read or
+    /// understand ends the command with file:line (exit 2).
+    static func load(_ project: Project, configFile: String?, host: HostFacts) -> EnvironmentDefinition? {
+        do throws(ConfigError) {
+            return try loadThrowing(project, configFile: configFile, host: host)
+        } catch {
+            fail(error, code: ExitStatus.config)
+        }
+    }
+
+    static func loadThrowing(_ project: Project, configFile: String?, host: HostFacts) throws(ConfigError) -> EnvironmentDefinition? {
+        let toml: ProjectConfig?
+        do { toml = try ProjectConfig.load(projectRoot: project.root) } catch {
+            throw ConfigError(file: project.root + "/devbox.toml", line: 0, message: error.description)
+        }
+        guard let toml else { return nil }
+        var definition = EnvironmentDefinition(format: .devboxToml, file: project.root + "/devbox.toml")
+        definition.image = toml.image
+        definition.updateRemoteUserUID = false
+        return definition
+    }
+
+    /// The definition with its image resolved (pulled if missing) and the
+    /// image's `devcontainer.metadata` merged under the file's settings.
+    static func resolved(_ definition: EnvironmentDefinition, project: Project, host: HostFacts,
+                         pull: RunOptions.PullPolicy = .missing) -> (EnvironmentDefinition, ImageRoot?) {
+        guard let reference = definition.image else { return (definition, nil) }
+        let image = ImageSelection.resolve(reference, pull: pull, project: project, host: host)
+        guard let label = image?.config.Labels?[RunCard.metadataLabel] else { return (definition, image) }
+        return (merge(metadataLabel: label, into: definition), image)
+    }
+
+    /// The definition's settings as run flags, with the keep-id mapping
+    /// updateRemoteUserUID asks for (the image is resolved to know the
+    /// remote user's ids). `up` and `run` both plan from these, so a run
+    /// in the project joins the environment `up` started.
+    static func runFlags(_ definition: EnvironmentDefinition, project: Project, host: HostFacts,
+                         image: ImageRoot?) -> DefinitionRunFlags.Result {
+        let keepID = EnvironmentUp.keepIDMapping(definition, image: image, host: host)
+        return DefinitionRunFlags.arguments(definition, projectRoot: project.root, keepID: keepID)
+    }
+
+    /// `args` with the definition's flags under the command line's own:
+    /// the definition's flags are parsed first, the user's again after
+    /// them. What the caller set outside the flags (the command, `--rm`
+    /// turned off for a named container) is kept as it is.
+    static func applied(_ definition: EnvironmentDefinition, to args: RunArguments, project: Project, host: HostFacts,
+                        for command: RunFlag.Commands = .run) -> RunArguments {
+        let (definition, image) = resolved(definition, project: project, host: host, pull: args.pull)
+        let flags = runFlags(definition, project: project, host: host, image: image)
+        if !flags.ignored.isEmpty {
+            printError("devbox: warning: \(definition.file): runArgs devbox does not take, ignored: \(flags.ignored.joined(separator: " "))")
+        }
+        var merged = RunArguments()
+        var words = flags.arguments
+        var i = 0
+        while i < words.count {
+            let start = i
+            i += 1
+            guard RunArguments.take(words[start], words, &i, into: &merged, for: .all) == true else {
+                fail(badFlags(flags.arguments, file: definition.file), code: ExitStatus.config)
+            }
+        }
+        words = args.flagArguments.words
+        i = 0
+        while i < words.count {
+            let start = i
+            i += 1
+            _ = RunArguments.take(words[start], words, &i, into: &merged, for: command)
+        }
+        merged.flagArguments = args.flagArguments
+        merged.image = args.image
+        merged.command = args.command
+        merged.remove = args.remove
+        merged.detach = args.detach
+        merged.name = args.name
+        merged.printSpec = args.printSpec
+        return merged
+    }
+
+    /// The files' identity (path, inode, size, mtime): a later exec knows
+    /// from one stat each whether what `up` settled still holds.
+    static func stamp(_ project: Project, definition: EnvironmentDefinition?) -> String {
+        var files = [project.root + "/devbox.toml", project.root + "/.devcontainer/devcontainer.json", project.root + "/.devcontainer.json"]
+        if let file = definition?.file, !files.contains(file) { files.append(file) }
+        return files.map { path -> String in
+            var st = stat()
+            guard stat(path, &st) == 0 else { return path + ":-" }
+            return "\(path):\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        }.joined(separator: "|")
+    }
+
+    /// An image's `devcontainer.metadata` label under the file's settings.
+    static func merge(metadataLabel: String, into definition: EnvironmentDefinition) -> EnvironmentDefinition {
+        definition
+    }
+
+    /// `${containerEnv:VAR}` in a remoteEnv value, from the running container.
+    static func resolveContainerEnv(_ entry: String, containerEnv: [String: String]) -> String {
+        entry
+    }
+
+    /// The definition's flags that `devbox run` refuses, for the error.
+    static func badFlags(_ flags: [String], file: String) -> String {
+        var bad: [String] = []
+        var i = 0
+        while i < flags.count {
+            let start = i
+            var scratch = RunArguments()
+            i += 1
+            if RunArguments.take(flags[start], flags, &i, into: &scratch, for: .run) != true {
+                bad.append(flags[start..<max(i, start + 1)].joined(separator: " "))
+                i = max(i, start + 1)
+            }
+        }
+        return "\(file): settings devbox cannot use (as run flags: \(bad.joined(separator: ", "))); fix them in the file"
+    }
+}
