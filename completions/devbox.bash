@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|oci|help)
+    run|up|down|shell|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|oci|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system oci help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run up down shell create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system oci help' -- "${cur}"))
         ;;
     esac
 }
@@ -188,7 +188,7 @@ _devbox_run() {
     repeating_flags=()
     non_repeating_flags=(-t --tty -i --interactive --rm -d --detach --read-only --allow-project-profile --env-host --init --print-spec --version -h --help)
     repeating_options=(-l --label --add-host --dns --cap-add --cap-drop --security-opt --group-add -v --volume --mount --tmpfs --device -e --env --env-file --ulimit)
-    non_repeating_options=(--root --log-level --name --network --net --profile --project --preserve-fds -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
+    non_repeating_options=(--root --log-level --name --network --net --profile --project --config --preserve-fds -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -217,7 +217,7 @@ _devbox_run() {
         return
         ;;
     '--profile')
-        __devbox_add_completions -f
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion run -- --profile "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     '--cap-add')
@@ -231,6 +231,10 @@ _devbox_run() {
         ;;
     '--project')
         __devbox_add_completions -d
+        return
+        ;;
+    '--config')
+        __devbox_add_completions -f
         return
         ;;
     '--preserve-fds')
@@ -250,6 +254,7 @@ _devbox_run() {
         return
         ;;
     '-v'|'--volume')
+        __devbox_add_completions -f
         return
         ;;
     '--mount')
@@ -295,6 +300,107 @@ _devbox_run() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion run -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_devbox_up() {
+    repeating_flags=()
+    non_repeating_flags=(--remove-existing-container --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --project --config --format)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--project')
+        __devbox_add_completions -d
+        return
+        ;;
+    '--config')
+        __devbox_add_completions -f
+        return
+        ;;
+    '--format')
+        return
+        ;;
+    esac
+}
+
+_devbox_down() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --project --config -t --time)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--project')
+        __devbox_add_completions -d
+        return
+        ;;
+    '--config')
+        __devbox_add_completions -f
+        return
+        ;;
+    '-t'|'--time')
+        return
+        ;;
+    esac
+}
+
+_devbox_shell() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--env -e)
+    non_repeating_options=(--root --log-level --project --config --user -u)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--project')
+        __devbox_add_completions -d
+        return
+        ;;
+    '--config')
+        __devbox_add_completions -f
+        return
+        ;;
+    '--env'|'-e')
+        return
+        ;;
+    '--user'|'-u')
+        return
+        ;;
+    esac
 }
 
 _devbox_create() {
@@ -322,6 +428,14 @@ _devbox_start() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion start -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_stop() {
@@ -341,6 +455,14 @@ _devbox_stop() {
         return
         ;;
     '-t'|'--time'|'--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion stop -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -366,6 +488,14 @@ _devbox_kill() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion kill -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_restart() {
@@ -388,6 +518,14 @@ _devbox_restart() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion restart -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_rm() {
@@ -404,6 +542,14 @@ _devbox_rm() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion rm -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -457,6 +603,14 @@ _devbox_inspect() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion inspect -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_logs() {
@@ -479,6 +633,14 @@ _devbox_logs() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion logs -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_wait() {
@@ -498,6 +660,14 @@ _devbox_wait() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion wait -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_attach() {
@@ -514,6 +684,14 @@ _devbox_attach() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion attach -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -555,7 +733,7 @@ _devbox_exec() {
     repeating_flags=()
     non_repeating_flags=(--interactive -i --tty -t --detach -d --privileged --latest -l --version -h --help)
     repeating_options=(--env -e --env-file)
-    non_repeating_options=(--root --log-level --workdir -w --user -u --preserve-fds)
+    non_repeating_options=(--root --log-level --workdir -w --user -u --preserve-fds --project --config)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -580,6 +758,22 @@ _devbox_exec() {
         return
         ;;
     '--preserve-fds')
+        return
+        ;;
+    '--project')
+        __devbox_add_completions -d
+        return
+        ;;
+    '--config')
+        __devbox_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion exec -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -624,6 +818,14 @@ _devbox_push() {
         return
         ;;
     '--tls-verify')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion push -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -674,6 +876,14 @@ _devbox_import() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __devbox_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _devbox_load() {
@@ -693,6 +903,7 @@ _devbox_load() {
         return
         ;;
     '--input'|'-i')
+        __devbox_add_completions -f
         return
         ;;
     esac
@@ -715,6 +926,14 @@ _devbox_save() {
         return
         ;;
     '--output'|'-o')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion save -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -783,6 +1002,14 @@ _devbox_image_inspect() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion image inspect -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_image_prune() {
@@ -821,6 +1048,14 @@ _devbox_image_rmi() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion image rmi -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_rmi() {
@@ -837,6 +1072,14 @@ _devbox_rmi() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion rmi -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -879,6 +1122,14 @@ _devbox_profile_show() {
     repeating_options=()
     non_repeating_options=()
     __devbox_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion profile show -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_profile_check() {
@@ -993,6 +1244,14 @@ _devbox_volume_inspect() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion volume inspect -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_volume_rm() {
@@ -1009,6 +1268,14 @@ _devbox_volume_rm() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion volume rm -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -23,6 +23,9 @@ public struct RunFlag: Sendable {
         case list([String])
         case file
         case directory
+        /// Asked of the binary at completion time: the name of a
+        /// DynamicCompletion function (containers, images, profiles, volumes).
+        case dynamic(String)
     }
 
     /// The commands a flag belongs to.

@@ -27,6 +27,7 @@ public enum RunFlagSource {
             case .list(let items): arguments += ", completion: .list([\(items.map(literal).joined(separator: ", "))])"
             case .file: arguments += ", completion: .file()"
             case .directory: arguments += ", completion: .directory"
+            case .dynamic(let name): arguments += ", completion: .custom(DynamicCompletion.\(name))"
             }
             let property = "`\(propertyName(flag.long))`"
             switch flag.kind {

@@ -47,7 +47,7 @@ extension RunFlags {
             a.dns.append(v)
             return true
         },
-        RunFlag("profile", .option, value: "NAME|PATH", completion: .file,
+        RunFlag("profile", .option, value: "NAME|PATH", completion: .dynamic("profiles"),
                 help: "Security profile: a name (`devbox profile list`) or a file.") { $0.profile = $1; return true },
         RunFlag("cap-add", .repeatable, value: "CAP", help: "Add a capability to the profile's.") { a, v in
             a.capAdd.append(v)
@@ -104,7 +104,7 @@ extension RunFlags {
             a.home = mode
             return true
         },
-        RunFlag("volume", short: "v", .repeatable, value: "SRC:DST[:ro]",
+        RunFlag("volume", short: "v", .repeatable, value: "SRC:DST[:ro]", completion: .file,
                 help: "Bind mount SRC:DST[:ro]; a SRC without a slash is a named volume, /DST alone an anonymous one.") { a, v in
             a.volumes.append(v)
             return true

@@ -11,7 +11,8 @@ struct ContainerSelection: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Act on the container created last.")
     var latest = false
 
-    @Argument(help: ArgumentHelp("Container names or ids (a unique id prefix is enough).", valueName: "CONTAINER"))
+    @Argument(help: ArgumentHelp("Container names or ids (a unique id prefix is enough).", valueName: "CONTAINER"),
+              completion: .custom(DynamicCompletion.containers))
     var containers: [String] = []
 
     func records(_ store: ContainerStore, requireOne: Bool = false) throws -> [ContainerRecord] {

@@ -59,7 +59,7 @@ enum EnvironmentUp {
         for warning in definition.warnings + HostCheck.warnings(definition.hostRequirements, dataDir: host.dataDir) {
             printError("devbox: warning: \(warning)")
         }
-        let flags = ProjectDefinitions.runFlags(definition, project: project, host: host, image: image)
+        let flags = ProjectDefinitions.runFlags(definition, project: project, host: host, image: image, identity: loaded != nil)
         if !flags.ignored.isEmpty {
             printError("devbox: warning: \(definition.file): runArgs devbox does not take, ignored: \(flags.ignored.joined(separator: " "))")
         }

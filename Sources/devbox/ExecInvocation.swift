@@ -173,7 +173,8 @@ struct ExecCommand: ParsableCommand {
             completion: .directory) var project: String?
     @Option(name: .customLong("config"), help: ArgumentHelp("With no container: the project's devcontainer.json.", valueName: "FILE"),
             completion: .file()) var config: String?
-    @Argument(help: ArgumentHelp("The container's name or id.", valueName: "CONTAINER")) var container: String?
+    @Argument(help: ArgumentHelp("The container's name or id.", valueName: "CONTAINER"), completion: .custom(DynamicCompletion.containers))
+    var container: String?
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
 
     func run() throws {

@@ -10,7 +10,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Create a one-layer image from a root filesystem tarball (.tar, .tar.gz, .tar.zst).")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The tarball, or - for standard input.") var file: String
+    @Argument(help: "The tarball, or - for standard input.", completion: .file()) var file: String
     @Argument(help: "The image's name, e.g. myimage:1.0.") var name: String
 
     func run() throws {
@@ -56,7 +56,7 @@ struct ImageCommand: ParsableCommand {
     struct InspectCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show an image's digest, layers, config and size as JSON.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Image reference or id.") var reference: String
+        @Argument(help: "Image reference or id.", completion: .custom(DynamicCompletion.images)) var reference: String
 
         func run() throws {
             let store = StoreAccess.open(dataRoot: global.dataRoot)
@@ -90,7 +90,7 @@ struct ImageCommand: ParsableCommand {
 struct RmiCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rmi", abstract: "Remove image references (content goes with `devbox image prune`).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Image references or ids.") var references: [String]
+    @Argument(help: "Image references or ids.", completion: .custom(DynamicCompletion.images)) var references: [String]
 
     func run() throws {
         // Untagging only: content goes with prune, which keeps what runs use.
@@ -154,7 +154,7 @@ struct LoadCommand: ParsableCommand {
         abstract: "Load images from an OCI image layout (directory or tar) or a docker save archive.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: "The archive or layout directory, or - for a tar on standard input.") var input: String
+    @Option(name: .shortAndLong, help: "The archive or layout directory, or - for a tar on standard input.", completion: .file()) var input: String
     @Argument(help: "Name for the image (the archive must hold one); default: the archive's names.") var name: String?
 
     func run() throws {
@@ -174,7 +174,7 @@ struct SaveCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "The tar file to write.") var output: String
-    @Argument(help: "Image reference or id.") var reference: String
+    @Argument(help: "Image reference or id.", completion: .custom(DynamicCompletion.images)) var reference: String
 
     func run() throws {
         let store = StoreAccess.open(dataRoot: global.dataRoot)

@@ -43,7 +43,7 @@ struct ProfileCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "The resolved profile, with extends applied.")
-        @Argument(help: "Profile name or file.") var name: String
+        @Argument(help: "Profile name or file.", completion: .custom(DynamicCompletion.profiles)) var name: String
         func run() throws {
             do {
                 let resolved = try ProfileCommand.resolver(allowWeakerProjectProfiles: true).resolveWithOrigin(name)

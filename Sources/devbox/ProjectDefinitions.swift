@@ -45,10 +45,40 @@ enum ProjectDefinitions {
     /// updateRemoteUserUID asks for (the image is resolved to know the
     /// remote user's ids). `up` and `run` both plan from these, so a run
     /// in the project joins the environment `up` started.
+    /// `identity`: forward the developer's identity (a project with a
+    /// config file; see identityFlags).
     static func runFlags(_ definition: EnvironmentDefinition, project: Project, host: HostFacts,
-                         image: ImageRoot?) -> DefinitionRunFlags.Result {
+                         image: ImageRoot?, identity: Bool = true) -> DefinitionRunFlags.Result {
         let keepID = EnvironmentUp.keepIDMapping(definition, image: image, host: host)
-        return DefinitionRunFlags.arguments(definition, projectRoot: project.root, keepID: keepID)
+        var result = DefinitionRunFlags.arguments(definition, projectRoot: project.root, keepID: keepID)
+        if identity { result.arguments = identityFlags(host) + result.arguments }
+        return result
+    }
+
+    /// The developer's identity in a project environment: the SSH agent
+    /// (the socket at a fixed path, SSH_AUTH_SOCK pointing at it) and the
+    /// host's git identity (~/.gitconfig, read-only, as git's system-level
+    /// file, so the user's own ~/.gitconfig inside stays theirs to write).
+    /// DEVBOX_FORWARD_AGENT=0 and DEVBOX_FORWARD_GITCONFIG=0 turn them off.
+    static func identityFlags(_ host: HostFacts) -> [String] {
+        var flags: [String] = []
+        if host.environment["DEVBOX_FORWARD_AGENT"] != "0", let socket = host.environment["SSH_AUTH_SOCK"], socket.hasPrefix("/"),
+           !socket.contains(","), isSocket(socket) {
+            flags += ["--mount", "type=bind,source=\(socket),target=\(agentSocket)", "-e", "SSH_AUTH_SOCK=\(agentSocket)"]
+        }
+        let gitconfig = (host.home == "/" ? "" : host.home) + "/.gitconfig"
+        if host.environment["DEVBOX_FORWARD_GITCONFIG"] != "0", !gitconfig.contains(","), FileSystem.isRegularFile(gitconfig) {
+            flags += ["--mount", "type=bind,source=\(gitconfig),target=\(gitconfigPath),readonly", "-e", "GIT_CONFIG_SYSTEM=\(gitconfigPath)"]
+        }
+        return flags
+    }
+
+    static let agentSocket = "/run/devbox/ssh-agent.sock"
+    static let gitconfigPath = "/run/devbox/gitconfig"
+
+    static func isSocket(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFSOCK
     }
 
     /// `args` with the definition's flags under the command line's own:

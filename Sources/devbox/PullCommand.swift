@@ -69,7 +69,7 @@ struct PushCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
     @Option(name: .customLong("tls-verify"), help: "Verify TLS (false also allows plain HTTP).") var tlsVerify: Bool?
-    @Argument(help: "Image in the store.") var source: String
+    @Argument(help: "Image in the store.", completion: .custom(DynamicCompletion.images)) var source: String
     @Argument(help: "Destination reference (default: the image's own).") var destination: String?
 
     func run() throws {

@@ -16,7 +16,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var flags: RunFlagOptions
 
-    @Argument(help: "Image to run (default: `image` in devbox.toml, else the host itself).")
+    @Argument(help: "Image to run (default: the project's devbox.toml or devcontainer.json, else the host itself), or one of the project's tasks.",
+              completion: .custom(DynamicCompletion.imagesAndTasks))
     var image: String?
 
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")

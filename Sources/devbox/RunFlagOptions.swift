@@ -30,7 +30,7 @@ struct RunFlagOptions: ParsableArguments {
     @Option(name: [.customLong("dns")], help: ArgumentHelp("Use this name server (a generated /etc/resolv.conf instead of the host's).", valueName: "IP"))
     var `dns`: [String] = []
 
-    @Option(name: [.customLong("profile")], help: ArgumentHelp("Security profile: a name (`devbox profile list`) or a file.", valueName: "NAME|PATH"), completion: .file())
+    @Option(name: [.customLong("profile")], help: ArgumentHelp("Security profile: a name (`devbox profile list`) or a file.", valueName: "NAME|PATH"), completion: .custom(DynamicCompletion.profiles))
     var `profile`: String?
 
     @Option(name: [.customLong("cap-add")], help: ArgumentHelp("Add a capability to the profile's.", valueName: "CAP"))
@@ -47,6 +47,9 @@ struct RunFlagOptions: ParsableArguments {
 
     @Option(name: [.customLong("project")], help: ArgumentHelp("The project directory, instead of the one found from the current directory (needed for your home directory).", valueName: "DIR"), completion: .directory)
     var `project`: String?
+
+    @Option(name: [.customLong("config")], help: ArgumentHelp("The project's devcontainer.json, when .devcontainer holds several (default: found as the spec says).", valueName: "FILE"), completion: .file())
+    var `config`: String?
 
     @Flag(name: [.customLong("allow-project-profile")], help: "Accept a project profile (.devbox/profiles) that is weaker than the profile it extends.")
     var `allowProjectProfile` = false
@@ -66,7 +69,7 @@ struct RunFlagOptions: ParsableArguments {
     @Option(name: [.customLong("home")], help: ArgumentHelp("Home directory: container (the project's own, persisted) or host (your real one).", valueName: "MODE"), completion: .list(["container", "host"]))
     var `home`: String?
 
-    @Option(name: [.customShort("v"), .customLong("volume")], help: ArgumentHelp("Bind mount SRC:DST[:ro]; a SRC without a slash is a named volume, /DST alone an anonymous one.", valueName: "SRC:DST[:ro]"))
+    @Option(name: [.customShort("v"), .customLong("volume")], help: ArgumentHelp("Bind mount SRC:DST[:ro]; a SRC without a slash is a named volume, /DST alone an anonymous one.", valueName: "SRC:DST[:ro]"), completion: .file())
     var `volume`: [String] = []
 
     @Option(name: [.customLong("mount")], help: ArgumentHelp("Mount a bind, volume or tmpfs, as podman spells it (source/src, destination/dst/target, readonly/ro, tmpfs-size).", valueName: "type=TYPE,src=SRC,dst=DST[,ro]"))
@@ -135,6 +138,7 @@ struct RunFlagOptions: ParsableArguments {
             ("read-only", `readOnly` ? [""] : []),
             ("security-opt", `securityOpt`),
             ("project", `project`.map { [$0] } ?? []),
+            ("config", `config`.map { [$0] } ?? []),
             ("allow-project-profile", `allowProjectProfile` ? [""] : []),
             ("preserve-fds", `preserveFds`.map { [$0] } ?? []),
             ("user", `user`.map { [$0] } ?? []),

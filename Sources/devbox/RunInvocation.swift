@@ -22,7 +22,14 @@ enum RunInvocation {
         var volumeNames: [String] = []
     }
 
-    static func execute(_ args: RunArguments) -> Never {
+    static func execute(_ given: RunArguments) -> Never {
+        var args = given
+        // `devbox run test`: a task of the project's, when no `--` follows
+        // (an explicit `--` always means a command).
+        if args.command.isEmpty, let word = args.image, let task = task(named: word, args) {
+            args.image = nil
+            args.command = ["/bin/sh", "-c", task.command]
+        }
         if args.detach || args.name != nil, !args.printSpec {
             ContainerCreation.run(args)
         }
@@ -50,6 +57,13 @@ enum RunInvocation {
         }
         if let work = plan.runWorkDir { ThrowawayLayers.remove(work, host: host) }
         exit(status)
+    }
+
+    static func task(named name: String, _ args: RunArguments) -> EnvironmentDefinition.Task? {
+        let host = HostFacts.current(dataRoot: args.dataRoot)
+        guard let project = try? ProjectSelection.resolve(args.project, host: host),
+              let definition = ProjectDefinitions.load(project, configFile: args.configFile, host: host) else { return nil }
+        return definition.tasks.first { $0.name == name }
     }
 
     /// Flags, project, image and profile to a spec; exits on any error.

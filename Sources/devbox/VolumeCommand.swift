@@ -59,7 +59,7 @@ struct VolumeCommand: ParsableCommand {
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show volumes as JSON.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Volume names.") var names: [String]
+        @Argument(help: "Volume names.", completion: .custom(DynamicCompletion.volumes)) var names: [String]
 
         func run() throws {
             let volumes = store(global)
@@ -79,7 +79,7 @@ struct VolumeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove volumes.", aliases: ["remove"])
         @OptionGroup var global: GlobalOptions
         @Flag(name: .shortAndLong, help: "Also remove the stopped containers that use them (a running container's volume is still refused).") var force = false
-        @Argument(help: "Volume names.") var names: [String]
+        @Argument(help: "Volume names.", completion: .custom(DynamicCompletion.volumes)) var names: [String]
 
         func run() throws {
             let volumes = store(global)
