@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+
+/// A project described by .devcontainer/devcontainer.json or devbox.toml:
+/// `devbox up`, `exec -- CMD` with no container, lifecycle commands run as
+/// often as the spec says, remote user and environment, tasks, errors.
+@Suite("project environments: up, exec, lifecycle")
+struct ProjectEnvironmentTests {
+    @Test("a non-root remoteUser with updateRemoteUserUID: exec runs as it, and what it writes in the workspace is the host user's",
+          arguments: Runner.all)
+    func remoteUserOwnsWorkspace(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.loadDevcontainerImage("dcuser:1")
+        try s.writeDevcontainer("""
+            // a VS Code style config
+            {
+              "name": "ada's box",
+              "image": "dcuser:1",
+              "remoteUser": "ada", /* the image's user */
+            }
+            """)
+        defer { s.removeProjectEnvironments() }
+        let up = try s.devbox(["up", "--format", "json"])
+        #expect(up.status == 0, "\(up.stderr)")
+        let result = try JSONSerialization.jsonObject(with: up.stdout) as? [String: Any]
+        #expect(result?["outcome"] as? String == "success", "\(up.out)")
+        #expect(result?["remoteUser"] as? String == "ada")
+        #expect(result?["remoteWorkspaceFolder"] as? String == s.project.path)
+        #expect((result?["containerId"] as? String)?.count == 64)
+
+        let who = try s.devbox(["exec", "--", "sh", "-c", "id -un; pwd"])
+        #expect(who.status == 0 && who.out == "ada\n\(s.project.path)\n", "\(who.out) \(who.stderr)")
+        if runner.uid != 0 {
+            // The host user is mapped onto ada: the file is the host user's.
+            let touch = try s.devbox(["exec", "--", "touch", "made-by-ada"])
+            #expect(touch.status == 0, "\(touch.stderr)")
+            let owner = try FileManager.default.attributesOfItem(atPath: s.project.appendingPathComponent("made-by-ada").path)[.ownerAccountID] as? Int
+            #expect(owner == Int(runner.uid), "owned by the host user")
+            let inside = try s.devbox(["exec", "--", "stat", "-c", "%U", "made-by-ada"])
+            #expect(inside.out == "ada\n", "and by ada inside: \(inside.stderr)")
+        }
+        // The workspace subdirectory the caller is in is where exec starts.
+        let sub = s.project.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        if runner.user != nil { chown(sub.path, runner.uid, runner.gid) }
+        let pwd = try s.devbox(["exec", "--", "pwd"], cwd: sub)
+        #expect(pwd.out == sub.path + "\n", "\(pwd.stderr)")
+        // The exit status is the command's.
+        #expect(try s.devbox(["exec", "--", "sh", "-c", "exit 7"]).status == 7)
+    }
+
+    @Test("create-time commands run once per environment, postStart on every start, across up, down, stop and a new up",
+          arguments: Runner.all)
+    func lifecycleCounts(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.loadDevcontainerImage("dclife:1")
+        try s.writeDevcontainer("""
+            {
+              "image": "dclife:1",
+              "onCreateCommand": "echo onCreate >> ${containerWorkspaceFolder}/lc.log",
+              "updateContentCommand": ["sh", "-c", "echo updateContent >> lc.log"],
+              "postCreateCommand": {
+                "first": "echo postCreate-a >> lc.log",
+                "second": ["sh", "-c", "echo postCreate-b >> lc.log"],
+              },
+              "postStartCommand": "echo postStart >> lc.log",
+              "initializeCommand": "echo initialize >> host.log",
+            }
+            """)
+        defer { s.removeProjectEnvironments() }
+        for _ in 0..<2 {
+            let up = try s.devbox(["up"])
+            #expect(up.status == 0, "\(up.stderr)")
+        }
+        let down = try s.devbox(["down"])
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(try s.devbox(["up"]).status == 0)
+        // Stopped another way, then joined by exec: it starts again.
+        let name = try s.devbox(["ps", "-a", "--filter", "label=devcontainer.local_folder=\(s.project.path)", "--format", "{{.Names}}"])
+        #expect(try s.devbox(["stop", name.out.trimmingCharacters(in: .whitespacesAndNewlines)]).status == 0)
+        #expect(try s.devbox(["exec", "--", "true"]).status == 0)
+
+        let log = try String(contentsOf: s.project.appendingPathComponent("lc.log"), encoding: .utf8)
+        let lines = log.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0 == "onCreate" }.count == 1, "\(lines)")
+        #expect(lines.filter { $0 == "updateContent" }.count == 1, "\(lines)")
+        #expect(lines.filter { $0 == "postCreate-a" }.count == 1 && lines.filter { $0 == "postCreate-b" }.count == 1, "\(lines)")
+        #expect(lines.filter { $0 == "postStart" }.count == 3, "three starts: \(lines)")
+        #expect(lines.first == "onCreate", "\(lines)")
+        let host = try String(contentsOf: s.project.appendingPathComponent("host.log"), encoding: .utf8)
+        #expect(host.split(separator: "\n").count >= 3, "initializeCommand ran on the host for each up: \(host)")
+    }
+
+    @Test("remoteEnv (with ${containerEnv:...}), containerEnv, the image's metadata label and the probed login PATH reach exec",
+          arguments: Runner.all)
+    func environments(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.loadDevcontainerImage("dcenv:1", metadata: #"[{"remoteEnv": {"FROM_LABEL": "label"}, "containerEnv": {"LABEL_CE": "lce"}}]"#)
+        try s.writeDevcontainer("""
+            {
+              "image": "dcenv:1",
+              "containerEnv": { "CE": "container-${localEnv:PE_MISSING:fallback}" },
+              "remoteEnv": { "FROM_REMOTE": "${containerEnv:GREETING}-remote", "FROM_LABEL": "file-wins" },
+              "userEnvProbe": "loginShell"
+            }
+            """)
+        defer { s.removeProjectEnvironments() }
+        let up = try s.devbox(["up"])
+        #expect(up.status == 0, "\(up.stderr)")
+        let r = try s.devbox(["exec", "--", "sh", "-c", "echo $CE $FROM_REMOTE $FROM_LABEL $LABEL_CE $PROBED; probed-tool"])
+        #expect(r.out == "container-fallback hello-remote file-wins lce yes\nprobed-tool-ran\n", "\(r.out) \(r.stderr)")
+        // remoteEnv is for exec'd processes, not the container's own.
+        let own = try s.devbox(["run", "--", "sh", "-c", "echo ${FROM_REMOTE:-unset} $CE"])
+        #expect(own.out == "unset container-fallback\n", "\(own.out) \(own.stderr)")
+    }
+
+    @Test("malformed configs: one line naming file:line, exit 2, nothing created", arguments: Runner.all,
+          [("{\n  \"image\": \"x:1\",\n  \"remoteUser\" \"ada\"\n}", ":3"),
+           ("{ \"image\": \"${localWorkspaceFolderr}\" }", "localWorkspaceFolderr"),
+           ("{\n \"image\": \"x:1\",\n \"capAdd\": \"SYS_PTRACE\"\n}", ":3"),
+           ("{ \"build\": { \"dockerfile\": \"Dockerfile\" } }", "build"),
+           ("{ \"dockerComposeFile\": \"compose.yml\", \"service\": \"app\" }", "dockerComposeFile"),
+           ("{ \"image\": \"x:1\", \"overrideCommand\": \"yes\" }", "overrideCommand")])
+    func malformed(runner: Runner, config: (String, String)) throws {
+        let s = try Scratch(runner)
+        try s.writeDevcontainer(config.0)
+        for command in [["up"], ["exec", "--", "true"], ["run", "--", "true"]] {
+            let r = try s.devbox(command)
+            #expect(r.status == 2, "\(command): \(r.stderr)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && r.stderr.contains("devcontainer.json") && r.stderr.contains(config.1), "\(command): \(r.stderr)")
+        }
+        #expect(s.containerDirectories.isEmpty, "no environment was made")
+    }
+
+    @Test("devbox.toml: tasks run by name, `--` always means a command, setup runs once and again when it changes",
+          arguments: Runner.all)
+    func tomlTasksAndSetup(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.write("devbox.toml", """
+            setup = ["echo setup-1 >> setup.log"]
+            [env]
+            TOML_ENV = "from-toml"
+            [tasks]
+            hello = "echo task-ran $TOML_ENV"
+            """)
+        defer { s.removeProjectEnvironments() }
+        let task = try s.devbox(["run", "hello"])
+        #expect(task.status == 0 && task.out == "task-ran from-toml\n", "\(task.out) \(task.stderr)")
+        let command = try s.devbox(["run", "--", "hello"])
+        #expect(command.status == 127, "an explicit -- is a command: \(command.stderr)")
+        #expect(try s.devbox(["up"]).status == 0)
+        #expect(try s.devbox(["up"]).status == 0)
+        try s.write("devbox.toml", """
+            setup = ["echo setup-2 >> setup.log"]
+            [tasks]
+            hello = "echo task-ran"
+            """)
+        #expect(try s.devbox(["up"]).status == 0)
+        let log = try String(contentsOf: s.project.appendingPathComponent("setup.log"), encoding: .utf8)
+        #expect(log == "setup-1\nsetup-2\n", "\(log)")
+    }
+
+    @Test("both files: devbox.toml wins and says so", arguments: Runner.all)
+    func bothFiles(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.writeDevcontainer(#"{ "image": "dc-never-pulled:1" }"#)
+        try s.write("devbox.toml", "# the host image\n")
+        defer { s.removeProjectEnvironments() }
+        let r = try s.devbox(["run", "--rm", "--", "true"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("devbox.toml") && r.stderr.contains("devcontainer.json"), "said which file is used: \(r.stderr)")
+    }
+}
+
+extension Scratch {
+    func writeDevcontainer(_ text: String) throws {
+        let dir = project.appendingPathComponent(".devcontainer")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try text.write(to: dir.appendingPathComponent("devcontainer.json"), atomically: false, encoding: .utf8)
+        if runner.user != nil {
+            chown(dir.path, runner.uid, runner.gid)
+            chown(dir.appendingPathComponent("devcontainer.json").path, runner.uid, runner.gid)
+        }
+    }
+
+    /// The busybox image with user ada (1000) and an /etc/profile, loaded as `name`.
+    func loadDevcontainerImage(_ name: String, metadata: String? = nil) throws {
+        let load = try devbox(["load", "-i", try fixture("devcontainer", name, extra: metadata.map { [$0] } ?? [], in: self)])
+        #expect(load.status == 0, "\(load.stderr)")
+    }
+
+    func removeProjectEnvironments() {
+        let names = (try? devbox(["ps", "-a", "--filter", "label=devcontainer.local_folder=\(project.path)", "--format", "{{.Names}}"]).out) ?? ""
+        let more = (try? devbox(["ps", "-a", "--filter", "label=devbox.project=\(project.path)", "--format", "{{.Names}}"]).out) ?? ""
+        let all = Set((names + more).split(separator: "\n").map(String.init))
+        if !all.isEmpty { _ = try? devbox(["rm", "-f"] + all.sorted()) }
+    }
+}
