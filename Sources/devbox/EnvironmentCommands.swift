@@ -27,6 +27,9 @@ struct UpCommand: ParsableCommand {
     @OptionGroup var projectOptions: ProjectOptions
     @Flag(name: .customLong("remove-existing-container"), help: "Remove the existing environment first (a fresh layer; create-time commands run again).")
     var removeExisting = false
+    @Flag(name: .customLong("skip-non-blocking-commands"),
+          help: "Return once the waitFor stage has run (default updateContentCommand); later stages run at the next up.")
+    var skipNonBlocking = false
     @Option(name: .customLong("format"), help: "text (the default) or json (one line, as `devcontainer up` prints).")
     var format: String = "text"
 
@@ -42,6 +45,7 @@ struct UpCommand: ParsableCommand {
         request.configFile = projectOptions.config
         request.logLevel = global.logLevel.rawValue
         request.removeExisting = removeExisting
+        request.skipNonBlocking = skipNonBlocking
         let result = EnvironmentUp.up(request)
         if format == "json" {
             let outcome = UpOutcome(outcome: "success", containerId: result.record.id, remoteUser: remoteUserName(result),

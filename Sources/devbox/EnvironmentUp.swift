@@ -25,6 +25,8 @@ enum EnvironmentUp {
         var explicit = true
         /// A shell attaches: postAttachCommand is due.
         var attaching = false
+        /// `--skip-non-blocking-commands`: stop after the waitFor stage.
+        var skipNonBlocking = false
     }
 
     struct Result {
@@ -121,7 +123,7 @@ enum EnvironmentUp {
         ProjectPointer.save(project, id: record.id, dataDir: store.dataDir)
         do {
             try LifecycleRunner(store: store, id: record.id, template: template, settings: settings, definition: definition)
-                .run(started: started, attaching: request.attaching)
+                .run(started: started, attaching: request.attaching, stopAfter: request.skipNonBlocking ? definition.waitFor : nil)
         } catch {
             fail(error, code: ExitStatus.error)
         }

@@ -36,7 +36,9 @@ struct LifecycleRunner {
 
     /// The stages due now, in order. `started`: the container was started
     /// by this `up`. `attaching`: a shell attaches (postAttachCommand).
-    func run(started: Bool, attaching: Bool) throws(Failure) {
+    /// `stopAfter`: `up --skip-non-blocking-commands` ends after this stage
+    /// (devcontainer.json's waitFor); the stages after it stay due.
+    func run(started: Bool, attaching: Bool, stopAfter: LifecycleStage? = nil) throws(Failure) {
         let directory = store.lifecycleDirectory(id)
         _ = FileSystem.makeDirectories(directory, mode: 0o700)
         // Two `up`s at once: the second waits, then finds the markers.
@@ -52,6 +54,7 @@ struct LifecycleRunner {
             }
             if stage.oncePerEnvironment { _ = FileSystem.writeAtomically(marker, contents: Timestamp.now().rfc3339 + "\n") }
             if stage == .onCreateCommand { try runSetup(directory: directory) }
+            if stage == stopAfter { return }
         }
     }
 
