@@ -232,6 +232,22 @@ struct ProjectConfigTests {
         #expect(definition.setup.last == "step \(count - 1)")
     }
 
+    @Test("the example in docs/DEVBOX-TOML.md is read as the doc describes it")
+    func documentedExample() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: docs.appendingPathComponent("docs/DEVBOX-TOML.md"), encoding: .utf8)
+        let example = try #require(text.components(separatedBy: "```toml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let definition = try ProjectConfig.definition(example, file: "/src/app/devbox.toml")
+        #expect(definition.image == "debian:bookworm")
+        #expect(definition.containerUser == "1000:1000")
+        #expect(definition.extraRunFlags == ["--profile", "strict", "-w", "/src", "--network", "none", "--hostname", "builder",
+                                             "-v", "cargo:/usr/local/cargo", "-v", "/src/app/build:/build"])
+        #expect(definition.mounts == ["type=bind,source=/src/app/data,target=/data,readonly", "type=tmpfs,target=/scratch"])
+        #expect(definition.setup.count == 2)
+        #expect(definition.containerEnv == ["RUST_BACKTRACE=1", "PORT=8080"])
+        #expect(definition.tasks.map(\.name) == ["test", "lint.all"])
+    }
+
     @Test("a devbox.toml that exists but cannot be read is an error, not an empty config")
     func unreadable() throws {
         let dir = "/tmp/devbox-config-\(UUID().uuidString.prefix(8))"
