@@ -1,9 +1,9 @@
 /// The TOML devbox's files use (profiles, devbox.toml): `[table]` headers,
 /// `key = value` with basic and literal strings, integers, booleans and
-/// one-line arrays of those, `#` comments. Every value remembers its line,
-/// so errors can say file:line and key. It is the only TOML reader in
-/// devbox: what it does not understand is an error, never skipped, because
-/// a config file that is half read fails open.
+/// arrays of those (over several lines if need be), `#` comments. Every
+/// value remembers its line, so errors can say file:line and key. It is the
+/// only TOML reader in devbox: what it does not understand is an error,
+/// never skipped, because a config file that is half read fails open.
 public enum TOMLValue: Equatable, Sendable {
     case string(String)
     case integer(Int64)
@@ -65,14 +65,17 @@ public enum TOMLReader {
         var seen = Set<String>()
         var seenTables = Set<String>()
         // Bytes, not Characters: no grapheme breaking on the hot path of a run.
-        let lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false)
-        for (index, raw) in lines.enumerated() {
-            let line = index + 1
-            var scanner = Scanner(Array(raw), line: line)
+        var scanner = Scanner(Array(text.utf8))
+        while true {
             scanner.skipSpace()
-            if scanner.atEnd || scanner.peek == UInt8(ascii: "#") { continue }
-            if scanner.peek == UInt8(ascii: "[") {
-                scanner.advance()
+            if scanner.atEnd { break }
+            if scanner.take(10) { continue }
+            if scanner.peek == UInt8(ascii: "#") {
+                try scanner.expectEnd()
+                continue
+            }
+            let line = scanner.line
+            if scanner.take(UInt8(ascii: "[")) {
                 guard scanner.peek != UInt8(ascii: "[") else { throw scanner.error("arrays of tables ([[...]]) are not supported") }
                 scanner.skipSpace()
                 let name = try scanner.bareKey(dotted: true)
@@ -97,21 +100,28 @@ public enum TOMLReader {
         return document
     }
 
+    /// Reads the whole text; `line` follows the newlines it passes. Outside
+    /// an array a newline ends the statement; inside one it is only space.
     struct Scanner {
         let bytes: [UInt8]
         var i = 0
-        let line: Int
+        var line = 1
+        var depth = 0
+        static let maxDepth = 16
 
-        init(_ bytes: [UInt8], line: Int) {
+        init(_ bytes: [UInt8]) {
             self.bytes = bytes
-            self.line = line
         }
 
         var atEnd: Bool { i >= bytes.count }
         var peek: UInt8? { atEnd ? nil : bytes[i] }
         mutating func advance() { i += 1 }
         mutating func take(_ c: UInt8) -> Bool {
-            if peek == c { i += 1; return true }
+            if peek == c {
+                i += 1
+                if c == 10 { line += 1 }
+                return true
+            }
             return false
         }
         mutating func skipSpace() {
@@ -119,9 +129,33 @@ public enum TOMLReader {
         }
         func error(_ message: String) -> TOMLSyntaxError { TOMLSyntaxError(line: line, message: message) }
 
+        /// The rest of the line: nothing, or a comment, then the newline.
         mutating func expectEnd() throws(TOMLSyntaxError) {
             skipSpace()
-            guard atEnd || peek == UInt8(ascii: "#") else { throw error("unexpected text after the value") }
+            if peek == UInt8(ascii: "#") { try skipComment() }
+            guard atEnd || take(10) else { throw error("unexpected text after the value") }
+        }
+
+        /// TOML forbids control characters other than tab in comments too:
+        /// a NUL hidden in a comment is a file that was not written by hand.
+        mutating func skipComment() throws(TOMLSyntaxError) {
+            while let c = peek, c != 10 {
+                guard c >= 32 || c == 9 || c == 13 else { throw error("control character in a comment") }
+                advance()
+            }
+        }
+
+        /// Between the items of an array: spaces, newlines and comments.
+        mutating func skipArraySpace() throws(TOMLSyntaxError) {
+            while true {
+                skipSpace()
+                if take(10) { continue }
+                if peek == UInt8(ascii: "#") {
+                    try skipComment()
+                    continue
+                }
+                return
+            }
         }
 
         mutating func key() throws(TOMLSyntaxError) -> String {
@@ -145,20 +179,8 @@ public enum TOMLReader {
             guard let c = peek else { throw error("missing value") }
             if c == UInt8(ascii: "\"") { return .string(try string()) }
             if c == UInt8(ascii: "'") { return .string(try literalString()) }
-            if c == UInt8(ascii: "[") {
-                advance()
-                var items: [TOMLValue] = []
-                while true {
-                    skipSpace()
-                    if take(UInt8(ascii: "]")) { return .array(items) }
-                    items.append(try value())
-                    skipSpace()
-                    if take(UInt8(ascii: ",")) { continue }
-                    skipSpace()
-                    guard take(UInt8(ascii: "]")) else { throw error("expected , or ] in an array (arrays must fit on one line)") }
-                    return .array(items)
-                }
-            }
+            if c == UInt8(ascii: "[") { return try array() }
+            if c == UInt8(ascii: "{") { throw error("inline tables ({...}) are not supported; use a [table]") }
             let start = i
             while let c = peek, isBare(c) || c == UInt8(ascii: "+") { i += 1 }
             let word = String(decoding: bytes[start..<i], as: UTF8.self)
@@ -166,6 +188,28 @@ public enum TOMLReader {
             if word == "false" { return .boolean(false) }
             if let n = integer(word) { return .integer(n) }
             throw error(word.isEmpty ? "missing value" : "'\(word)' is not a value; quote strings: \"\(word)\"")
+        }
+
+        /// `[a, b,]`, over as many lines as it likes, comments between items.
+        mutating func array() throws(TOMLSyntaxError) -> TOMLValue {
+            let opened = line
+            // Each level is a stack frame: a file of a million `[` must be an error, not a crash.
+            guard depth < Scanner.maxDepth else { throw error("arrays nested more than \(Scanner.maxDepth) deep") }
+            depth += 1
+            defer { depth -= 1 }
+            advance()
+            var items: [TOMLValue] = []
+            while true {
+                try skipArraySpace()
+                if take(UInt8(ascii: "]")) { return .array(items) }
+                guard !atEnd else { throw TOMLSyntaxError(line: opened, message: "array is not closed: no ] before the end of the file") }
+                items.append(try value())
+                try skipArraySpace()
+                if take(UInt8(ascii: ",")) { continue }
+                if take(UInt8(ascii: "]")) { return .array(items) }
+                guard !atEnd else { throw TOMLSyntaxError(line: opened, message: "array is not closed: no ] before the end of the file") }
+                throw error("expected , or ] in an array")
+            }
         }
 
         /// Decimal integers, `_` allowed only between digits (TOML's rule).
@@ -180,7 +224,8 @@ public enum TOMLReader {
         mutating func string() throws(TOMLSyntaxError) -> String {
             advance()  // opening quote
             var out: [UInt8] = []
-            while let c = peek {
+            // A string ends on its own line: a newline before the closing quote is an unterminated string.
+            while let c = peek, c != 10 {
                 advance()
                 if c == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
                 if c == UInt8(ascii: "\\") {
@@ -222,7 +267,7 @@ public enum TOMLReader {
         mutating func literalString() throws(TOMLSyntaxError) -> String {
             advance()
             let start = i
-            while let c = peek, c != UInt8(ascii: "'") {
+            while let c = peek, c != UInt8(ascii: "'"), c != 10 {
                 guard c >= 32 || c == 9 else { throw error("control character in a string") }
                 advance()
             }

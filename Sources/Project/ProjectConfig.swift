@@ -11,62 +11,51 @@ public struct ProjectConfig: Equatable, Sendable {
         self.image = image
     }
 
-    /// The keys devbox.toml takes today, for the error messages.
-    public static let keys = ["image"]
+    /// The keys and tables devbox.toml takes, in the order the docs list
+    /// them, for the error messages.
+    public static let keys = ["image", "profile", "user", "workdir", "network", "hostname", "mounts", "volumes", "setup", "[env]", "[tasks]"]
 
-    public enum ParseError: Error, Equatable, CustomStringConvertible {
-        case syntax(file: String, line: Int, message: String)
-        case unknownKey(file: String, line: Int, key: String)
-        case badValue(file: String, line: Int, key: String, expected: String)
-        case unreadable(file: String)
+    /// A short file written by hand: more than this is not a devbox.toml.
+    public static let sizeLimit = 1 << 20
 
-        public var description: String {
-            switch self {
-            case .syntax(let file, let line, let message):
-                return "\(file):\(line): \(message)"
-            case .unknownKey(let file, let line, let key):
-                return "\(file):\(line): unknown key '\(key)'; devbox.toml takes: \(ProjectConfig.keys.joined(separator: ", "))"
-            case .badValue(let file, let line, let key, let expected):
-                return "\(file):\(line): '\(key)' must be \(expected)"
-            case .unreadable(let file):
-                return "\(file): cannot be read (or is over 1 MiB); make it a readable file or remove it"
-            }
-        }
-    }
-
-    public static func parse(_ text: String, file: String) throws(ParseError) -> ProjectConfig {
+    /// The whole file as an environment. `file` is the file's absolute
+    /// path: relative sources in `mounts` and `volumes` are taken from its
+    /// directory, the project root.
+    public static func definition(_ text: String, file: String) throws(ConfigError) -> EnvironmentDefinition {
         let document: TOMLDocument
         do { document = try TOMLReader.document(text) } catch {
-            throw .syntax(file: file, line: error.line, message: error.message)
+            throw ConfigError(file: file, line: error.line, message: error.message)
         }
-        if let table = document.tables.first {
-            throw .unknownKey(file: file, line: table.line, key: "[\(table.name)]")
-        }
-        var config = ProjectConfig()
-        for entry in document.entries {
-            switch (entry.key, entry.value) {
-            case ("image", .string(let name)):
-                guard !name.isEmpty, !name.utf8.contains(where: { $0 <= 32 }) else {
-                    throw .badValue(file: file, line: entry.line, key: entry.path, expected: "an image reference such as \"alpine:3.20\"")
-                }
-                config.image = name
-            case ("image", _):
-                throw .badValue(file: file, line: entry.line, key: entry.path, expected: "a string such as \"alpine:3.20\"")
-            default:
-                throw .unknownKey(file: file, line: entry.line, key: entry.path)
-            }
-        }
-        return config
+        var reader = ProjectConfigReader(file: file)
+        return try reader.read(document)
     }
 
-    /// The project's devbox.toml; nil when there is none. A file that exists
-    /// but cannot be read is an error, not "no settings".
-    public static func load(projectRoot: String) throws(ParseError) -> ProjectConfig? {
+    /// The project's devbox.toml as an environment; nil when there is none.
+    /// A file that exists but cannot be read is an error, not "no settings".
+    public static func loadDefinition(projectRoot: String) throws(ConfigError) -> EnvironmentDefinition? {
         let file = (projectRoot == "/" ? "" : projectRoot) + "/devbox.toml"
         guard FileSystem.exists(file) else { return nil }
         // One byte past the limit tells a file that is too big from one that fits.
-        let limit = 1 << 20
-        guard let bytes = FileSystem.readBytes(file, limit: limit + 1), bytes.count <= limit else { throw .unreadable(file: file) }
-        return try parse(String(decoding: bytes, as: UTF8.self), file: file)
+        guard let bytes = FileSystem.readBytes(file, limit: sizeLimit + 1) else {
+            throw ConfigError(file: file, line: 0, message: "cannot be read; make it a readable file or remove it")
+        }
+        guard bytes.count <= sizeLimit else {
+            throw ConfigError(file: file, line: 0, message: "is over 1 MiB, which no settings file needs; shorten it or remove it")
+        }
+        // Decoding would turn bad bytes into U+FFFD: a value the author never wrote.
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigError(file: file, line: 0, message: "is not UTF-8 text; save it as UTF-8")
+        }
+        return try definition(text, file: file)
+    }
+
+    /// Only the image, for `devbox run`: the whole file is still checked,
+    /// so a broken devbox.toml is reported the same way by every command.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> ProjectConfig {
+        ProjectConfig(image: try definition(text, file: file).image)
+    }
+
+    public static func load(projectRoot: String) throws(ConfigError) -> ProjectConfig? {
+        try loadDefinition(projectRoot: projectRoot).map { ProjectConfig(image: $0.image) }
     }
 }

@@ -129,7 +129,7 @@ struct ProjectDirectoryTests {
         ("imgae = \"alpine\"\n", ":1: unknown key 'imgae'; devbox.toml takes: image"),
         ("image = 3\n", ":1: 'image' must be a string"),
         ("# x\nimage alpine\n", ":2: expected = after 'image'"),
-        ("[build]\n", ":1: unknown key '[build]'"),
+        ("[build]\n", ":1: unknown table [build]; devbox.toml takes: image, profile"),
     ])
     func badDevboxToml(text: String, message: String) throws {
         let s = try Scratch(Runner.all[0])
