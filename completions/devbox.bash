@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|up|down|shell|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|oci|help)
+    run|up|down|shell|init|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|oci|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run up down shell create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system oci help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run up down shell init create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system oci help' -- "${cur}"))
         ;;
     esac
 }
@@ -312,7 +312,7 @@ _devbox_run() {
 
 _devbox_up() {
     repeating_flags=()
-    non_repeating_flags=(--remove-existing-container --version -h --help)
+    non_repeating_flags=(--allow-project-profile --remove-existing-container --skip-non-blocking-commands --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level --project --config --format)
     __devbox_offer_flags_options 0
@@ -342,7 +342,7 @@ _devbox_up() {
 
 _devbox_down() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-project-profile --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level --project --config -t --time)
     __devbox_offer_flags_options 0
@@ -372,7 +372,7 @@ _devbox_down() {
 
 _devbox_shell() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-project-profile --version -h --help)
     repeating_options=(--env -e)
     non_repeating_options=(--root --log-level --project --config --user -u)
     __devbox_offer_flags_options 0
@@ -398,6 +398,36 @@ _devbox_shell() {
         return
         ;;
     '--user'|'-u')
+        return
+        ;;
+    esac
+}
+
+_devbox_init() {
+    repeating_flags=()
+    non_repeating_flags=(--force --devcontainer --wrapper --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --image --project --output)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--image')
+        return
+        ;;
+    '--project')
+        __devbox_add_completions -d
+        return
+        ;;
+    '--output')
+        __devbox_add_completions -f
         return
         ;;
     esac
@@ -731,7 +761,7 @@ _devbox_events() {
 
 _devbox_exec() {
     repeating_flags=()
-    non_repeating_flags=(--interactive -i --tty -t --detach -d --privileged --latest -l --version -h --help)
+    non_repeating_flags=(--interactive -i --tty -t --detach -d --privileged --latest -l --allow-project-profile --version -h --help)
     repeating_options=(--env -e --env-file)
     non_repeating_options=(--root --log-level --workdir -w --user -u --preserve-fds --project --config)
     __devbox_offer_flags_options -1

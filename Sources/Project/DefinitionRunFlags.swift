@@ -7,8 +7,10 @@ public enum DefinitionRunFlags {
     /// runArgs devbox will not take from a file: they name or place the
     /// container, which is the environment's own business, or would make
     /// the file change where devbox keeps its store.
+    /// `allow-project-profile` and `config` are the user's alone: a file
+    /// cannot consent for them, or pick another file.
     static let refused: Set<String> = ["name", "detach", "rm", "root", "log-level", "project", "print-spec", "preserve-fds",
-                                       "tty", "interactive"]
+                                       "tty", "interactive", "allow-project-profile", "config"]
 
     public struct Result: Equatable, Sendable {
         /// Flags in `devbox run` syntax, every one known to RunFlags.table.
@@ -36,7 +38,7 @@ public enum DefinitionRunFlags {
         if let user = definition.containerUser { flags += ["-u", user] }
         for cap in definition.capAdd { flags += ["--cap-add", cap] }
         for option in definition.securityOpt { flags += ["--security-opt", option] }
-        flags += definition.extraRunFlags
+        flags += filter(definition.extraRunFlags).accepted
         if let keepID { flags += ["--userns", "keep-id:uid=\(keepID.uid),gid=\(keepID.gid)"] }
         let (accepted, ignored) = filter(definition.runArgs)
         return Result(arguments: flags + accepted, ignored: ignored)
@@ -59,6 +61,10 @@ public enum DefinitionRunFlags {
                 continue
             }
             if RunArguments.take(arg, runArgs, &i, into: &scratch, for: .run) == true {
+                // `--network host` from a file would override a user's
+                // `--profile strict` (no network): host is the default
+                // wherever the profile allows it, so it is left out.
+                if scratch.networkGiven && scratch.network == .host { continue }
                 accepted += runArgs[start..<i]
             } else {
                 // An unknown flag's value (the next word, if it is not a flag) goes with it.

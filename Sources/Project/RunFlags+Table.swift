@@ -76,8 +76,8 @@ extension RunFlags {
             $0.configFile = $1
             return true
         },
-        RunFlag("allow-project-profile", .flag,
-                help: "Accept a project profile (.devbox/profiles) that is weaker than the profile it extends.") { a, _ in
+        RunFlag("allow-project-profile", .flag, commands: .all,
+                help: "Accept what the project asks that weakens the sandbox: a weaker project profile (.devbox/profiles), or capabilities, host paths or a weaker profile in its devbox.toml or devcontainer.json (remembered per project).") { a, _ in
             a.allowProjectProfile = true
             return true
         },

@@ -16,6 +16,9 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: ArgumentHelp("The devcontainer.json to use when .devcontainer holds several.", valueName: "FILE"),
             completion: .file())
     var config: String?
+    @Flag(name: .customLong("allow-project-profile"),
+          help: "Accept what the project's config asks that weakens the sandbox (capabilities, host paths, a weaker profile); remembered per project.")
+    var allowProjectProfile = false
 }
 
 struct UpCommand: ParsableCommand {
@@ -43,6 +46,7 @@ struct UpCommand: ParsableCommand {
         request.dataRoot = global.dataRoot
         request.project = projectOptions.project
         request.configFile = projectOptions.config
+        request.allowProjectProfile = projectOptions.allowProjectProfile
         request.logLevel = global.logLevel.rawValue
         request.removeExisting = removeExisting
         request.skipNonBlocking = skipNonBlocking
@@ -116,6 +120,7 @@ struct ShellCommand: ParsableCommand {
         request.dataRoot = global.dataRoot
         request.project = projectOptions.project
         request.configFile = projectOptions.config
+        request.allowProjectProfile = projectOptions.allowProjectProfile
         request.logLevel = global.logLevel.rawValue
         request.explicit = false
         request.attaching = true

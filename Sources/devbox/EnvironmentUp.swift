@@ -27,6 +27,9 @@ enum EnvironmentUp {
         var attaching = false
         /// `--skip-non-blocking-commands`: stop after the waitFor stage.
         var skipNonBlocking = false
+        /// `--allow-project-profile`: accept what the config asks that
+        /// weakens the sandbox (ProjectConsent).
+        var allowProjectProfile = false
     }
 
     struct Result {
@@ -61,7 +64,8 @@ enum EnvironmentUp {
         for warning in definition.warnings + HostCheck.warnings(definition.hostRequirements, dataDir: host.dataDir) {
             printError("devbox: warning: \(warning)")
         }
-        let flags = ProjectDefinitions.runFlags(definition, project: project, host: host, image: image, identity: loaded != nil)
+        let flags = ProjectDefinitions.runFlags(definition, project: project, host: host, image: image, identity: loaded != nil,
+                                                allowWeaker: request.allowProjectProfile)
         if !flags.ignored.isEmpty {
             printError("devbox: warning: \(definition.file): runArgs devbox does not take, ignored: \(flags.ignored.joined(separator: " "))")
         }

@@ -28,6 +28,7 @@ struct ExecArguments: Equatable {
     /// environment, found from here or from --project/--config.
     var project: String?
     var configFile: String?
+    var allowProjectProfile = false
 
     /// Flags of exec's own; the rest are `run`'s (RunFlags.table, those
     /// marked for exec), applied by the same code.
@@ -68,6 +69,7 @@ struct ExecArguments: Equatable {
         result.preserveFDs = run.preserveFDs
         result.project = run.project
         result.configFile = run.configFile
+        result.allowProjectProfile = run.allowProjectProfile
         if !result.latest, terminated {
             // `exec -- CMD`: no container, the project's environment.
             result.command = Array(args[i...])
@@ -173,6 +175,8 @@ struct ExecCommand: ParsableCommand {
             completion: .directory) var project: String?
     @Option(name: .customLong("config"), help: ArgumentHelp("With no container: the project's devcontainer.json.", valueName: "FILE"),
             completion: .file()) var config: String?
+    @Flag(name: .customLong("allow-project-profile"), help: "With no container: accept what the project's config asks that weakens the sandbox.")
+    var allowProjectProfile = false
     @Argument(help: ArgumentHelp("The container's name or id.", valueName: "CONTAINER"), completion: .custom(DynamicCompletion.containers))
     var container: String?
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
@@ -182,7 +186,7 @@ struct ExecCommand: ParsableCommand {
         args.dataRoot = global.dataRoot
         (args.interactive, args.tty, args.detach, args.privileged, args.latest) = (interactive, tty, detach, privileged, latest)
         (args.env, args.envFiles, args.workdir, args.user, args.preserveFDs) = (env, envFile, workdir, user, preserveFDs)
-        (args.project, args.configFile) = (project, config)
+        (args.project, args.configFile, args.allowProjectProfile) = (project, config, allowProjectProfile)
         var words = command
         if latest {
             if let container { words.insert(container, at: 0) }

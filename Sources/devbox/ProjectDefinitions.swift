@@ -20,14 +20,7 @@ enum ProjectDefinitions {
     }
 
     static func loadThrowing(_ project: Project, configFile: String?, host: HostFacts) throws(ConfigError) -> EnvironmentDefinition? {
-        let toml: ProjectConfig?
-        do { toml = try ProjectConfig.load(projectRoot: project.root) } catch {
-            throw ConfigError(file: project.root + "/devbox.toml", line: 0, message: error.description)
-        }
-        guard let toml else { return nil }
-        var definition = EnvironmentDefinition(format: .devboxToml, file: project.root + "/devbox.toml")
-        definition.image = toml.image
-        definition.updateRemoteUserUID = false
+        guard let definition = try ProjectConfig.loadDefinition(projectRoot: project.root) else { return nil }
         return definition
     }
 
@@ -48,9 +41,11 @@ enum ProjectDefinitions {
     /// `identity`: forward the developer's identity (a project with a
     /// config file; see identityFlags).
     static func runFlags(_ definition: EnvironmentDefinition, project: Project, host: HostFacts,
-                         image: ImageRoot?, identity: Bool = true) -> DefinitionRunFlags.Result {
+                         image: ImageRoot?, identity: Bool = true, allowWeaker: Bool) -> DefinitionRunFlags.Result {
         let keepID = EnvironmentUp.keepIDMapping(definition, image: image, host: host)
         var result = DefinitionRunFlags.arguments(definition, projectRoot: project.root, keepID: keepID)
+        ProjectConsent.require(ProjectConsent.weakenings(result.arguments, project: project, host: host), file: definition.file,
+                               project: project, dataDir: host.dataDir, allowed: allowWeaker)
         if identity { result.arguments = identityFlags(host) + result.arguments }
         return result
     }
@@ -88,7 +83,7 @@ enum ProjectDefinitions {
     static func applied(_ definition: EnvironmentDefinition, to args: RunArguments, project: Project, host: HostFacts,
                         for command: RunFlag.Commands = .run) -> RunArguments {
         let (definition, image) = resolved(definition, project: project, host: host, pull: args.pull)
-        let flags = runFlags(definition, project: project, host: host, image: image)
+        let flags = runFlags(definition, project: project, host: host, image: image, allowWeaker: args.allowProjectProfile)
         if !flags.ignored.isEmpty {
             printError("devbox: warning: \(definition.file): runArgs devbox does not take, ignored: \(flags.ignored.joined(separator: " "))")
         }

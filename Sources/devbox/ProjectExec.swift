@@ -16,6 +16,7 @@ enum ProjectExec {
         request.dataRoot = args.dataRoot
         request.project = args.project
         request.configFile = args.configFile
+        request.allowProjectProfile = args.allowProjectProfile
         request.explicit = false
         run(args, result: EnvironmentUp.up(request))
     }

@@ -51,7 +51,7 @@ struct RunFlagOptions: ParsableArguments {
     @Option(name: [.customLong("config")], help: ArgumentHelp("The project's devcontainer.json, when .devcontainer holds several (default: found as the spec says).", valueName: "FILE"), completion: .file())
     var `config`: String?
 
-    @Flag(name: [.customLong("allow-project-profile")], help: "Accept a project profile (.devbox/profiles) that is weaker than the profile it extends.")
+    @Flag(name: [.customLong("allow-project-profile")], help: "Accept what the project asks that weakens the sandbox: a weaker project profile (.devbox/profiles), or capabilities, host paths or a weaker profile in its devbox.toml or devcontainer.json (remembered per project).")
     var `allowProjectProfile` = false
 
     @Option(name: [.customLong("preserve-fds")], help: ArgumentHelp("Pass fds 3 to 3+N-1 into the command (others are closed).", valueName: "N"))
