@@ -48,11 +48,13 @@ struct LifecycleRunner {
             if stage == .postStartCommand && !started { continue }
             if stage == .postAttachCommand && !attaching { continue }
             let marker = directory + "/" + stage.rawValue
-            if stage.oncePerEnvironment && FileSystem.exists(marker) { continue }
-            for command in definition.lifecycle[stage] ?? [] {
-                try runInside(command, stage: stage.rawValue)
+            if !(stage.oncePerEnvironment && FileSystem.exists(marker)) {
+                for command in definition.lifecycle[stage] ?? [] {
+                    try runInside(command, stage: stage.rawValue)
+                }
+                if stage.oncePerEnvironment { _ = FileSystem.writeAtomically(marker, contents: Timestamp.now().rfc3339 + "\n") }
             }
-            if stage.oncePerEnvironment { _ = FileSystem.writeAtomically(marker, contents: Timestamp.now().rfc3339 + "\n") }
+            // setup follows onCreateCommand, and runs again when it changes.
             if stage == .onCreateCommand { try runSetup(directory: directory) }
             if stage == stopAfter { return }
         }
@@ -88,7 +90,7 @@ struct LifecycleRunner {
             close(savedIn); close(savedOut)
         }
         let status: Int32
-        do { status = try ExecLauncher.exec(request, template: template, replaceEnvironment: true) } catch {
+        do { status = try ChildExec.run(request, template: template) } catch {
             throw .cannotRun(stage: stage, reason: error.description)
         }
         guard status == 0 else { throw .failed(stage: stage, status: status) }
@@ -131,5 +133,50 @@ enum ShellQuote {
                                          UInt8(ascii: ":"), UInt8(ascii: ",")].contains($0)
         }
         return safe ? word : "'" + word.replacing("'", with: "'\\''") + "'"
+    }
+}
+
+/// An exec from a process that goes on afterwards (`up` runs several):
+/// joining a container's namespaces changes the joining process for good
+/// (exec.c enters them, then forks), so each exec happens in a child of
+/// ours and only its status comes back.
+enum ChildExec {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ request: ExecRequest, template: ExecTemplate) throws(Failure) -> Int32 {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw Failure(description: "cannot create a pipe: \(String(cString: strerror(errno)))") }
+        let pid = fork()
+        if pid == 0 {
+            close(fds[0])
+            do {
+                _exit(try ExecLauncher.exec(request, template: template, replaceEnvironment: true))
+            } catch {
+                let text = error.description
+                _ = text.withCString { write(fds[1], $0, strlen($0)) }
+                _exit(125)
+            }
+        }
+        close(fds[1])
+        guard pid > 0 else {
+            close(fds[0])
+            throw Failure(description: "cannot fork: \(String(cString: strerror(errno)))")
+        }
+        var message: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            message += buffer[0..<n]
+        }
+        close(fds[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if !message.isEmpty { throw Failure(description: String(decoding: message, as: UTF8.self)) }
+        if status & 0x7f == 0 { return (status >> 8) & 0xff }
+        return 128 + (status & 0x7f)
     }
 }

@@ -62,7 +62,7 @@ enum EnvProbe {
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         dup2(null, 0); dup2(out, 1); dup2(null, 2)
         close(null)
-        let status = (try? ExecLauncher.exec(request, template: template, replaceEnvironment: true)) ?? -1
+        let status = (try? ChildExec.run(request, template: template)) ?? -1
         dup2(saved.0, 0); dup2(saved.1, 1); dup2(saved.2, 2)
         close(saved.0); close(saved.1); close(saved.2)
         guard status == 0, let bytes = FileSystem.readBytes(file, limit: 4 << 20) else {
