@@ -197,3 +197,59 @@ extension Scratch {
         if !all.isEmpty { _ = try? devbox(["rm", "-f"] + all.sorted()) }
     }
 }
+
+/// A project's config is not trusted (docs/TRUST.md): what it asks that
+/// weakens the sandbox needs the user's --allow-project-profile, once.
+@Suite("project configs cannot weaken the sandbox on their own")
+struct ProjectConsentTests {
+    @Test("each weakening a config can ask for is refused until the user accepts it, then remembered; asking for more asks again",
+          arguments: Runner.all, [
+              ("profile = \"unconfined\"\n", "profile unconfined"),
+              ("volumes = [\"/etc:/hostetc:ro\"]\n", "host path /etc"),
+              ("mounts = [\"type=bind,source=/usr/share,target=/s\"]\n", "host path /usr/share"),
+              ("DEVCONTAINER{ \"capAdd\": [\"SYS_PTRACE\"] }", "capability SYS_PTRACE"),
+              ("DEVCONTAINER{ \"securityOpt\": [\"seccomp=unconfined\"] }", "seccomp=unconfined"),
+              ("DEVCONTAINER{ \"runArgs\": [\"--cap-add=NET_ADMIN\"] }", "capability NET_ADMIN"),
+              ("DEVCONTAINER{ \"mounts\": [\"source=${localEnv:HOME},target=/h,type=bind\"] }", "host path"),
+              ("DEVCONTAINER{ \"runArgs\": [\"--env-host\"] }", "--env-host"),
+          ])
+    func refusedUntilAccepted(runner: Runner, config: (String, String)) throws {
+        let s = try Scratch(runner)
+        if config.0.hasPrefix("DEVCONTAINER") {
+            // A host-image devcontainer.json is not a thing; the weakening is what is checked.
+            try s.writeDevcontainer(String(config.0.dropFirst("DEVCONTAINER".count)).replacingOccurrences(of: "{ ", with: "{ \"image\": \"dcconsent:1\", "))
+            try s.loadDevcontainerImage("dcconsent:1")
+        } else {
+            try s.write("devbox.toml", config.0)
+        }
+        defer { s.removeProjectEnvironments() }
+        let refused = try s.devbox(["run", "--rm", "--", "true"])
+        #expect(refused.status == 125, "\(refused.stderr)")
+        #expect(refused.stderr.contains(config.1) && refused.stderr.contains("--allow-project-profile")
+                && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(try s.devbox(["up"]).status == 125, "up refuses too")
+        let accepted = try s.devbox(["run", "--rm", "--allow-project-profile", "--", "true"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        let remembered = try s.devbox(["run", "--rm", "--", "true"])
+        #expect(remembered.status == 0, "accepted once for this config: \(remembered.stderr)")
+        // Asking for more asks again.
+        try s.write("devbox.toml", "volumes = [\"/var:/hostvar:ro\"]\n")
+        if config.0.hasPrefix("DEVCONTAINER") { try FileManager.default.removeItem(at: s.project.appendingPathComponent(".devcontainer")) }
+        #expect(try s.devbox(["run", "--rm", "--", "true"]).status == 125)
+    }
+
+    @Test("a config cannot consent for the user, pick another config, or turn the network back on under --profile strict",
+          arguments: Runner.all)
+    func cannotConsentForTheUser(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.loadDevcontainerImage("dcconsent2:1")
+        try s.writeDevcontainer(#"{ "image": "dcconsent2:1", "runArgs": ["--allow-project-profile", "--cap-add", "SYS_ADMIN", "--network=host", "--config", "/x"] }"#)
+        defer { s.removeProjectEnvironments() }
+        let r = try s.devbox(["run", "--rm", "--", "true"])
+        #expect(r.status == 125 && r.stderr.contains("SYS_ADMIN"), "\(r.stderr)")
+        let strict = try s.devbox(["run", "--rm", "--allow-project-profile", "--profile", "strict", "--", "cat", "/proc/net/dev"])
+        #expect(strict.status == 0, "\(strict.stderr)")
+        #expect(strict.out.split(separator: "\n").filter { $0.contains(":") }.allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("lo:") },
+                "only loopback: \(strict.out)")
+    }
+}
