@@ -24,10 +24,15 @@ public struct SHA256 {
         text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
     }
 
-    public mutating func finalizeHex() -> String {
+    /// The 32-byte digest.
+    public mutating func finalizeBytes() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         nettle_sha256_digest(&context, 32, &out)
-        return ASCII.hex(out)
+        return out
+    }
+
+    public mutating func finalizeHex() -> String {
+        ASCII.hex(finalizeBytes())
     }
 
     public static func hex(_ bytes: [UInt8]) -> String {

@@ -42,14 +42,18 @@ public struct EnvironmentDefinition: Equatable, Sendable {
 
     /// Where the project appears inside; nil: at its host path.
     public var workspaceFolder: String?
-    /// `workspaceMount` in `--mount` syntax, when the config gives one.
+    /// `workspaceMount` in `--mount` syntax, when the config gives one;
+    /// "" when it gives an empty one, which the devcontainers CLI takes as
+    /// "mount no workspace".
     public var workspaceMount: String?
 
     /// The user exec'd processes run as; nil: the container's user.
     public var remoteUser: String?
     /// `KEY=VALUE` for exec'd processes only. Values may still hold
     /// `${containerEnv:VAR}`, which only the running container can answer
-    /// (see EnvironmentVariables.resolveContainerEnv).
+    /// (see DevcontainerVariables.resolveContainerEnv). A bare `KEY` (no
+    /// `=`) is remoteEnv's `null`: KEY is removed from those processes'
+    /// environment (and from an image's remoteEnv when merging).
     public var remoteEnv: [String] = []
     public var userEnvProbe: EnvProbe = .none
     public var updateRemoteUserUID = true
@@ -74,6 +78,11 @@ public struct EnvironmentDefinition: Equatable, Sendable {
     /// Said once when the environment is made: keys devbox ignores, runArgs
     /// it does not take, and the like.
     public var warnings: [String] = []
+    /// The keys the config file itself set (devcontainer.json spelling,
+    /// e.g. "remoteUser"). Merging an image's `devcontainer.metadata` needs
+    /// it: for single-value keys the file's own value wins over the image's,
+    /// but a default the file merely left in place must not.
+    public var explicitlySet: Set<String> = []
 
     public init(format: Format, file: String) {
         self.format = format
