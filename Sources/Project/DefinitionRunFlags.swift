@@ -26,7 +26,9 @@ public enum DefinitionRunFlags {
         var flags: [String] = []
         for entry in definition.containerEnv { flags += ["-e", entry] }
         for mount in definition.mounts { flags += ["--mount", mount] }
-        if let mount = definition.workspaceMount { flags += ["--mount", mount] }
+        // An empty workspaceMount: the CLI mounts no workspace; devbox's
+        // project mount at its host path stays (it is what a run is).
+        if let mount = definition.workspaceMount, !mount.isEmpty { flags += ["--mount", mount] }
         if let folder = definition.workspaceFolder, folder != projectRoot {
             // The project stays at its host path too (paths in tools' output
             // match the editor's); the folder is where commands start.

@@ -20,8 +20,38 @@ enum ProjectDefinitions {
     }
 
     static func loadThrowing(_ project: Project, configFile: String?, host: HostFacts) throws(ConfigError) -> EnvironmentDefinition? {
-        guard let definition = try ProjectConfig.loadDefinition(projectRoot: project.root) else { return nil }
-        return definition
+        // `--config` names the devcontainer.json: the user's choice wins.
+        let toml = configFile == nil ? try ProjectConfig.loadDefinition(projectRoot: project.root) : nil
+        let devcontainer: String?
+        do {
+            devcontainer = try DevcontainerLocator.locate(projectRoot: project.root, explicit: configFile, cwd: host.cwd,
+                                                          exists: FileSystem.exists, list: FileSystem.list)
+        } catch {
+            guard toml == nil else { return toml }
+            throw ConfigError(file: project.root + "/.devcontainer", line: 0, message: error.description)
+        }
+        if let toml {
+            if let devcontainer { noteBothOnce(project, devcontainer: devcontainer, dataDir: host.dataDir) }
+            return toml
+        }
+        guard let devcontainer else { return nil }
+        return try DevcontainerParser.load(file: devcontainer, context: context(project, file: devcontainer, host: host))
+    }
+
+    static func context(_ project: Project, file: String, host: HostFacts) -> DevcontainerContext {
+        DevcontainerContext(projectRoot: project.root, localEnv: host.environment, configFile: file)
+    }
+
+    /// devbox.toml wins over a devcontainer.json; said once per project,
+    /// not on every run (`projects/<id>.both`).
+    static func noteBothOnce(_ project: Project, devcontainer: String, dataDir: String) {
+        let marker = dataDir + "/projects/" + project.id + ".both"
+        guard !FileSystem.exists(marker) else { return }
+        printError("devbox: note: \(project.root) has both devbox.toml and \(devcontainer); devbox.toml is used "
+                   + "(name the other with --config to use it)")
+        if FileSystem.makeDirectories(dataDir + "/projects", mode: 0o700) {
+            _ = FileSystem.writeAtomically(marker, contents: devcontainer + "\n", mode: 0o600)
+        }
     }
 
     /// The definition with its image resolved (pulled if missing) and the
@@ -31,7 +61,7 @@ enum ProjectDefinitions {
         guard let reference = definition.image else { return (definition, nil) }
         let image = ImageSelection.resolve(reference, pull: pull, project: project, host: host)
         guard let label = image?.config.Labels?[RunCard.metadataLabel] else { return (definition, image) }
-        return (merge(metadataLabel: label, into: definition), image)
+        return (merge(metadataLabel: label, into: definition, project: project, host: host), image)
     }
 
     /// The definition's settings as run flags, with the keep-id mapping
@@ -127,13 +157,22 @@ enum ProjectDefinitions {
     }
 
     /// An image's `devcontainer.metadata` label under the file's settings.
-    static func merge(metadataLabel: String, into definition: EnvironmentDefinition) -> EnvironmentDefinition {
-        definition
+    static func merge(metadataLabel: String, into definition: EnvironmentDefinition, project: Project,
+                      host: HostFacts) -> EnvironmentDefinition {
+        // devbox.toml is devbox's own, complete description: only a
+        // devcontainer.json takes settings from the image's label.
+        guard definition.format == .devcontainer else { return definition }
+        do {
+            return try DevcontainerMetadata.merging(metadataLabel: metadataLabel, into: definition,
+                                                    context: context(project, file: definition.file, host: host))
+        } catch {
+            fail(error, code: ExitStatus.config)
+        }
     }
 
     /// `${containerEnv:VAR}` in a remoteEnv value, from the running container.
     static func resolveContainerEnv(_ entry: String, containerEnv: [String: String]) -> String {
-        entry
+        DevcontainerVariables.resolveContainerEnv(entry, containerEnv: containerEnv)
     }
 
     /// The definition's flags that `devbox run` refuses, for the error.

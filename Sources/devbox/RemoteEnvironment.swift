@@ -13,7 +13,12 @@ import Glibc
 enum RemoteEnvironment {
     static func environment(_ settings: RemoteSettings, template: ExecTemplate, extra: [String], terminal: Bool = false) -> [String] {
         var env = settings.probedEnvironment ?? template.process.env
-        env = ExecLauncher.merged(env, settings.environment)
+        // remoteEnv's `KEY: null` (a bare KEY) takes the variable away.
+        let removed = Set(settings.environment.filter { !$0.contains("=") })
+        env = ExecLauncher.merged(env, settings.environment.filter { $0.contains("=") })
+        if !removed.isEmpty {
+            env = env.filter { entry in !removed.contains(String(entry.split(separator: "=", maxSplits: 1).first ?? "")) }
+        }
         if terminal {
             let passed = ["TERM", "COLORTERM"].compactMap { name in getenv(name).map { name + "=" + String(cString: $0) } }
             env = ExecLauncher.merged(env, passed)

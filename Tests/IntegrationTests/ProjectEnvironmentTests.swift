@@ -32,7 +32,7 @@ struct ProjectEnvironmentTests {
         #expect(who.status == 0 && who.out == "ada\n\(s.project.path)\n", "\(who.out) \(who.stderr)")
         if runner.uid != 0 {
             // The host user is mapped onto ada: the file is the host user's.
-            let touch = try s.devbox(["exec", "--", "touch", "made-by-ada"])
+            let touch = try s.devbox(["exec", "--", "sh", "-c", ": > made-by-ada"])
             #expect(touch.status == 0, "\(touch.stderr)")
             let owner = try FileManager.default.attributesOfItem(atPath: s.project.appendingPathComponent("made-by-ada").path)[.ownerAccountID] as? Int
             #expect(owner == Int(runner.uid), "owned by the host user")
@@ -43,7 +43,7 @@ struct ProjectEnvironmentTests {
         let sub = s.project.appendingPathComponent("sub")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         if runner.user != nil { chown(sub.path, runner.uid, runner.gid) }
-        let pwd = try s.devbox(["exec", "--", "pwd"], cwd: sub)
+        let pwd = try s.devbox(["exec", "--", "sh", "-c", "pwd"], cwd: sub)
         #expect(pwd.out == sub.path + "\n", "\(pwd.stderr)")
         // The exit status is the command's.
         #expect(try s.devbox(["exec", "--", "sh", "-c", "exit 7"]).status == 7)
