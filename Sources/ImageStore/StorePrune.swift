@@ -45,6 +45,14 @@ extension ImageStore {
                     NamespacedRemoval.remove(dir + "/" + name, userNamespace: userNamespace)
                 }
             }
+            // keep-id copies of layers go with their layer.
+            let mapped = MappedLayers.root(layout)
+            for mapping in FileSystem.list(mapped) {
+                for name in FileSystem.list(mapped + "/" + mapping) where !keep.contains(String(name.prefix(64))) {
+                    freed += DiskUsage.bytes(mapped + "/" + mapping + "/" + name)
+                    NamespacedRemoval.remove(mapped + "/" + mapping + "/" + name, userNamespace: userNamespace)
+                }
+            }
             return freed
         }
     }

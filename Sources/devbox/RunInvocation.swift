@@ -1,4 +1,5 @@
 import FoundationEssentials
+import ImageStore
 import OCI
 import Platform
 import Profiles
@@ -97,8 +98,9 @@ enum RunInvocation {
             fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
         options.containerDirectory = containerDirectory
-        let image = ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
+        var image = ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
                                            definition: applyDefinition ? definition : nil)
+        if let root = image { image = mappedLayers(root, mode: options.userns, host: host) }
         options.image = image
         if host.uid != 0 && image == nil {
             let facts = host
@@ -122,6 +124,28 @@ enum RunInvocation {
         }
         debug(debugging, "project \(project.root) (id \(project.id))")
         return Planned(host: host, project: project, image: image, plan: plan, debugging: debugging, volumeNames: options.volumeNames)
+    }
+
+    /// Rootless keep-id onto another uid: the image's layers as copies
+    /// whose owners read as the image says under that map (MappedLayers).
+    static func mappedLayers(_ image: ImageRoot, mode: RunOptions.UserNamespaceMode, host: HostFacts) -> ImageRoot {
+        guard host.uid != 0, case .keepID(let uid, let gid) = mode, IdentityPlanner.plan(mode: mode, host: host).needsHelpers else {
+            return image
+        }
+        let shift = MappedLayers.Shift(uid: uid ?? host.uid, gid: gid ?? host.gid)
+        guard !shift.isIdentity else { return image }
+        var mapped = image
+        let layout = ImageStore(root: host.dataDir).layout
+        if image.layers.contains(where: { !FileSystem.isDirectory(MappedLayers.root(layout) + "/u\(shift.uid)-g\(shift.gid)/" + ($0.split(separator: "/").last.map(String.init) ?? "")) }) {
+            printError("devbox: copying the image's layers for your uid mapping (once per image and mapping)")
+        }
+        do {
+            mapped.layers = try MappedLayers.directories(image.layers, shift: shift, layout: layout,
+                                                         userNamespace: StoreAccess.userNamespace(host: host))
+        } catch {
+            fail(error)
+        }
+        return mapped
     }
 
     private static func makeOptions(_ args: RunArguments, host: HostFacts, project: Project) throws(PlanError) -> RunOptions {

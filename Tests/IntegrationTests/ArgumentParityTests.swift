@@ -52,6 +52,7 @@ struct ArgumentParityTests {
         ["--root", "/r", "--log-level", "debug", "--", "x"],
         ["--root=/r2", "--log-level=error", "--", "x"],
         ["--project", "/p", "--", "x"],
+        ["--config", ".devcontainer/a/devcontainer.json", "--", "x"],
         ["--project=..", "--allow-project-profile", "--", "x"],
         ["--preserve-fds", "0", "--", "x"],
         ["--preserve-fds=3", "--preserve-fds", "5", "--", "x"],

@@ -39,6 +39,13 @@ struct ProjectEnvironmentTests {
             let inside = try s.devbox(["exec", "--", "stat", "-c", "%U", "made-by-ada"])
             #expect(inside.out == "ada\n", "and by ada inside: \(inside.stderr)")
         }
+        // The image's own files keep the owners the image gives them under
+        // the mapping (a copy of the layers per mapping, made once).
+        let owners = try s.devbox(["exec", "--", "stat", "-c", "%n %u:%g", "/home/ada", "/home/ada/.profile", "/etc/passwd", "/bin/busybox", "/root"])
+        #expect(owners.out == "/home/ada 1000:1000\n/home/ada/.profile 1000:1000\n/etc/passwd 0:0\n/bin/busybox 0:0\n/root 0:0\n",
+                "\(owners.out) \(owners.stderr)")
+        let writable = try s.devbox(["exec", "--", "sh", "-c", "echo hi > /home/ada/new && echo ok"])
+        #expect(writable.out == "ok\n", "ada's home is ada's: \(writable.stderr)")
         // The workspace subdirectory the caller is in is where exec starts.
         let sub = s.project.appendingPathComponent("sub")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
@@ -200,6 +207,25 @@ extension Scratch {
 
 /// A project's config is not trusted (docs/TRUST.md): what it asks that
 /// weakens the sandbox needs the user's --allow-project-profile, once.
+/// `--userns keep-id` onto another uid with an image: every file shows
+/// the owner the image gives it (not shifted by the mapping).
+@Suite("keep-id with an image")
+struct KeepIDImageTests {
+    @Test("keep-id:uid=1000 and plain keep-id leave the image's owners as they are; the copy is made once", arguments: Runner.all)
+    func ownersAsInTheImage(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.loadDevcontainerImage("keepid:1")
+        let check = ["sh", "-c", "stat -c '%n %u:%g' /home/ada /etc/passwd /bin/busybox /bin/suid; stat -c %A /bin/suid; test -e /to_delete || echo whiteout-ok; id -u"]
+        for (flags, uid) in [(["--userns", "keep-id:uid=1000,gid=1000"], "1000"), (["--userns", "keep-id"], String(runner.uid))] {
+            let r = try s.devbox(["run", "--rm"] + flags + ["keepid:1", "--"] + check)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.out == "/home/ada 1000:1000\n/etc/passwd 0:0\n/bin/busybox 0:0\n/bin/suid 0:0\n-rwsr-xr-x\nwhiteout-ok\n\(uid)\n", "\(flags): \(r.out)")
+            let again = try s.devbox(["run", "--rm"] + flags + ["keepid:1", "--", "true"])
+            #expect(again.status == 0 && !again.stderr.contains("copying"), "the copy is reused: \(again.stderr)")
+        }
+    }
+}
+
 @Suite("project configs cannot weaken the sandbox on their own")
 struct ProjectConsentTests {
     @Test("each weakening a config can ask for is refused until the user accepts it, then remembered; asking for more asks again",

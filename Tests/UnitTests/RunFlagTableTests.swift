@@ -25,7 +25,7 @@ struct RunFlagTableTests {
         "root": "/r", "log-level": "debug", "tty": "", "interactive": "", "rm": "", "detach": "", "name": "n",
         "label": "a=b", "network": "none", "add-host": "h:1.2.3.4", "dns": "1.1.1.1", "profile": "strict",
         "cap-add": "x", "cap-drop": "y", "read-only": "", "security-opt": "o", "project": "/p",
-        "allow-project-profile": "", "preserve-fds": "2", "user": "u", "group-add": "g", "userns": "keep-id",
+        "allow-project-profile": "", "config": "/c.json", "preserve-fds": "2", "user": "u", "group-add": "g", "userns": "keep-id",
         "home": "host", "volume": "/a:/b", "mount": "type=tmpfs,dst=/t", "tmpfs": "/t", "device": "/dev/fuse",
         "shm-size": "1g", "env": "A=1", "env-file": "/f", "env-host": "", "workdir": "/w", "hostname": "h",
         "entrypoint": "", "pull": "never", "ulimit": "core=0", "stop-signal": "SIGINT", "stop-timeout": "3",

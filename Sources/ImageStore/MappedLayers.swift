@@ -1,0 +1,202 @@
+import CXattr
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Copies of unpacked layers for a keep-id mapping, so the image's files
+/// keep the owners the image gives them when the user is mapped onto
+/// another uid inside (`--userns keep-id[:uid=U,gid=G]`, devcontainer.json's
+/// updateRemoteUserUID).
+///
+/// Layers are unpacked once, in the store's user namespace, whose map puts
+/// the user at 0 and the subordinate range at 1...N. A keep-id map puts
+/// the user at U and the range around it (0..<U, then U+1...N), so under it
+/// the same files show shifted: uid c < U as c-1, root's as U. A copy whose
+/// owners are rewritten as the store's namespace sees them — c < U to c+1,
+/// U to 0, the rest unchanged — reads, under the keep-id map, exactly as
+/// the image says. As podman does for an idmapped layer it cannot mount,
+/// the copy is made once per (layer, mapping) and shared by every
+/// container with that mapping: `layers-mapped/u<U>-g<G>/<layer>`.
+public enum MappedLayers {
+    /// The ids the user becomes inside.
+    public struct Shift: Equatable, Sendable {
+        public var uid: UInt32
+        public var gid: UInt32
+
+        public init(uid: UInt32, gid: UInt32) {
+            self.uid = uid
+            self.gid = gid
+        }
+
+        /// Nothing to rewrite: the user is root inside, as when unpacked.
+        public var isIdentity: Bool { uid == 0 && gid == 0 }
+
+        var directoryName: String { "u\(uid)-g\(gid)" }
+
+        /// An owner as the store's namespace sees it, for the copy.
+        static func owner(_ id: UInt32, inside: UInt32) -> UInt32 {
+            if id < inside { return id + 1 }
+            return id == inside ? 0 : id
+        }
+    }
+
+    public static func root(_ layout: StoreLayout) -> String { layout.root + "/layers-mapped" }
+
+    /// The copies of `layers` (layer directories of this store, top-most
+    /// first) for `shift`, made where missing. `userNamespace`: the store's
+    /// (rootless); nil as root, where the ids are the host's own.
+    public static func directories(_ layers: [String], shift: Shift, layout: StoreLayout,
+                                   userNamespace: Int32?) throws(StoreError) -> [String] {
+        guard !shift.isIdentity else { return layers }
+        let base = root(layout) + "/" + shift.directoryName
+        var out: [String] = []
+        for layer in layers {
+            let name = String(layer.split(separator: "/").last ?? "")
+            guard !name.isEmpty, layer == layout.layers + "/" + name else {
+                throw .io(path: layer, reason: "not a layer of this store (a devbox bug)")
+            }
+            let target = base + "/" + name
+            if !FileSystem.isDirectory(target) {
+                try make(target, from: layer, shift: shift, base: base, userNamespace: userNamespace)
+            }
+            out.append(target)
+        }
+        return out
+    }
+
+    /// Copies into a temporary name and renames: a copy that is there is
+    /// whole, and two runs making the same one at once both end with it.
+    static func make(_ target: String, from layer: String, shift: Shift, base: String, userNamespace: Int32?) throws(StoreError) {
+        guard FileSystem.makeDirectories(base, mode: 0o700) else {
+            throw .io(path: base, reason: String(cString: strerror(errno)))
+        }
+        let temporary = target + ".tmp-\(getpid())"
+        let work = { () throws(StoreError) -> Void in
+            FileSystem.removeTree(temporary)
+            var copier = TreeCopy(shift: shift)
+            try copier.copy(layer, to: temporary)
+            if rename(temporary, target) != 0 {
+                let reason = errno
+                FileSystem.removeTree(temporary)
+                // Another run made it first.
+                guard reason == EEXIST || reason == ENOTEMPTY else {
+                    throw .io(path: target, reason: String(cString: strerror(reason)))
+                }
+            }
+        }
+        if let userNamespace { try InNamespace.run(userNamespace, work) } else { try work() }
+    }
+}
+
+/// One tree copied with every attribute a layer carries (modes, owners
+/// rewritten by the shift, xattrs such as overlayfs's opaque mark,
+/// whiteout devices, hard links, symlinks, times), never following a link.
+struct TreeCopy {
+    let shift: MappedLayers.Shift
+    private var links: [String: String] = [:]
+
+    init(shift: MappedLayers.Shift) {
+        self.shift = shift
+    }
+
+    mutating func copy(_ source: String, to target: String) throws(StoreError) {
+        try entry(source, target)
+    }
+
+    private mutating func entry(_ source: String, _ target: String) throws(StoreError) {
+        var st = stat()
+        guard lstat(source, &st) == 0 else { throw failure(source) }
+        let uid = MappedLayers.Shift.owner(st.st_uid, inside: shift.uid)
+        let gid = MappedLayers.Shift.owner(st.st_gid, inside: shift.gid)
+        let mode = st.st_mode & 0o7777
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR:
+            guard mkdir(target, 0o700) == 0 else { throw failure(target) }
+            for name in FileSystem.list(source) where name != "." && name != ".." {
+                try entry(source + "/" + name, target + "/" + name)
+            }
+            try attributes(source, target, uid: uid, gid: gid, mode: mode, st: st, xattrs: true)
+        case S_IFREG:
+            let key = "\(st.st_dev):\(st.st_ino)"
+            if st.st_nlink > 1, let first = links[key] {
+                guard link(first, target) == 0 else { throw failure(target) }
+                return
+            }
+            try data(source, target)
+            try attributes(source, target, uid: uid, gid: gid, mode: mode, st: st, xattrs: true)
+            if st.st_nlink > 1 { links[key] = target }
+        case S_IFLNK:
+            guard let destination = FileSystem.readLink(source), symlink(destination, target) == 0 else { throw failure(target) }
+            try attributes(source, target, uid: uid, gid: gid, mode: nil, st: st, xattrs: false)
+        default:
+            // Devices (overlayfs's whiteouts are 0/0 character devices), fifos, sockets.
+            guard mknod(target, st.st_mode, st.st_rdev) == 0 else { throw failure(target) }
+            try attributes(source, target, uid: uid, gid: gid, mode: mode, st: st, xattrs: true)
+        }
+    }
+
+    private func data(_ source: String, _ target: String) throws(StoreError) {
+        let input = open(source, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard input >= 0 else { throw failure(source) }
+        defer { close(input) }
+        let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard output >= 0 else { throw failure(target) }
+        defer { close(output) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 18)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw failure(source) }
+            if n == 0 { return }
+            var offset = 0
+            while offset < n {
+                let w = buffer[offset..<n].withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
+                if w < 0 && errno == EINTR { continue }
+                guard w > 0 else { throw failure(target) }
+                offset += w
+            }
+        }
+    }
+
+    /// Owner first (chown clears set-id bits), then mode, xattrs, times.
+    private func attributes(_ source: String, _ target: String, uid: UInt32, gid: UInt32, mode: mode_t?, st: stat,
+                            xattrs: Bool) throws(StoreError) {
+        guard lchown(target, uid, gid) == 0 else { throw failure(target) }
+        if let mode, chmod(target, mode) != 0 { throw failure(target) }
+        if xattrs { try copyXattrs(source, target) }
+        var times = [st.st_atim, st.st_mtim]
+        guard utimensat(AT_FDCWD, target, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw failure(target) }
+    }
+
+    /// What the store's namespace can read is copied; a name the kernel
+    /// will not let it set again (security.* it may not write) is left
+    /// out, as it is when such a layer is unpacked.
+    private func copyXattrs(_ source: String, _ target: String) throws(StoreError) {
+        let size = llistxattr(source, nil, 0)
+        guard size > 0 else { return }
+        var names = [CChar](repeating: 0, count: size)
+        let got = llistxattr(source, &names, size)
+        guard got > 0 else { return }
+        var start = 0
+        while start < got {
+            var end = start
+            while end < got && names[end] != 0 { end += 1 }
+            let name = String(decoding: names[start..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            start = end + 1
+            guard !name.isEmpty else { continue }
+            let length = lgetxattr(source, name, nil, 0)
+            guard length >= 0 else { continue }
+            var value = [UInt8](repeating: 0, count: max(length, 1))
+            let read = lgetxattr(source, name, &value, length)
+            guard read >= 0 else { continue }
+            if lsetxattr(target, name, value, read, 0) != 0 && errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP {
+                throw failure(target)
+            }
+        }
+    }
+
+    private func failure(_ path: String) -> StoreError {
+        .io(path: path, reason: String(cString: strerror(errno)))
+    }
+}
