@@ -35,7 +35,8 @@ work=$(mktemp -d /tmp/devbox-bench-keepid.XXXXXX)
 mkdir -p "$work/proj/.git" "$work/run" "$work/root/bin" "$work/root/etc" "$work/root/usr/lib" "$work/root/home/dev"
 chmod 700 "$work/run"
 export XDG_DATA_HOME=$work/data XDG_RUNTIME_DIR=$work/run
-trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
+# Layers hold files of subordinate ids: only devbox can remove them.
+trap '"$bin" rmi bench-keepid:1 >/dev/null 2>&1; "$bin" system prune --force >/dev/null 2>&1; chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
 cp /bin/busybox "$work/root/bin/"
 ln -s busybox "$work/root/bin/sh"; ln -s busybox "$work/root/bin/true"
 printf 'root:x:0:0:root:/root:/bin/sh\ndev:x:1000:1000::/home/dev:/bin/sh\n' > "$work/root/etc/passwd"

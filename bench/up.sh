@@ -60,6 +60,9 @@ pod() { XDG_RUNTIME_DIR=$work/podman-run podman "$@"; }
 cleanup() {
     (cd "$work/proj" && "$bin" down >/dev/null 2>&1) || true
     "$bin" ps -a -q --filter "label=devcontainer.local_folder=$work/proj" 2>/dev/null | xargs -r "$bin" rm -f >/dev/null 2>&1 || true
+    # Layers hold files of subordinate ids: only devbox can remove them.
+    "$bin" rmi "$image" >/dev/null 2>&1 || true
+    "$bin" system prune --force >/dev/null 2>&1 || true
     if [ -n "$podman_ok" ]; then
         pod rm -f -t 0 "$podman_name" >/dev/null 2>&1 || true
         pod rmi -f "$image" >/dev/null 2>&1 || true

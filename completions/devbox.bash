@@ -312,7 +312,7 @@ _devbox_run() {
 
 _devbox_up() {
     repeating_flags=()
-    non_repeating_flags=(--allow-project-profile --remove-existing-container --skip-non-blocking-commands --version -h --help)
+    non_repeating_flags=(--allow-project-profile --remove-existing --remove-existing-container --skip-non-blocking-commands --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level --project --config --format)
     __devbox_offer_flags_options 0

@@ -25,7 +25,7 @@ function __devbox_parse_tokens -S
         case 'run'
             __devbox_parse_subcommand -r 2 'root=' 'log-level=' 't/tty' 'i/interactive' 'rm' 'd/detach' 'name=' 'l/label=+' 'network=' 'add-host=+' 'dns=+' 'profile=' 'cap-add=+' 'cap-drop=+' 'read-only' 'security-opt=+' 'project=' 'config=' 'allow-project-profile' 'preserve-fds=' 'u/user=' 'group-add=+' 'userns=' 'home=' 'v/volume=+' 'mount=+' 'tmpfs=+' 'device=+' 'shm-size=' 'e/env=+' 'env-file=+' 'env-host' 'w/workdir=' 'hostname=' 'entrypoint=' 'pull=' 'ulimit=+' 'stop-signal=' 'stop-timeout=' 'init' 'print-spec' 'version' 'h/help'
         case 'up'
-            __devbox_parse_subcommand 0 'root=' 'log-level=' 'project=' 'config=' 'allow-project-profile' 'remove-existing-container' 'skip-non-blocking-commands' 'format=' 'version' 'h/help'
+            __devbox_parse_subcommand 0 'root=' 'log-level=' 'project=' 'config=' 'allow-project-profile' 'remove-existing' 'skip-non-blocking-commands' 'format=' 'version' 'h/help'
         case 'down'
             __devbox_parse_subcommand 0 'root=' 'log-level=' 'project=' 'config=' 'allow-project-profile' 't/time=' 'version' 'h/help'
         case 'shell'
@@ -281,7 +281,7 @@ complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options 
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" project' -l 'project' -d 'The project directory (default: found from the current directory).' -rfa '(__devbox_complete_directories)'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" config' -l 'config' -d 'The devcontainer.json to use when .devcontainer holds several.' -rF
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" allow-project-profile' -l 'allow-project-profile' -d 'Accept what the project\'s config asks that weakens the sandbox (capabilities, host paths, a weaker profile); remembered per project.'
-complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" remove-existing-container' -l 'remove-existing-container' -d 'Remove the existing environment first (a fresh layer; create-time commands run again).'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" remove-existing remove-existing-container' -l 'remove-existing' -l 'remove-existing-container' -d 'Remove the existing environment first (a fresh layer; create-time commands run again).'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" skip-non-blocking-commands' -l 'skip-non-blocking-commands' -d 'Return once the waitFor stage has run (default updateContentCommand); later stages run at the next up.'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" format' -l 'format' -d 'text (the default) or json (one line, as `devcontainer up` prints).' -rfka ''
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" version' -l 'version' -d 'Show the version.'

@@ -39,6 +39,9 @@ public enum DefinitionRunFlags {
         }
         if let user = definition.containerUser { flags += ["-u", user] }
         for cap in definition.capAdd { flags += ["--cap-add", cap] }
+        // privileged: only root gets here (rootless refuses it); the
+        // consent check sees the weaker profile.
+        if definition.privileged { flags += ["--profile", "unconfined"] }
         for option in definition.securityOpt { flags += ["--security-opt", option] }
         flags += filter(definition.extraRunFlags).accepted
         if let keepID { flags += ["--userns", "keep-id:uid=\(keepID.uid),gid=\(keepID.gid)"] }

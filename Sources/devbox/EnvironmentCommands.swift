@@ -28,7 +28,7 @@ struct UpCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var projectOptions: ProjectOptions
-    @Flag(name: .customLong("remove-existing-container"), help: "Remove the existing environment first (a fresh layer; create-time commands run again).")
+    @Flag(name: [.customLong("remove-existing"), .customLong("remove-existing-container")], help: "Remove the existing environment first (a fresh layer; create-time commands run again).")
     var removeExisting = false
     @Flag(name: .customLong("skip-non-blocking-commands"),
           help: "Return once the waitFor stage has run (default updateContentCommand); later stages run at the next up.")

@@ -50,9 +50,26 @@ enum EnvironmentUp {
         let store = ContainerCreation.store(dataRoot: request.dataRoot)
         let current = ProjectDefinitions.stamp(project, definition: loaded)
         var definition = loaded ?? EnvironmentDefinition(format: .devboxToml, file: project.root + "/devbox.toml")
-        // An exec into an environment that runs as `up` left it: nothing to do.
-        if !request.explicit, let running = runningEnvironment(project, store: store, stamp: current) {
-            return Result(record: running.0, store: store, template: running.1, settings: running.2, definition: definition)
+        // The environment runs as the last `up` left it, from config files
+        // that have not changed since: an exec has nothing to do; `up` and
+        // `shell` run only what is due (initializeCommand, lifecycle stages
+        // a failure left undone, postAttach) without planning anything.
+        if !request.removeExisting, let running = runningEnvironment(project, store: store, stamp: current),
+           !(request.explicit || request.attaching) || LifecycleRunner.createStagesDone(store: store, id: running.0.id, definition: definition) {
+            let result = Result(record: running.0, store: store, template: running.1, settings: running.2, definition: definition)
+            guard request.explicit || request.attaching else { return result }
+            if request.explicit {
+                do { try HostCommand.run(definition.lifecycle[.initializeCommand] ?? [], in: project.root) } catch {
+                    fail(error, code: ExitStatus.error)
+                }
+            }
+            do {
+                try LifecycleRunner(store: store, id: running.0.id, template: running.1, settings: running.2, definition: definition)
+                    .run(started: false, attaching: request.attaching, stopAfter: request.skipNonBlocking ? definition.waitFor : nil)
+            } catch {
+                fail(error, code: ExitStatus.error)
+            }
+            return result
         }
         if loaded == nil { definition.updateRemoteUserUID = false }
         let image: ImageRoot?
@@ -63,6 +80,10 @@ enum EnvironmentUp {
         }
         for warning in definition.warnings + HostCheck.warnings(definition.hostRequirements, dataDir: host.dataDir) {
             printError("devbox: warning: \(warning)")
+        }
+        if !definition.forwardPorts.isEmpty {
+            printError("devbox: note: forwardPorts \(definition.forwardPorts.joined(separator: ", ")): the environment shares the host's "
+                       + "network, so its ports are reachable on localhost already (under --network none they are not reachable at all)")
         }
         let flags = ProjectDefinitions.runFlags(definition, project: project, host: host, image: image, identity: loaded != nil,
                                                 allowWeaker: request.allowProjectProfile)

@@ -151,7 +151,10 @@ enum InitTemplates {
         if [ "$#" -eq 0 ]; then
             exec "$devbox" shell --project "$root"
         fi
-        exec "$devbox" exec --project "$root" -- "$@"
+        # A terminal for the command when there is one (an editor, vim, a REPL).
+        tty=
+        if [ -t 0 ] && [ -t 1 ]; then tty=-t; fi
+        exec "$devbox" exec ${tty:+"$tty"} --project "$root" -- "$@"
 
         """
     }

@@ -60,11 +60,25 @@ struct LifecycleRunner {
         }
     }
 
+    /// Every create-time stage has run (and setup is current): nothing an
+    /// image's metadata adds can be due, so `up` need not plan again.
+    static func createStagesDone(store: ContainerStore, id: String, definition: EnvironmentDefinition) -> Bool {
+        let directory = store.lifecycleDirectory(id)
+        let stages = LifecycleStage.allCases.filter(\.oncePerEnvironment)
+        guard stages.allSatisfy({ FileSystem.exists(directory + "/" + $0.rawValue) }) else { return false }
+        guard !definition.setup.isEmpty else { return true }
+        return FileSystem.read(directory + "/setup")?.hasPrefix(setupDigest(definition.setup)) == true
+    }
+
+    static func setupDigest(_ setup: [String]) -> String {
+        SHA256.hex(Array(setup.joined(separator: "\u{0}").utf8))
+    }
+
     /// devbox.toml's `setup`: again whenever the list changes.
     func runSetup(directory: String) throws(Failure) {
         guard !definition.setup.isEmpty else { return }
         let marker = directory + "/setup"
-        let digest = SHA256.hex(Array(definition.setup.joined(separator: "\u{0}").utf8))
+        let digest = Self.setupDigest(definition.setup)
         if FileSystem.read(marker)?.hasPrefix(digest) == true { return }
         for command in definition.setup {
             try runInside(.shell(command), stage: "setup")
