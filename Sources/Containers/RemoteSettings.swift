@@ -22,6 +22,12 @@ public struct RemoteSettings: Codable, Equatable, Sendable {
     public var configStamp: String
     /// The name the config gives the environment, for prompts.
     public var displayName: String
+    /// The running container's settings key (ExecTemplate) when `up` ran:
+    /// a container restarted since with other settings is not this one.
+    public var templateKey: String = ""
+    /// A digest of what the config made of the environment (its run flags
+    /// and image), to tell a changed config from an unchanged one.
+    public var definitionKey: String = ""
 
     public init(projectRoot: String, workspaceFolder: String, user: String?, shell: String, environment: [String],
                 probedEnvironment: [String]?, configStamp: String, displayName: String) {

@@ -113,7 +113,7 @@ struct TreeCopy {
         switch st.st_mode & S_IFMT {
         case S_IFDIR:
             guard mkdir(target, 0o700) == 0 else { throw failure(target) }
-            for name in FileSystem.list(source) where name != "." && name != ".." {
+            for name in try names(in: source) {
                 try entry(source + "/" + name, target + "/" + name)
             }
             try attributes(source, target, uid: uid, gid: gid, mode: mode, st: st, xattrs: true)
@@ -133,6 +133,23 @@ struct TreeCopy {
             // Devices (overlayfs's whiteouts are 0/0 character devices), fifos, sockets.
             guard mknod(target, st.st_mode, st.st_rdev) == 0 else { throw failure(target) }
             try attributes(source, target, uid: uid, gid: gid, mode: mode, st: st, xattrs: true)
+        }
+    }
+
+    /// A directory's entries; a directory that cannot be read fails the
+    /// copy (an empty listing would be a silently incomplete layer).
+    private func names(in directory: String) throws(StoreError) -> [String] {
+        guard let dir = opendir(directory) else { throw failure(directory) }
+        defer { closedir(dir) }
+        var out: [String] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(dir) else {
+                if errno != 0 { throw failure(directory) }
+                return out
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { out.append(name) }
         }
     }
 

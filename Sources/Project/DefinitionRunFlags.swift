@@ -43,15 +43,19 @@ public enum DefinitionRunFlags {
         // consent check sees the weaker profile.
         if definition.privileged { flags += ["--profile", "unconfined"] }
         for option in definition.securityOpt { flags += ["--security-opt", option] }
-        flags += filter(definition.extraRunFlags).accepted
+        flags += filter(definition.extraRunFlags, projectRoot: projectRoot).accepted
         if let keepID { flags += ["--userns", "keep-id:uid=\(keepID.uid),gid=\(keepID.gid)"] }
-        let (accepted, ignored) = filter(definition.runArgs)
+        let (accepted, ignored) = filter(definition.runArgs, projectRoot: projectRoot)
         return Result(arguments: flags + accepted, ignored: ignored)
     }
 
     /// runArgs split into what RunFlags.table takes (kept with their values)
     /// and the rest. A value that does not parse counts as not taken.
-    static func filter(_ runArgs: [String]) -> (accepted: [String], ignored: [String]) {
+    /// Relative host paths (`-v ./x:/y`, `--mount type=bind,src=x`,
+    /// `--env-file .env`) are made absolute under the project root: a
+    /// run resolves them from the caller's directory, which the file's
+    /// author does not choose and the consent check could not see.
+    static func filter(_ runArgs: [String], projectRoot: String = "/") -> (accepted: [String], ignored: [String]) {
         var accepted: [String] = [], ignored: [String] = []
         var i = 0
         while i < runArgs.count {
@@ -61,7 +65,7 @@ public enum DefinitionRunFlags {
             var scratch = RunArguments()
             if isRefused(arg) {
                 // Its value, if it takes one, goes with it.
-                if !arg.contains("="), let flag = flagNamed(arg), flag.kind != .flag, i < runArgs.count { i += 1 }
+                if !arg.contains("="), let flag = valueFlag(arg), flag.kind != .flag, i < runArgs.count { i += 1 }
                 ignored += runArgs[start..<i]
                 continue
             }
@@ -70,7 +74,7 @@ public enum DefinitionRunFlags {
                 // `--profile strict` (no network): host is the default
                 // wherever the profile allows it, so it is left out.
                 if scratch.networkGiven && scratch.network == .host { continue }
-                accepted += runArgs[start..<i]
+                accepted += anchored(Array(runArgs[start..<i]), projectRoot: projectRoot)
             } else {
                 // An unknown flag's value (the next word, if it is not a flag) goes with it.
                 i = start + 1
@@ -81,14 +85,62 @@ public enum DefinitionRunFlags {
         return (accepted, ignored)
     }
 
-    static func flagNamed(_ arg: String) -> RunFlag? {
+    /// One flag's words with a relative host path made absolute under the
+    /// project root (see filter); other flags unchanged.
+    static func anchored(_ words: [String], projectRoot: String) -> [String] {
+        guard let first = words.first, let flag = valueFlag(first), flag.kind != .flag else { return words }
+        let value: String
+        var rest: [String] = []
+        if first.hasPrefix("--"), let eq = first.firstIndex(of: "=") {
+            value = String(first[first.index(after: eq)...])
+        } else if words.count == 2 {
+            value = words[1]
+            // A short cluster (`-tv x`): its other letters stay flags of their own.
+            if !first.hasPrefix("--") { rest = first.dropFirst().dropLast().map { "-" + String($0) } }
+        } else {
+            return words
+        }
+        let root = projectRoot == "/" ? "" : projectRoot
+        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : root + "/" + path }
+        let anchored: String
+        switch flag.long {
+        case "volume":
+            var parts = value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            // A source without a slash is a named volume; `.` and `..` are paths.
+            if parts.count > 1, !parts[0].hasPrefix("/"), parts[0].contains("/") || parts[0] == "." || parts[0] == ".." {
+                parts[0] = absolute(parts[0])
+            }
+            anchored = parts.joined(separator: ":")
+        case "mount":
+            let fields = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let isBind = fields.contains("type=bind")
+            anchored = fields.map { field in
+                for key in ["source=", "src="] where isBind && field.hasPrefix(key) {
+                    return key + absolute(String(field.dropFirst(key.count)))
+                }
+                return field
+            }.joined(separator: ",")
+        case "env-file":
+            anchored = absolute(value)
+        default:
+            return words
+        }
+        return rest + ["--" + flag.long, anchored]
+    }
+
+    /// The flag that takes the value in `arg`: `--name[=v]`, or the last
+    /// letter of a short cluster (`-tv`).
+    static func valueFlag(_ arg: String) -> RunFlag? {
         if arg.hasPrefix("--") { return RunFlags.named(String(arg.dropFirst(2)).split(separator: "=").first.map(String.init) ?? "") }
-        if arg.count == 2, arg.hasPrefix("-"), let ch = arg.last { return RunFlags.withShort(ch) }
+        if arg.count >= 2, arg.hasPrefix("-"), let ch = arg.last { return RunFlags.withShort(ch) }
         return nil
     }
 
+    /// Any flag in `arg` the file may not give, every letter of a short
+    /// cluster included (`-it` would force a terminal).
     static func isRefused(_ arg: String) -> Bool {
-        guard let flag = flagNamed(arg) else { return false }
-        return refused.contains(flag.long)
+        if arg.hasPrefix("--") { return valueFlag(arg).map { refused.contains($0.long) } ?? false }
+        guard arg.hasPrefix("-"), arg.count >= 2 else { return false }
+        return arg.dropFirst().contains { RunFlags.withShort($0).map { refused.contains($0.long) } ?? false }
     }
 }

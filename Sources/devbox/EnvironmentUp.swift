@@ -27,6 +27,9 @@ enum EnvironmentUp {
         var attaching = false
         /// `--skip-non-blocking-commands`: stop after the waitFor stage.
         var skipNonBlocking = false
+        /// A lifecycle failure: `up` exits 1 (its own job failed); an exec or
+        /// a shell 125, so the caller can tell it from the command's 1.
+        var failureCode: Int32 { explicit ? ExitStatus.error : ExitStatus.failure }
         /// `--allow-project-profile`: accept what the config asks that
         /// weakens the sandbox (ProjectConsent).
         var allowProjectProfile = false
@@ -56,20 +59,23 @@ enum EnvironmentUp {
         // a failure left undone, postAttach) without planning anything.
         if !request.removeExisting, let running = runningEnvironment(project, store: store, stamp: current),
            !(request.explicit || request.attaching) || LifecycleRunner.createStagesDone(store: store, id: running.0.id, definition: definition) {
-            let result = Result(record: running.0, store: store, template: running.1, settings: running.2, definition: definition)
-            guard request.explicit || request.attaching else { return result }
+            guard request.explicit || request.attaching else {
+                return Result(record: running.0, store: store, template: running.1, settings: running.2, definition: definition)
+            }
+            // The image's metadata may add postAttach or postStart commands.
+            let merged = ProjectDefinitions.resolved(definition, project: project, host: host).0
             if request.explicit {
-                do { try HostCommand.run(definition.lifecycle[.initializeCommand] ?? [], in: project.root) } catch {
-                    fail(error, code: ExitStatus.error)
+                do { try HostCommand.run(merged.lifecycle[.initializeCommand] ?? [], in: project.root) } catch {
+                    fail(error, code: request.failureCode)
                 }
             }
             do {
-                try LifecycleRunner(store: store, id: running.0.id, template: running.1, settings: running.2, definition: definition)
-                    .run(started: false, attaching: request.attaching, stopAfter: request.skipNonBlocking ? definition.waitFor : nil)
+                try LifecycleRunner(store: store, id: running.0.id, template: running.1, settings: running.2, definition: merged)
+                    .run(started: false, attaching: request.attaching, stopAfter: request.skipNonBlocking ? merged.waitFor : nil)
             } catch {
-                fail(error, code: ExitStatus.error)
+                fail(error, code: request.failureCode)
             }
-            return result
+            return Result(record: running.0, store: store, template: running.1, settings: running.2, definition: merged)
         }
         if loaded == nil { definition.updateRemoteUserUID = false }
         let image: ImageRoot?
@@ -103,7 +109,7 @@ enum EnvironmentUp {
 
         // initializeCommand runs on the host on every up that gets here.
         do { try HostCommand.run(definition.lifecycle[.initializeCommand] ?? [], in: project.root) } catch {
-            fail(error, code: ExitStatus.error)
+            fail(error, code: request.failureCode)
         }
         let planned = RunInvocation.plan(args, runID: "env", applyDefinition: false)
         guard let layout = planned.plan.container else { fail("the project's environment needs a persistent layer; run without --rm") }
@@ -113,20 +119,26 @@ enum EnvironmentUp {
             store.remove(record)
             EventLog(runtimeDir: store.runtimeDir).append(ContainerEvent(record: record, status: "destroy"))
         }
-        var record = ProjectEnvironment.record(name: name, planned: planned, environment: RunInvocation.prepare(
-            planned.plan, host: planned.host, image: planned.image, debugging: planned.debugging), layout: layout, store: store,
-            idleExit: nil, keepCommand: !definition.overrideCommand && image != nil)
+        let keepCommand = !definition.overrideCommand && image != nil
+        let launch = RunInvocation.prepare(planned.plan, host: planned.host, image: planned.image, debugging: planned.debugging)
+        var record = ProjectEnvironment.record(name: name, planned: planned, environment: launch, layout: layout, store: store,
+                                               idleExit: nil, keepCommand: keepCommand)
         record = labelled(record, project: project, definition: loaded, store: store)
-        _ = FileSystem.writeAtomically(store.keepRunningPath(record.id), contents: "up\n")
-
+        guard FileSystem.writeAtomically(store.keepRunningPath(record.id), contents: "up\n") else {
+            fail("cannot write \(store.keepRunningPath(record.id)): \(String(cString: strerror(errno)))")
+        }
+        let previous = store.remoteSettings(record.id)
+        // What the config makes of the environment: its flags and image. A
+        // change while it runs (a mount, containerEnv) starts it afresh.
+        let definitionKey = SHA256.hex(Array((flags.arguments + [image?.manifestDigest.description ?? "host", String(keepCommand)])
+            .joined(separator: "\u{0}").utf8))
         var started = false
         if store.status(record.id).isRunning, let template = ExecTemplate.read(from: store.liveDirectory(record.id)),
-           template.settingsKey != ExecTemplate.settingsKey(record.spec) || !sameCommand(template, record) {
-            // The config changed since it started: start it afresh with the new one.
+           template.settingsKey != ExecTemplate.settingsKey(planned.plan.spec) || (previous.map { $0.definitionKey != definitionKey } ?? true)
+            || (keepCommand && template.process.args != planned.plan.spec.process.args) {
             ProjectEnvironment.restartIfUnused(record, store: store, name: name)
-            record = ProjectEnvironment.record(name: name, planned: planned, environment: RunInvocation.prepare(
-                planned.plan, host: planned.host, image: planned.image, debugging: planned.debugging), layout: layout, store: store,
-                idleExit: nil, keepCommand: !definition.overrideCommand && image != nil)
+            record = ProjectEnvironment.record(name: name, planned: planned, environment: launch, layout: layout, store: store,
+                                               idleExit: nil, keepCommand: keepCommand)
         }
         if !store.status(record.id).isRunning {
             ContainerStart.startDetached(record, store: store)
@@ -136,9 +148,13 @@ enum EnvironmentUp {
             fail("the environment \(name) started but cannot be joined; see `devbox logs \(name)`")
         }
         var settings = remoteSettings(definition, project: project, image: image, host: host, template: template, stamp: current)
-        let previous = store.remoteSettings(record.id)
+        settings.templateKey = template.settingsKey ?? ""
+        settings.definitionKey = definitionKey
         if definition.userEnvProbe != .none {
-            if let cached = previous?.probedEnvironment, previous?.user == settings.user {
+            // The probe's answer holds for this container as configured now.
+            if let previous, let cached = previous.probedEnvironment, previous.user == settings.user,
+               previous.templateKey == settings.templateKey, previous.definitionKey == definitionKey,
+               previous.environment == settings.environment {
                 settings.probedEnvironment = cached
             } else {
                 settings.probedEnvironment = EnvProbe.run(definition.userEnvProbe, settings: settings, template: template)
@@ -150,7 +166,7 @@ enum EnvironmentUp {
             try LifecycleRunner(store: store, id: record.id, template: template, settings: settings, definition: definition)
                 .run(started: started, attaching: request.attaching, stopAfter: request.skipNonBlocking ? definition.waitFor : nil)
         } catch {
-            fail(error, code: ExitStatus.error)
+            fail(error, code: request.failureCode)
         }
         return Result(record: record, store: store, template: template, settings: settings, definition: definition)
     }
@@ -160,12 +176,10 @@ enum EnvironmentUp {
     static func runningEnvironment(_ project: Project, store: ContainerStore, stamp: String) -> (ContainerRecord, ExecTemplate, RemoteSettings)? {
         guard let id = ProjectPointer.load(project, dataDir: store.dataDir), let settings = store.remoteSettings(id),
               settings.configStamp == stamp, ContainerLock.isHeld(store.aliveLockPath(id)),
-              let template = ExecTemplate.read(from: store.liveDirectory(id)), let record = try? store.record(id) else { return nil }
+              let template = ExecTemplate.read(from: store.liveDirectory(id)),
+              // Started as `up` left it, not restarted since with a run's other flags.
+              template.settingsKey == settings.templateKey, let record = try? store.record(id) else { return nil }
         return (record, template, settings)
-    }
-
-    static func sameCommand(_ template: ExecTemplate, _ record: ContainerRecord) -> Bool {
-        template.process.args == record.spec.process.args
     }
 
     /// updateRemoteUserUID: rootless, the host user is mapped onto the
@@ -196,7 +210,12 @@ enum EnvironmentUp {
         let remoteEnv = definition.remoteEnv.map { ProjectDefinitions.resolveContainerEnv($0, containerEnv: containerEnv) }
         return RemoteSettings(projectRoot: project.root, workspaceFolder: definition.workspaceFolder ?? project.root, user: user,
                               shell: shell, environment: remoteEnv, probedEnvironment: nil, configStamp: stamp,
-                              displayName: definition.name ?? (ASCII.split(project.root, on: UInt8(ascii: "/")).last ?? "devbox"))
+                              displayName: printable(definition.name ?? (ASCII.split(project.root, on: UInt8(ascii: "/")).last ?? "devbox")))
+    }
+
+    /// A config's name goes into prompts and messages: no control bytes.
+    static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.filter { $0.value >= 0x20 && !(0x7f...0x9f).contains($0.value) }.prefix(64).map(Character.init))
     }
 
     /// The labels the devcontainers CLI puts on an environment, so tools

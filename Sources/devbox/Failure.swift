@@ -41,9 +41,25 @@ func fail(_ message: CustomStringConvertible, code: Int32 = ExitStatus.failure) 
     exit(code)
 }
 
+/// Messages carry text from files devbox does not trust (a config's name,
+/// its commands, paths): control bytes other than tab and newline are shown as `?`, so
+/// none reaches the terminal as an escape sequence (title, clipboard).
 func printError(_ line: String) {
-    let text = line + "\n"
-    _ = text.withCString { write(2, $0, strlen($0)) }
+    var bytes = Array(line.utf8).map { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A || $0 == 0x7f ? UInt8(ascii: "?") : $0 }
+    // C1 controls (U+0080...U+009F, UTF-8 C2 80...C2 9F) too.
+    var i = 0
+    while i + 1 < bytes.count {
+        if bytes[i] == 0xC2, (0x80...0x9F).contains(bytes[i + 1]) { bytes[i] = UInt8(ascii: "?"); bytes.remove(at: i + 1) }
+        i += 1
+    }
+    bytes.append(0x0A)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes[offset...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return }
+        offset += n
+    }
 }
 
 func debug(_ enabled: Bool, _ line: @autoclosure () -> String) {

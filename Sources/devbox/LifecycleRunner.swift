@@ -42,8 +42,12 @@ struct LifecycleRunner {
         let directory = store.lifecycleDirectory(id)
         _ = FileSystem.makeDirectories(directory, mode: 0o700)
         // Two `up`s at once: the second waits, then finds the markers.
-        let lock = try? ContainerLock(directory + "/lock", exclusive: true, wait: true)
+        let lock: ContainerLock?
+        do { lock = try ContainerLock(directory + "/lock", exclusive: true, wait: true) } catch {
+            throw .cannotRun(stage: "the lifecycle commands", reason: error.description)
+        }
         defer { lock?.release() }
+        if stopAfter == .initializeCommand { return }
         for stage in LifecycleStage.allCases where stage != .initializeCommand {
             if stage == .postStartCommand && !started { continue }
             if stage == .postAttachCommand && !attaching { continue }
@@ -52,7 +56,9 @@ struct LifecycleRunner {
                 for command in definition.lifecycle[stage] ?? [] {
                     try runInside(command, stage: stage.rawValue)
                 }
-                if stage.oncePerEnvironment { _ = FileSystem.writeAtomically(marker, contents: Timestamp.now().rfc3339 + "\n") }
+                if stage.oncePerEnvironment, !FileSystem.writeAtomically(marker, contents: Timestamp.now().rfc3339 + "\n") {
+                    throw .cannotRun(stage: stage.rawValue, reason: "it ran, but \(marker) cannot be written (\(String(cString: strerror(errno)))), so it would run again")
+                }
             }
             // setup follows onCreateCommand, and runs again when it changes.
             if stage == .onCreateCommand { try runSetup(directory: directory) }

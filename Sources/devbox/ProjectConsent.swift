@@ -38,17 +38,32 @@ enum ProjectConsent {
         }
         for device in args.devices { out.append("device \(device)") }
         if args.envHost { out.append("the host's whole environment (--env-host)") }
+        // `-e NAME` takes the host's value; an env file is read on the host.
+        for entry in args.env where !entry.contains("=") { out.append("host variable \(entry)") }
+        for file in args.envFiles { out += hostPath(file, project: project).map { "env file from the " + $0 } }
         if args.home == .host { out.append("your home directory (--home host)") }
         return out
     }
 
+    /// initializeCommand runs on the host, outside any sandbox: a cloned
+    /// repository's command is the user's to accept, each one as written
+    /// (a changed command asks again). Listed for every command in the
+    /// project, so that one consent covers `run` and `up` alike.
+    static func hostCommands(_ definition: EnvironmentDefinition) -> [String] {
+        (definition.lifecycle[.initializeCommand] ?? []).map { "initializeCommand on the host, unsandboxed: \(LifecycleRunner.display($0))" }
+    }
+
     /// Sharing a host path beyond the project (devbox's own identity
     /// mounts, the agent socket and ~/.gitconfig, are not the project's doing).
+    /// Judged by where the path leads now, and named so in the consent: a
+    /// link the container later points elsewhere is a different request. A
+    /// path that does not resolve (missing, or a link loop) counts as
+    /// outside, since it may resolve anywhere by the time it is mounted.
     static func hostPath(_ source: String, project: Project) -> [String] {
         let absolute = source.hasPrefix("/") ? source : project.root + "/" + source
-        let real = FileSystem.realPath(absolute) ?? absolute
+        guard let real = FileSystem.realPath(absolute) else { return ["host path \(source) (not resolvable now)"] }
         if real == project.root || real.hasPrefix(project.root + "/") { return [] }
-        return ["host path \(source)"]
+        return [real == source ? "host path \(source)" : "host path \(source) (\(real))"]
     }
 
     static func profileWeakenings(_ name: String, project: Project, host: HostFacts) -> [String] {
@@ -61,20 +76,26 @@ enum ProjectConsent {
     }
 
     /// Exits unless the user has accepted `weakenings` for this project
-    /// (now, with `allowed`, which is then remembered).
-    static func require(_ weakenings: [String], file: String, project: Project, dataDir: String, allowed: Bool) {
-        guard !weakenings.isEmpty else { return }
+    /// (now, with `allowed`, which is then remembered). true: there was
+    /// something to accept and it is accepted, so the run goes on as if the
+    /// user had passed --allow-project-profile (a weaker project profile
+    /// the config names is then allowed too).
+    @discardableResult
+    static func require(_ weakenings: [String], file: String, project: Project, dataDir: String, allowed: Bool) -> Bool {
+        guard !weakenings.isEmpty else { return false }
         let digest = SHA256.hex(Array((file + "\u{0}" + weakenings.sorted().joined(separator: "\u{0}")).utf8))
         let path = dataDir + "/projects/" + project.id + ".consent"
-        if FileSystem.read(path, limit: 256)?.hasPrefix(digest) == true { return }
+        if FileSystem.read(path, limit: 256)?.hasPrefix(digest) == true { return true }
         guard allowed else {
             fail("\(file) asks for more than devbox gives a project by default: \(weakenings.joined(separator: "; ")); "
                  + "a project's config is not trusted to weaken the sandbox: if you trust it, run once with --allow-project-profile",
                  code: ExitStatus.usage)
         }
         printError("devbox: accepted for this project (until its config asks for more): \(weakenings.joined(separator: "; "))")
-        if FileSystem.makeDirectories(dataDir + "/projects", mode: 0o700) {
-            _ = FileSystem.writeAtomically(path, contents: digest + "\n", mode: 0o600)
+        guard FileSystem.makeDirectories(dataDir + "/projects", mode: 0o700),
+              FileSystem.writeAtomically(path, contents: digest + "\n", mode: 0o600) else {
+            fail("cannot record the consent in \(path): \(String(cString: strerror(errno))); check that \(dataDir) is writable")
         }
+        return true
     }
 }

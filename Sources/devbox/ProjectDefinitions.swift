@@ -74,26 +74,42 @@ enum ProjectDefinitions {
                          image: ImageRoot?, identity: Bool = true, allowWeaker: Bool) -> DefinitionRunFlags.Result {
         let keepID = EnvironmentUp.keepIDMapping(definition, image: image, host: host)
         var result = DefinitionRunFlags.arguments(definition, projectRoot: project.root, keepID: keepID)
-        ProjectConsent.require(ProjectConsent.weakenings(result.arguments, project: project, host: host), file: definition.file,
-                               project: project, dataDir: host.dataDir, allowed: allowWeaker)
+        let asks = ProjectConsent.weakenings(result.arguments, project: project, host: host)
+            + ProjectConsent.hostCommands(definition)
+        if ProjectConsent.require(asks, file: definition.file, project: project, dataDir: host.dataDir, allowed: allowWeaker) {
+            result.arguments.append("--allow-project-profile")
+        }
         if identity { result.arguments = identityFlags(host) + result.arguments }
         return result
     }
 
-    /// The developer's identity in a project environment: the SSH agent
-    /// (the socket at a fixed path, SSH_AUTH_SOCK pointing at it) and the
-    /// host's git identity (~/.gitconfig, read-only, as git's system-level
-    /// file, so the user's own ~/.gitconfig inside stays theirs to write).
-    /// DEVBOX_FORWARD_AGENT=0 and DEVBOX_FORWARD_GITCONFIG=0 turn them off.
+    /// The developer's identity in a project environment. By default only
+    /// what is harmless: the git author (user.name and user.email from
+    /// ~/.gitconfig, passed as GIT_CONFIG_* variables, git 2.31+). The
+    /// user's own choice (never the project's) adds the rest:
+    /// DEVBOX_FORWARD_AGENT=1 binds the SSH agent's socket at a fixed path
+    /// (anything inside can then use the keys), DEVBOX_FORWARD_GITCONFIG=1
+    /// the whole ~/.gitconfig read-only as git's system file (it may hold
+    /// tokens). DEVBOX_FORWARD_GITCONFIG=0 passes nothing of git's.
     static func identityFlags(_ host: HostFacts) -> [String] {
         var flags: [String] = []
-        if host.environment["DEVBOX_FORWARD_AGENT"] != "0", let socket = host.environment["SSH_AUTH_SOCK"], socket.hasPrefix("/"),
+        if host.environment["DEVBOX_FORWARD_AGENT"] == "1", let socket = host.environment["SSH_AUTH_SOCK"], socket.hasPrefix("/"),
            !socket.contains(","), isSocket(socket) {
             flags += ["--mount", "type=bind,source=\(socket),target=\(agentSocket)", "-e", "SSH_AUTH_SOCK=\(agentSocket)"]
         }
         let gitconfig = (host.home == "/" ? "" : host.home) + "/.gitconfig"
-        if host.environment["DEVBOX_FORWARD_GITCONFIG"] != "0", !gitconfig.contains(","), FileSystem.isRegularFile(gitconfig) {
+        switch host.environment["DEVBOX_FORWARD_GITCONFIG"] {
+        case "0":
+            break
+        case "1" where !gitconfig.contains(",") && FileSystem.isRegularFile(gitconfig):
             flags += ["--mount", "type=bind,source=\(gitconfig),target=\(gitconfigPath),readonly", "-e", "GIT_CONFIG_SYSTEM=\(gitconfigPath)"]
+        default:
+            let author = GitAuthor.read(FileSystem.read(gitconfig, limit: 1 << 20) ?? "")
+            guard !author.isEmpty else { break }
+            flags += ["-e", "GIT_CONFIG_COUNT=\(author.count)"]
+            for (i, entry) in author.enumerated() {
+                flags += ["-e", "GIT_CONFIG_KEY_\(i)=\(entry.key)", "-e", "GIT_CONFIG_VALUE_\(i)=\(entry.value)"]
+            }
         }
         return flags
     }
@@ -141,6 +157,9 @@ enum ProjectDefinitions {
         merged.detach = args.detach
         merged.name = args.name
         merged.printSpec = args.printSpec
+        // A file may not choose a terminal (DefinitionRunFlags.refused).
+        merged.tty = args.tty
+        merged.interactive = args.interactive
         return merged
     }
 
@@ -162,9 +181,13 @@ enum ProjectDefinitions {
         // devbox.toml is devbox's own, complete description: only a
         // devcontainer.json takes settings from the image's label.
         guard definition.format == .devcontainer else { return definition }
+        // An image is not trusted with the host's environment: its
+        // ${localEnv:...} read nothing (else a label could copy a token
+        // into containerEnv).
+        var imageContext = context(project, file: definition.file, host: host)
+        imageContext.localEnv = [:]
         do {
-            return try DevcontainerMetadata.merging(metadataLabel: metadataLabel, into: definition,
-                                                    context: context(project, file: definition.file, host: host))
+            return try DevcontainerMetadata.merging(metadataLabel: metadataLabel, into: definition, context: imageContext)
         } catch {
             fail(error, code: ExitStatus.config)
         }

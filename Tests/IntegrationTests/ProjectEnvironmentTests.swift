@@ -75,8 +75,13 @@ struct ProjectEnvironmentTests {
             }
             """)
         defer { s.removeProjectEnvironments() }
-        for _ in 0..<2 {
-            let up = try s.devbox(["up"])
+        // initializeCommand is the repository's code on the host: refused
+        // until the user accepts it.
+        let refused = try s.devbox(["up"])
+        #expect(refused.status == 125 && refused.stderr.contains("initializeCommand on the host"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: s.project.appendingPathComponent("host.log").path))
+        for flags in [["--allow-project-profile"], []] {
+            let up = try s.devbox(["up"] + flags)
             #expect(up.status == 0, "\(up.stderr)")
         }
         let down = try s.devbox(["down"])
@@ -168,6 +173,30 @@ struct ProjectEnvironmentTests {
         #expect(log == "setup-1\nsetup-2\n", "\(log)")
     }
 
+    @Test("a config changed while the environment runs is applied by the next up or exec; a run with other flags is not joined by exec",
+          arguments: Runner.all)
+    func changedConfigApplies(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.write("devbox.toml", "[env]\nSTAGE = \"one\"\n")
+        defer { s.removeProjectEnvironments() }
+        #expect(try s.devbox(["up"]).status == 0)
+        #expect(try s.devbox(["exec", "--", "sh", "-c", "echo $STAGE"]).out == "one\n")
+        try s.write("devbox.toml", "[env]\nSTAGE = \"two\"\n")
+        let up = try s.devbox(["up"])
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(try s.devbox(["exec", "--", "sh", "-c", "echo $STAGE"]).out == "two\n", "up restarted it with the new env")
+        try s.write("devbox.toml", "[env]\nSTAGE = \"three\"\n")
+        let exec = try s.devbox(["exec", "--", "sh", "-c", "echo $STAGE"])
+        #expect(exec.out == "three\n", "an exec after the change applies it too: \(exec.stderr)")
+        // A run with other settings restarts the environment its way; the
+        // next exec does not take that container for up's.
+        _ = try s.devbox(["down"])
+        let other = try s.devbox(["run", "--hostname", "otherbox", "--", "true"])
+        #expect(other.status == 0, "\(other.stderr)")
+        let back = try s.devbox(["exec", "--", "sh", "-c", "echo $STAGE; hostname"])
+        #expect(back.status == 0 && back.out.hasPrefix("three\n") && !back.out.contains("otherbox"), "\(back.out) \(back.stderr)")
+    }
+
     @Test("both files: devbox.toml wins and says so", arguments: Runner.all)
     func bothFiles(runner: Runner) throws {
         let s = try Scratch(runner)
@@ -238,6 +267,11 @@ struct ProjectConsentTests {
               ("DEVCONTAINER{ \"runArgs\": [\"--cap-add=NET_ADMIN\"] }", "capability NET_ADMIN"),
               ("DEVCONTAINER{ \"mounts\": [\"source=${localEnv:HOME},target=/h,type=bind\"] }", "host path"),
               ("DEVCONTAINER{ \"runArgs\": [\"--env-host\"] }", "--env-host"),
+              ("DEVCONTAINER{ \"runArgs\": [\"-e\", \"HOME\"] }", "host variable HOME"),
+              ("DEVCONTAINER{ \"runArgs\": [\"--env-file=/etc/hostname\"] }", "env file from the host path /etc/hostname"),
+              ("DEVCONTAINER{ \"runArgs\": [\"-v\", \"escape/x:/h\"] }", "host path"),
+              ("DEVCONTAINER{ \"initializeCommand\": \"true\" }", "initializeCommand on the host"),
+              ("volumes = [\"./escape:/h\"]\n", "host path"),
           ])
     func refusedUntilAccepted(runner: Runner, config: (String, String)) throws {
         let s = try Scratch(runner)
@@ -247,6 +281,14 @@ struct ProjectConsentTests {
             try s.loadDevcontainerImage("dcconsent:1")
         } else {
             try s.write("devbox.toml", config.0)
+        }
+        // A link in the repository that leads out of it (to the host's /etc).
+        let escape = s.project.appendingPathComponent("escape")
+        try FileManager.default.createDirectory(at: escape, withIntermediateDirectories: true)
+        #expect(symlink("/etc", escape.appendingPathComponent("x").path) == 0)
+        #expect(symlink("/etc", s.project.appendingPathComponent("escape-link").path) == 0)
+        if config.0.contains("./escape:") {
+            try s.write("devbox.toml", "volumes = [\"./escape-link:/h\"]\n")
         }
         defer { s.removeProjectEnvironments() }
         let refused = try s.devbox(["run", "--rm", "--", "true"])
@@ -262,6 +304,16 @@ struct ProjectConsentTests {
         try s.write("devbox.toml", "volumes = [\"/var:/hostvar:ro\"]\n")
         if config.0.hasPrefix("DEVCONTAINER") { try FileManager.default.removeItem(at: s.project.appendingPathComponent(".devcontainer")) }
         #expect(try s.devbox(["run", "--rm", "--", "true"]).status == 125)
+    }
+
+    @Test("a config cannot force a terminal, even in a cluster of short flags", arguments: Runner.all)
+    func noTerminalFromAFile(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.loadDevcontainerImage("dcnotty:1")
+        try s.writeDevcontainer(#"{ "image": "dcnotty:1", "runArgs": ["-it", "-t", "--tty"] }"#)
+        defer { s.removeProjectEnvironments() }
+        let r = try s.devbox(["run", "--rm", "--", "sh", "-c", "test -t 1 && echo tty || echo notty"])
+        #expect(r.status == 0 && r.out == "notty\n", "\(r.out) \(r.stderr)")
     }
 
     @Test("a config cannot consent for the user, pick another config, or turn the network back on under --profile strict",
