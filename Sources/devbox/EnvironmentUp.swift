@@ -80,6 +80,11 @@ enum EnvironmentUp {
         if loaded == nil { definition.updateRemoteUserUID = false }
         let image: ImageRoot?
         (definition, image) = ProjectDefinitions.resolved(definition, project: project, host: host)
+        // remoteUser is resolved at each exec; a name the image lacks is
+        // the config's error, said once here rather than by every exec.
+        if let image, let user = definition.remoteUser, (try? ImageUser.resolve(user, passwd: image.passwd, group: image.group)) == nil {
+            fail("\(definition.file): remoteUser \"\(user)\" is not in the image's /etc/passwd; name a user the image has, or a uid")
+        }
         if definition.privileged && host.uid != 0 {
             fail("\(definition.file): \"privileged\": devbox runs rootless and cannot give a container every privilege; "
                  + "list the capabilities it needs in capAdd instead")
