@@ -9,7 +9,7 @@ struct Devbox: ParsableCommand {
         commandName: "devbox",
         abstract: "Run commands in a rootless sandbox with your project mounted in.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, UpCommand.self, DownCommand.self, ShellCommand.self, InitCommand.self, CreateCommand.self, StartCommand.self, StopCommand.self, KillCommand.self, RestartCommand.self, RmCommand.self, PsCommand.self, InspectCommand.self, LogsCommand.self, WaitCommand.self, AttachCommand.self, EventsCommand.self, ExecCommand.self, PullCommand.self, PushCommand.self, LoginCommand.self, ImportCommand.self, LoadCommand.self, SaveCommand.self, ImagesCommand.self, ImageCommand.self, RmiCommand.self, ProfileCommand.self, DoctorCommand.self, VolumeCommand.self, SystemCommand.self, OCICommand.self])
+        subcommands: [RunCommand.self, UpCommand.self, DownCommand.self, ShellCommand.self, InitCommand.self, InfoCommand.self, CreateCommand.self, StartCommand.self, StopCommand.self, KillCommand.self, RestartCommand.self, RmCommand.self, PsCommand.self, InspectCommand.self, LogsCommand.self, WaitCommand.self, AttachCommand.self, EventsCommand.self, ExecCommand.self, PullCommand.self, PushCommand.self, LoginCommand.self, ImportCommand.self, LoadCommand.self, SaveCommand.self, ImagesCommand.self, ImageCommand.self, RmiCommand.self, ProfileCommand.self, DoctorCommand.self, VolumeCommand.self, SystemCommand.self, OCICommand.self])
 }
 
 /// Options every command understands.

@@ -19,8 +19,18 @@ struct DoctorCommand: ParsableCommand {
         // The overlay probe needs a directory on the filesystem devbox will
         // use for its layers.
         FileSystem.makeDirectories(host.dataDir, mode: 0o700)
-        let checks = Doctor.run(scratch: FileSystem.isDirectory(host.dataDir) ? host.dataDir : "/tmp",
+        var checks = Doctor.run(scratch: FileSystem.isDirectory(host.dataDir) ? host.dataDir : "/tmp",
                                 fallback: LayerPlacement.scratchRoot(dataDir: host.dataDir))
+        // The storage probe, run afresh (and cached for `devbox info`).
+        let storage = StorageProbe.report(dataDir: host.dataDir, version: Devbox.configuration.version, refresh: true)
+        for check in storage.checks where check.name != "overlay in a user namespace" || !check.ok {
+            checks.append(.line("storage: " + check.name, check.ok ? .ok : .fail, check.detail,
+                                fix: check.ok ? nil : StorageAdvice.fix(check.name)))
+        }
+        checks.append(.line("storage driver", storage.driver == "none" ? .fail : .ok,
+                            storage.driver == "none" ? "no layering that devbox has works here (see above)"
+                                : "\(storage.driver)\(storage.userxattr ? " (userxattr)" : " (without userxattr)") on \(storage.filesystem)",
+                            fix: storage.driver == "none" ? "see the storage lines above" : nil))
         for check in checks {
             let label = check.status.rawValue
             var line = label + String(repeating: " ", count: max(1, 5 - label.count)) + "\(check.name): \(check.detail)"
@@ -29,6 +39,19 @@ struct DoctorCommand: ParsableCommand {
         }
         if !Doctor.canRun(checks) {
             Glibc.exit(1)
+        }
+    }
+}
+
+/// What to do about a failed storage check.
+enum StorageAdvice {
+    static func fix(_ check: String) -> String {
+        switch check {
+        case "store filesystem": return "keep the store on a local disk: --root DIR or XDG_DATA_HOME"
+        case "overlay in a user namespace": return "use Linux 5.11 or newer (or a distribution kernel that allows overlay in user namespaces)"
+        case "renameat2(RENAME_WHITEOUT)": return "keep the store on ext4, xfs or btrfs (ZFS needs 2.2 or newer): --root DIR"
+        case "d_type": return "keep the store on a filesystem with d_type (XFS made with ftype=1, ext4): --root DIR"
+        default: return "keep the store on ext4, xfs or btrfs: --root DIR"
         }
     }
 }

@@ -204,6 +204,30 @@ int dbx_unshare(int flags);
 // 4: operations worked but files and directories differ in st_dev.
 int dbx_probe_overlay(const char *scratch, int tmpfs, const char *lower, const char *upper, const char *work,
                       const char *merged, const char *options, char *errbuf, size_t errlen);
+// What the storage probe found (storage_probe.c). Each *_errno is 0 when
+// that check passed or was not reached, else the errno (EPROTO: the
+// operation succeeded but the result was wrong).
+struct dbx_storage_report {
+    int works;                  // overlay in a user namespace does all of it
+    int userns_errno;
+    int setup_errno;
+    int mount_errno;            // with userxattr
+    int mount_plain_errno;      // without it (only tried when the first failed)
+    int userxattr;              // 1: mounted with userxattr
+    int mounted;
+    int merge_errno;
+    int whiteout_errno;
+    int opaque_errno;
+    int delete_errno;
+    int delete_whiteout;        // a delete left a 0/0 character device in the upper
+    int rename_whiteout_errno;  // renameat2(RENAME_WHITEOUT) on the store's filesystem
+    int dtype;                  // d_type readdir gives a file (0: DT_UNKNOWN, -1: not read)
+};
+// Runs the probe in `base` (an empty directory on the store's filesystem)
+// in a child; 0 or -errno when the child could not be run.
+int dbx_probe_storage(const char *base, struct dbx_storage_report *report);
+// statfs(2)'s f_type of `path`, or -errno (Swift's Glibc module lacks sys/statfs.h).
+long long dbx_statfs_type(const char *path);
 int dbx_seccomp_mode(void);
 int dbx_clone_newuser(void);
 int dbx_clone_newns(void);

@@ -1,0 +1,42 @@
+import CSandbox
+import Runtime
+import Testing
+
+@Suite("storage probe, pure parts")
+struct StorageProbeUnitTests {
+    @Test("statfs magic numbers: local filesystems pass, network, FUSE, overlay and ecryptfs stores are named with the fix",
+          arguments: [(UInt64(0xEF53), "ext4", false), (0x5846_5342, "xfs", false), (0x9123_683E, "btrfs", false),
+                      (0x6969, "nfs", true), (0xFF53_4D42, "cifs", true), (0x0BD0_0BD0, "lustre", true), (0x4750_4653, "gpfs", true),
+                      (0x6573_5546, "fuse", true), (0x794C_7630, "overlay", true), (0xF15F, "ecryptfs", true), (0x1234_5678, "0x12345678", false)])
+    func filesystems(magic: UInt64, name: String, refused: Bool) {
+        let (found, note) = StorageProbe.filesystemName(magic: magic)
+        #expect(found == name)
+        #expect((note != nil) == refused)
+        if let note { #expect(note.contains("--root") || note.contains("local disk") || note.contains("volume"), "\(note)") }
+    }
+
+    @Test("the probe's fields become named checks with their errno")
+    func interpret() {
+        var r = dbx_storage_report()
+        r.userns_errno = 1
+        #expect(StorageProbe.interpret(r).first?.detail.contains("no user namespace") == true)
+        r = dbx_storage_report()
+        r.mount_errno = 22
+        r.mount_plain_errno = 1
+        r.dtype = -1
+        let refused = StorageProbe.interpret(r)
+        #expect(refused.first?.ok == false && refused.first?.detail.contains("Invalid argument with userxattr") == true)
+        #expect(refused.first?.detail.contains("Operation not permitted without") == true)
+        r = dbx_storage_report()
+        r.mounted = 1
+        r.userxattr = 0
+        r.mount_errno = 22
+        r.works = 1
+        r.dtype = 0
+        r.rename_whiteout_errno = 95
+        let degraded = StorageProbe.interpret(r)
+        #expect(degraded.first { $0.name == "overlay in a user namespace" }?.detail.contains("only without userxattr") == true)
+        #expect(degraded.first { $0.name == "d_type" }?.ok == false)
+        #expect(degraded.first { $0.name == "renameat2(RENAME_WHITEOUT)" }?.ok == false)
+    }
+}
