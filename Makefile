@@ -51,6 +51,12 @@ release: deps
 	$(SWIFT) build -c release $(RELEASE_FLAGS) --scratch-path $(RELEASE_DIR)
 	strip -o $(RELEASE_DIR)/devbox $(RELEASE_DIR)/release/devbox
 
+# The AppArmor profile that lets the installed binary create user namespaces
+# where Ubuntu restricts them; Sources/Runtime/AppArmorUserns.swift names
+# the same template and placeholder.
+APPARMOR_PROFILE := packaging/apparmor/devbox
+APPARMOR_SYSCTL := /proc/sys/kernel/apparmor_restrict_unprivileged_userns
+
 install: release
 	$(SUDO) install -D -m 0755 $(RELEASE_DIR)/devbox $(DESTDIR)$(PREFIX)/bin/devbox
 	$(SUDO) install -d $(DESTDIR)$(PREFIX)/share/devbox/profiles
@@ -58,6 +64,22 @@ install: release
 	$(SUDO) install -D -m 0644 completions/devbox.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/devbox
 	$(SUDO) install -D -m 0644 completions/_devbox $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_devbox
 	$(SUDO) install -D -m 0644 completions/devbox.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/devbox.fish
+	@# Ubuntu 23.10 and later refuse user namespaces to unprivileged programs
+	@# that no AppArmor profile grants `userns` (docs/APPARMOR.md). AppArmor
+	@# attaches profiles to resolved paths, hence realpath.
+	@if [ "$$(cat $(APPARMOR_SYSCTL) 2>/dev/null)" != 1 ]; then \
+		echo "AppArmor does not restrict user namespaces here: no AppArmor profile needed"; \
+	elif [ -n "$(DESTDIR)" ]; then \
+		echo "DESTDIR is set: not loading an AppArmor profile into this machine (packagers: see docs/APPARMOR.md)"; \
+	elif ! parser=$$(PATH=$$PATH:/usr/sbin:/sbin command -v apparmor_parser) || [ ! -d /etc/apparmor.d ]; then \
+		echo "warning: AppArmor restricts user namespaces but apparmor_parser or /etc/apparmor.d is missing: devbox will not run unprivileged (docs/APPARMOR.md)"; \
+	else \
+		bin=$$(realpath $(PREFIX)/bin/devbox) && \
+		sed "s|@BINARY@|$$bin|" $(APPARMOR_PROFILE) > $(RELEASE_DIR)/apparmor-devbox && \
+		$(SUDO) install -m 0644 $(RELEASE_DIR)/apparmor-devbox /etc/apparmor.d/devbox && \
+		$(SUDO) $$parser -r /etc/apparmor.d/devbox && \
+		echo "AppArmor restricts user namespaces: installed /etc/apparmor.d/devbox for $$bin and loaded it"; \
+	fi
 
 # Unit tests, then the integration tests against the real binary: as the
 # calling user, and, when that is root, also as an unprivileged user (rootless

@@ -45,10 +45,13 @@ public enum Doctor {
 
     static func userNamespaces() -> DoctorCheck {
         let name = "user namespaces"
-        if sysctl("kernel.apparmor_restrict_unprivileged_userns") == 1 && getuid() != 0 {
-            return .init(name: name, status: .fail, detail: "AppArmor restricts unprivileged user namespaces",
-                         fix: "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 (or add an AppArmor profile allowing userns for devbox)")
-        }
+        // Newer kernels keep AppArmor's label apart from other LSMs' attr files.
+        let apparmor = AppArmorUserns.check(
+            restriction: sysctl("kernel.apparmor_restrict_unprivileged_userns"), uid: getuid(),
+            label: FileSystem.read("/proc/self/attr/apparmor/current") ?? FileSystem.read("/proc/self/attr/current"),
+            loadedProfiles: FileSystem.read("/sys/kernel/security/apparmor/profiles"),
+            binary: FileSystem.realPath("/proc/self/exe"))
+        if let apparmor, apparmor.status == .fail { return apparmor }
         if sysctl("kernel.unprivileged_userns_clone") == 0 && getuid() != 0 {
             return .init(name: name, status: .fail, detail: "kernel.unprivileged_userns_clone is 0",
                          fix: "sudo sysctl -w kernel.unprivileged_userns_clone=1")
@@ -65,7 +68,7 @@ public enum Doctor {
             return .init(name: name, status: .fail, detail: "unshare(CLONE_NEWUSER) was refused",
                          fix: "enable unprivileged user namespaces (see your distribution's kernel settings)")
         }
-        return .init(name: name, status: .ok, detail: "unprivileged user namespaces work", fix: nil)
+        return .init(name: name, status: .ok, detail: "unprivileged user namespaces work" + (apparmor.map { " (\($0.detail))" } ?? ""), fix: nil)
     }
 
     static func subordinateIDs() -> DoctorCheck {
