@@ -173,13 +173,13 @@ _devbox() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|up|down|shell|init|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|oci|help)
+    run|up|down|shell|init|info|create|start|stop|kill|restart|rm|ps|inspect|logs|wait|attach|events|exec|pull|push|login|import|load|save|images|image|rmi|profile|doctor|volume|system|oci|help)
         # Offer subcommand argument completions
         "_devbox_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run up down shell init create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system oci help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run up down shell init info create start stop kill restart rm ps inspect logs wait attach events exec pull push login import load save images image rmi profile doctor volume system oci help' -- "${cur}"))
         ;;
     esac
 }
@@ -428,6 +428,28 @@ _devbox_init() {
         ;;
     '--output')
         __devbox_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_devbox_info() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --log-level --format -f)
+    __devbox_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--format'|'-f')
         return
         ;;
     esac
