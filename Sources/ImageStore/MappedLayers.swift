@@ -89,15 +89,46 @@ public enum MappedLayers {
     }
 }
 
+/// The copy storage driver's root: the image's layers laid one over the
+/// other, bottom-most first, into a directory of the container's own, once
+/// (a root that exists is the container's, with its changes: never redone).
+public enum CopiedRoot {
+    /// `layers`: top-most first, as ImageRoot has them.
+    public static func materialize(_ layers: [String], into target: String, userNamespace: Int32?) throws(StoreError) {
+        guard !FileSystem.isDirectory(target) else { return }
+        let parent = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
+        guard FileSystem.makeDirectories(parent, mode: 0o700) else { throw .io(path: parent, reason: String(cString: strerror(errno))) }
+        let temporary = target + ".tmp-\(getpid())"
+        let work = { () throws(StoreError) -> Void in
+            FileSystem.removeTree(temporary)
+            var copier = TreeCopy(shift: MappedLayers.Shift(uid: 0, gid: 0), merge: true)
+            for layer in layers.reversed() {
+                try copier.copy(layer, to: temporary)
+            }
+            guard rename(temporary, target) == 0 else {
+                let reason = errno
+                FileSystem.removeTree(temporary)
+                throw .io(path: target, reason: String(cString: strerror(reason)))
+            }
+        }
+        if let userNamespace { try InNamespace.run(userNamespace, work) } else { try work() }
+    }
+}
+
 /// One tree copied with every attribute a layer carries (modes, owners
 /// rewritten by the shift, xattrs such as overlayfs's opaque mark,
 /// whiteout devices, hard links, symlinks, times), never following a link.
 struct TreeCopy {
     let shift: MappedLayers.Shift
+    /// Laying a layer over what is already there (the copy storage driver):
+    /// whiteouts delete, opaque directories empty what they cover, and
+    /// overlayfs's own xattrs are not copied.
+    let merge: Bool
     private var links: [String: String] = [:]
 
-    init(shift: MappedLayers.Shift) {
+    init(shift: MappedLayers.Shift, merge: Bool = false) {
         self.shift = shift
+        self.merge = merge
     }
 
     mutating func copy(_ source: String, to target: String) throws(StoreError) {
@@ -110,9 +141,26 @@ struct TreeCopy {
         let uid = MappedLayers.Shift.owner(st.st_uid, inside: shift.uid)
         let gid = MappedLayers.Shift.owner(st.st_gid, inside: shift.gid)
         let mode = st.st_mode & 0o7777
+        if merge {
+            var existing = stat()
+            let present = lstat(target, &existing) == 0
+            let isWhiteout = st.st_mode & S_IFMT == S_IFCHR && st.st_rdev == 0
+            if isWhiteout {
+                if present { FileSystem.removeTree(target) }
+                return
+            }
+            if present {
+                let bothDirectories = st.st_mode & S_IFMT == S_IFDIR && existing.st_mode & S_IFMT == S_IFDIR
+                if !bothDirectories {
+                    FileSystem.removeTree(target)
+                } else if Self.isOpaque(source) {
+                    for name in try names(in: target) { FileSystem.removeTree(target + "/" + name) }
+                }
+            }
+        }
         switch st.st_mode & S_IFMT {
         case S_IFDIR:
-            guard mkdir(target, 0o700) == 0 else { throw failure(target) }
+            guard mkdir(target, 0o700) == 0 || (merge && errno == EEXIST) else { throw failure(target) }
             for name in try names(in: source) {
                 try entry(source + "/" + name, target + "/" + name)
             }
@@ -201,7 +249,7 @@ struct TreeCopy {
             while end < got && names[end] != 0 { end += 1 }
             let name = String(decoding: names[start..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             start = end + 1
-            guard !name.isEmpty else { continue }
+            guard !name.isEmpty, !(merge && name.hasPrefix("user.overlay.")) else { continue }
             let length = lgetxattr(source, name, nil, 0)
             guard length >= 0 else { continue }
             var value = [UInt8](repeating: 0, count: max(length, 1))
@@ -211,6 +259,11 @@ struct TreeCopy {
                 throw failure(target)
             }
         }
+    }
+
+    static func isOpaque(_ path: String) -> Bool {
+        var value: UInt8 = 0
+        return lgetxattr(path, "user.overlay.opaque", &value, 1) == 1 && value == UInt8(ascii: "y")
     }
 
     private func failure(_ path: String) -> StoreError {

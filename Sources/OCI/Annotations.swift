@@ -8,6 +8,9 @@ public enum DevboxAnnotation {
     public static let workDir = "org.devbox.workdir"
     /// `host` (the host's own filesystem) or `image` (layers in lowerdirs).
     public static let rootKind = "org.devbox.root"
+    /// rootKind of the copy storage driver: the root is `root.path`, a
+    /// directory the image's layers (lowerdirs) were copied into.
+    public static let copiedRoot = "copy"
     /// The image's reference, for `devbox run IMAGE`.
     public static let image = "org.devbox.image"
     /// The image's unpacked layer directories, top-most first, `:`-separated.

@@ -28,7 +28,11 @@ enum ImageRunPlanner {
         try RunExtras.checkMapped([identity.uid], in: identity.uidMappings)
         try RunExtras.checkMapped([identity.gid] + (groups ?? []), in: identity.gidMappings)
 
-        let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID) {
+        // The copy driver keeps its root on disk even for --rm (a tmpfs
+        // would hold a whole copy of the image in memory).
+        var placementHost = host
+        if options.storageDriver == .copy { placementHost.tmpfsHoldsLayers = false }
+        let layers = LayerPlacement.plan(remove: options.remove, host: placementHost, runID: runID) {
             options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project, image: image)
         }
         let container = layers.container
@@ -51,16 +55,26 @@ enum ImageRunPlanner {
         let process = RuntimeSpec.Process(
             terminal: options.tty, user: .init(uid: identity.uid, gid: identity.gid, additionalGids: groups), args: args, env: env, cwd: cwd,
             capabilities: .init(uniform: DefaultCapabilities.docker), noNewPrivileges: true)
-        let annotations = RunExtras.annotations(options).merging([
+        var ours = [
             DevboxAnnotation.rootKind: "image",
             DevboxAnnotation.image: image.reference,
             DevboxAnnotation.lowerDirs: image.layers.concatenated(separator: ":"),
             DevboxAnnotation.upperDir: layers.upper,
             DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
-        ]) { _, ours in ours }
+        ]
+        var rootPath = image.layers.first ?? "/"
+        if options.storageDriver == .copy {
+            // A root directory of the container's own, the image's layers
+            // copied into it once (RunInvocation.prepare); no overlay.
+            rootPath = (container?.directory ?? layers.runDirectory ?? layers.upper) + "/rootfs"
+            ours[DevboxAnnotation.rootKind] = DevboxAnnotation.copiedRoot
+            ours[DevboxAnnotation.upperDir] = nil
+            ours[DevboxAnnotation.workDir] = nil
+        }
+        let annotations = RunExtras.annotations(options).merging(ours) { _, ours in ours }
         let spec = RuntimeSpec(
-            process: process, root: .init(path: image.layers.first ?? "/", readonly: false), hostname: hostname,
+            process: process, root: .init(path: rootPath, readonly: false), hostname: hostname,
             mounts: mounts,
             linux: .init(namespaces: namespaces, uidMappings: identity.uidMappings, gidMappings: identity.gidMappings),
             annotations: annotations)

@@ -13,6 +13,13 @@ extension RunFlags {
             a.logLevel = v
             return true
         },
+        RunFlag("storage-driver", .option, value: "DRIVER", completion: .list(RunOptions.StorageDriver.allCases.map(\.rawValue)),
+                commands: .all, global: true,
+                help: "Layering: overlay (kernel overlayfs) or copy (the image's layers copied into the container's own root); default: DEVBOX_STORAGE_DRIVER, else what `devbox info` found works.") { a, v in
+            guard RunOptions.StorageDriver(rawValue: v) != nil else { return false }
+            a.storageDriver = v
+            return true
+        },
         RunFlag("tty", short: "t", .flag, commands: .all, help: "Allocate a pseudo-terminal.") { a, _ in a.tty = true; return true },
         RunFlag("interactive", short: "i", .flag, commands: .all,
                 help: "Keep stdin attached (stdin is always passed through; accepted for docker compatibility).") { a, _ in

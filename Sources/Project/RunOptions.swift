@@ -22,6 +22,14 @@ public struct RunOptions: Equatable, Sendable {
         }
     }
 
+    /// How the container's root is layered (docs/STORAGE.md): kernel
+    /// overlayfs, or the image's layers copied once into a root of the
+    /// container's own (where overlay is refused: old kernels, network
+    /// filesystems, ZFS before 2.2, ...).
+    public enum StorageDriver: String, Equatable, Sendable, CaseIterable {
+        case overlay, copy
+    }
+
     /// podman's `--pull`: when a run fetches its image.
     public enum PullPolicy: String, Equatable, Sendable, CaseIterable {
         case always, missing, never, newer
@@ -129,6 +137,7 @@ public struct RunOptions: Equatable, Sendable {
     public var detach = false
     public var stopSignal: String?
     public var stopTimeout: Int?
+    public var storageDriver: StorageDriver = .overlay
 
     public enum SeccompOverride: Equatable, Sendable {
         case unconfined

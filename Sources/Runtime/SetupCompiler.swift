@@ -28,6 +28,9 @@ public enum SetupCompiler {
             // (A root overlay shared by parallel runs of one project made
             // them race creating mountpoints through it: ESTALE.)
             steps.append(.init(.tmpfs, destination: newRoot, data: "mode=0755"))
+        } else if annotations[DevboxAnnotation.rootKind] == DevboxAnnotation.copiedRoot {
+            // The copy driver: the container's own root directory, bound rw.
+            steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot))
         } else if annotations[DevboxAnnotation.rootKind] == "image", let lowers = annotations[DevboxAnnotation.lowerDirs] {
             overlay(at: newRoot, lowers: ASCII.split(lowers, on: UInt8(ascii: ":")).map(host), key: "root")
         } else {

@@ -48,7 +48,22 @@ public enum StorageProbe {
         if let data = try? JSONEncoder().encode(report) {
             _ = FileSystem.writeAtomically(cache, contents: String(decoding: data, as: UTF8.self) + "\n", mode: 0o600)
         }
+        _ = FileSystem.writeAtomically(dataDir + "/storage-driver", contents: report.key + "\n" + report.driver + "\n", mode: 0o600)
         return report
+    }
+
+    /// The driver the probe chose, as every run asks it: one small file
+    /// and three cheap syscalls (no JSON on the run path); probes when the
+    /// kernel, the store's filesystem or devbox changed.
+    public static func driver(dataDir: String, version given: String) -> (driver: String, filesystem: String) {
+        let filesystem = filesystemName(of: dataDir).name
+        let key = "\(kernelRelease())|\(filesystem)|\(given + build())"
+        if let text = FileSystem.read(dataDir + "/storage-driver", limit: 4096) {
+            let lines = ASCII.split(text, on: UInt8(ascii: "\n"))
+            if lines.count == 2, lines[0] == key { return (lines[1], filesystem) }
+        }
+        let report = report(dataDir: dataDir, version: given, refresh: true)
+        return (report.driver, report.filesystem)
     }
 
     static func probe(dataDir: String, kernel: String, filesystem: (name: String, note: String?), version: String) -> StorageReport {

@@ -19,6 +19,10 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .customLong("log-level"), help: "Log level: error, warn, info or debug.")
     var logLevel: LogLevel = .warn
+
+    @Option(name: .customLong("storage-driver"),
+            help: ArgumentHelp("overlay or copy (default: DEVBOX_STORAGE_DRIVER, else what `devbox info` found works).", valueName: "DRIVER"))
+    var storageDriver: String?
 }
 
 enum LogLevel: String, ExpressibleByArgument, CaseIterable {

@@ -98,10 +98,15 @@ enum RunInvocation {
             fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
         options.containerDirectory = containerDirectory
+        options.storageDriver = StorageSelection.driver(args.storageDriver, host: host, debugging: debugging)
         var image = ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
                                            definition: applyDefinition ? definition : nil)
         if let root = image { image = mappedLayers(root, mode: options.userns, host: host) }
         options.image = image
+        if image == nil && options.storageDriver == .copy {
+            fail("the copy storage driver copies an image's layers, and this run has none (the host image needs overlay); "
+                 + "name an image, or use --storage-driver overlay", code: ExitStatus.usage)
+        }
         if host.uid != 0 && image == nil {
             let facts = host
             do {
@@ -124,6 +129,20 @@ enum RunInvocation {
         }
         debug(debugging, "project \(project.root) (id \(project.id))")
         return Planned(host: host, project: project, image: image, plan: plan, debugging: debugging, volumeNames: options.volumeNames)
+    }
+
+    /// The copy driver's root, made from the image's layers the first time
+    /// (docs/STORAGE.md says what that costs).
+    static func materializeRoot(_ spec: RuntimeSpec, host: HostFacts) {
+        let root = spec.root.path
+        guard !FileSystem.isDirectory(root) else { return }
+        let layers = ASCII.split(spec.annotations?[DevboxAnnotation.lowerDirs] ?? "", on: UInt8(ascii: ":"))
+        printError("devbox: copying the image's layers into the container's root (the copy storage driver; once per container)")
+        do {
+            try CopiedRoot.materialize(layers, into: root, userNamespace: host.uid == 0 ? nil : StoreAccess.userNamespace(host: host))
+        } catch {
+            fail(error)
+        }
     }
 
     /// Rootless keep-id onto another uid: the image's layers as copies
@@ -235,6 +254,9 @@ enum RunInvocation {
             ThrowawayLayers.claim(work, host: host)
         } else if let work = plan.runWorkDir, !FileSystem.makeDirectories(work, mode: 0o700) {
             fail("cannot create \(work): \(String(cString: strerror(errno)))")
+        }
+        if plan.spec.annotations?[DevboxAnnotation.rootKind] == DevboxAnnotation.copiedRoot {
+            materializeRoot(plan.spec, host: host)
         }
         var helpers: (uid: String, gid: String)?
         if plan.needsMapHelpers, let uidHelper = host.newuidmap, let gidHelper = host.newgidmap {

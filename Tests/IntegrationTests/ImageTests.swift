@@ -14,8 +14,8 @@ func fixture(_ kind: String, _ arg: String, extra: [String] = [], in s: Scratch)
 
 @Suite("images: load, import, run")
 struct ImageTests {
-    @Test("a layered image unpacks to what its layers say", arguments: Runner.all)
-    func layeredTree(runner: Runner) throws {
+    @Test("a layered image unpacks to what its layers say, under either storage driver", arguments: Runner.all, ["overlay", "copy"])
+    func layeredTree(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         let layout = try fixture("layout", "test/layers:1", in: s)
         let load = try s.devbox(["load", "-i", layout])
@@ -30,13 +30,14 @@ struct ImageTests {
             cat "/$(ls / | grep 'a very long')/file"
             echo $GREETING $PATH
             """
-        let r = try s.devbox(["run", "--rm", "test/layers:1", "--", "/bin/sh", "-c", script])
+        let r = try s.devbox(["run", "--rm", "--storage-driver", driver, "test/layers:1", "--", "/bin/sh", "-c", script])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.out == "whiteout-ok\n3 \nback\nv2\nhardlink-ok\n/bin/busybox\n-rwsr-xr-x\npax\nhello /bin\n")
     }
 
-    @Test("the unpacked tree matches, entry by entry, what the layers should produce", arguments: Runner.all)
-    func entryByEntry(runner: Runner) throws {
+    @Test("the unpacked tree matches, entry by entry, what the layers should produce, under either storage driver",
+          arguments: Runner.all, ["overlay", "copy"])
+    func entryByEntry(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         _ = try s.devbox(["load", "-i", try fixture("layout", "tree:1", in: s)])
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -45,7 +46,7 @@ struct ImageTests {
         let script = "find / -xdev | sort | while read -r p; do case \"$p\" in /) ;; /proc|/dev|/sys|/tmp|/run|/etc/hosts|/etc/hostname|/etc/resolv.conf) ;; "
             + "*) t=$(stat -c %F \"$p\"); if [ \"$t\" = directory ]; then echo \"$p|$t|$(stat -c %a \"$p\")|\"; "
             + "else echo \"$p|$t|$(stat -c %a \"$p\")|$(stat -c %s \"$p\")\"; fi ;; esac; done"
-        let r = try s.devbox(["run", "--rm", "tree:1", "--", "/bin/sh", "-c", script])
+        let r = try s.devbox(["run", "--rm", "--storage-driver", driver, "tree:1", "--", "/bin/sh", "-c", script])
         #expect(r.status == 0, "\(r.stderr)")
         let actual = Set(r.out.split(separator: "\n").map(String.init))
         // The image's /dev is covered by the container's own (devices are not the image's to give).
@@ -83,13 +84,19 @@ struct ImageTests {
         #expect(r.out == "1000\n1000\n/home/ada\n1000:1000\nwritable\n", "\(r.stderr)")
     }
 
-    @Test("changes persist in the project's layer for that image; --rm keeps nothing", arguments: Runner.all)
-    func persistence(runner: Runner) throws {
+    @Test("changes persist in the project's layer for that image; --rm keeps nothing; under either storage driver",
+          arguments: Runner.all, ["overlay", "copy"])
+    func persistence(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         _ = try s.devbox(["load", "-i", try fixture("layout", "keep:1", in: s)])
-        _ = try s.devbox(["run", "keep:1", "--", "/bin/sh", "-c", "echo kept > /etc/state"])
-        #expect(try s.devbox(["run", "keep:1", "--", "cat", "/etc/state"]).out == "kept\n")
-        #expect(try s.devbox(["run", "--rm", "keep:1", "--", "test", "-e", "/etc/state"]).status == 1)
+        let d = ["--storage-driver", driver]
+        _ = try s.devbox(["run"] + d + ["keep:1", "--", "/bin/sh", "-c", "echo kept > /etc/state"])
+        #expect(try s.devbox(["run"] + d + ["keep:1", "--", "cat", "/etc/state"]).out == "kept\n")
+        #expect(try s.devbox(["run", "--rm"] + d + ["keep:1", "--", "test", "-e", "/etc/state"]).status == 1)
+        // --rm's copied root goes with the run.
+        let scratch = (try? FileManager.default.contentsOfDirectory(atPath: s.data.appendingPathComponent("devbox/scratch").path)) ?? []
+        #expect(driver == "overlay" || scratch.allSatisfy { !FileManager.default.fileExists(atPath: s.data.appendingPathComponent("devbox/scratch/\($0)/rootfs").path) },
+                "\(scratch)")
     }
 
     @Test("devbox.toml's image is used when the command line names none", arguments: Runner.all)

@@ -15,9 +15,14 @@ struct WhiteoutTests {
         + "if [ -f \"$p\" ] && [ ! -L \"$p\" ]; then echo \"$p|file|$(cat \"$p\")\"; "
         + "elif [ -d \"$p\" ]; then echo \"$p|dir\"; else echo \"$p|other\"; fi; done"
 
-    @Test("whiteouts and opaque directories give the tree umoci gives",
-          arguments: Runner.all, [("whiteouts", "wo:1"), ("rootopaque", "ro:1")])
-    func sameAsUmoci(runner: Runner, image: (String, String)) throws {
+    /// Each image, under each storage driver (the copy driver applies
+    /// whiteouts and opaque directories itself).
+    static let images = [("whiteouts", "wo:1", "overlay"), ("rootopaque", "ro:1", "overlay"),
+                         ("whiteouts", "wo:1", "copy"), ("rootopaque", "ro:1", "copy")]
+
+    @Test("whiteouts and opaque directories give the tree umoci gives, under either storage driver",
+          arguments: Runner.all, images)
+    func sameAsUmoci(runner: Runner, image: (String, String, String)) throws {
         let s = try Scratch(runner)
         let layout = try fixture(image.0, image.1, in: s)
         let rootfs = s.root.appendingPathComponent("umoci-rootfs").path
@@ -26,7 +31,7 @@ struct WhiteoutTests {
         let reference = try Shell.run(["/bin/sh", "-c", Self.listing.replacingOccurrences(of: "cd /", with: "cd \(rootfs)")])
         let load = try s.devbox(["load", "-i", layout])
         #expect(load.status == 0, "\(load.stderr)")
-        let r = try s.devbox(["run", "--rm", image.1, "--", "/bin/sh", "-c", Self.listing])
+        let r = try s.devbox(["run", "--rm", "--storage-driver", image.2, image.1, "--", "/bin/sh", "-c", Self.listing])
         #expect(r.status == 0, "\(r.stderr)")
         let ours = r.out.split(separator: "\n").map(String.init)
         let theirs = reference.out.split(separator: "\n").map(String.init)
@@ -34,13 +39,13 @@ struct WhiteoutTests {
         #expect(theirs.contains("./top|file|top") || theirs.contains("./readd/new|file|readd/new"), "umoci listed \(theirs)")
     }
 
-    @Test("the cases the spec spells out, by name", arguments: Runner.all)
-    func namedCases(runner: Runner) throws {
+    @Test("the cases the spec spells out, by name, under either storage driver", arguments: Runner.all, ["overlay", "copy"])
+    func namedCases(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         _ = try s.devbox(["load", "-i", try fixture("whiteouts", "wonamed:1", in: s)])
         let script = "for d in /od /nest/deep /readd /re2 /dotslash /wfile; do echo $d: $(ls -A $d); done; "
             + "for p in /file1 /gone /never-existed; do test -e $p && echo \"$p still there\"; done; cat /wfile/f"
-        let r = try s.devbox(["run", "--rm", "wonamed:1", "--", "/bin/sh", "-c", script])
+        let r = try s.devbox(["run", "--rm", "--storage-driver", driver, "wonamed:1", "--", "/bin/sh", "-c", script])
         #expect(r.status == 0, "\(r.stderr)")
         // od: opaque + new; nest/deep: opaque, empty; readd: whited out then
         // re-added (only new); re2: re-added before its whiteout (new2 stays,
@@ -48,7 +53,7 @@ struct WhiteoutTests {
         #expect(r.out == "/od: new\n/nest/deep:\n/readd: new\n/re2: new2\n/dotslash: stays\n/wfile: f\nnew f\n")
         let top = try s.devbox(["load", "-i", try fixture("rootopaque", "ronamed:1", in: s)])
         #expect(top.status == 0, "\(top.stderr)")
-        let root = try s.devbox(["run", "--rm", "ronamed:1", "--", "/bin/sh", "-c", "ls / | sort; cat /top"])
+        let root = try s.devbox(["run", "--rm", "--storage-driver", driver, "ronamed:1", "--", "/bin/sh", "-c", "ls / | sort; cat /top"])
         #expect(root.out == "bin\ndev\netc\nproc\nrun\nsys\ntmp\ntop\ntop\n", "an opaque layer root hides every lower layer: \(root.stderr)")
     }
 }

@@ -1,0 +1,23 @@
+import Platform
+import Project
+import Runtime
+
+/// Which storage driver a run uses: `--storage-driver`, else
+/// DEVBOX_STORAGE_DRIVER, else the one the storage probe found works here
+/// (its answer is cached, so only the first run on a kernel probes).
+enum StorageSelection {
+    static func driver(_ flag: String?, host: HostFacts, debugging: Bool) -> RunOptions.StorageDriver {
+        if let name = flag ?? host.environment["DEVBOX_STORAGE_DRIVER"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let driver = RunOptions.StorageDriver(rawValue: name) else {
+                fail("storage driver '\(name)' (\(flag == nil ? "DEVBOX_STORAGE_DRIVER" : "--storage-driver")): give "
+                     + RunOptions.StorageDriver.allCases.map(\.rawValue).joined(separator: " or "), code: ExitStatus.usage)
+            }
+            debug(debugging, "storage driver \(driver.rawValue) (as asked)")
+            return driver
+        }
+        let found = StorageProbe.driver(dataDir: host.dataDir, version: Devbox.configuration.version)
+        let driver: RunOptions.StorageDriver = found.driver == "overlay" ? .overlay : .copy
+        debug(debugging, "storage driver \(driver.rawValue) (the storage probe: \(found.driver) on \(found.filesystem); `devbox info` says why)")
+        return driver
+    }
+}
