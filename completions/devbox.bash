@@ -188,7 +188,7 @@ _devbox_run() {
     repeating_flags=()
     non_repeating_flags=(-t --tty -i --interactive --rm -d --detach --read-only --allow-project-profile --env-host --init --print-spec --version -h --help)
     repeating_options=(-l --label --add-host --dns --cap-add --cap-drop --security-opt --group-add -v --volume --mount --tmpfs --device -e --env --env-file --ulimit)
-    non_repeating_options=(--root --log-level --name --network --net --profile --project --config --preserve-fds -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
+    non_repeating_options=(--root --log-level --storage-driver --name --network --net --profile --project --config --preserve-fds -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -198,6 +198,9 @@ _devbox_run() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--name')
@@ -314,7 +317,7 @@ _devbox_up() {
     repeating_flags=()
     non_repeating_flags=(--allow-project-profile --remove-existing --remove-existing-container --skip-non-blocking-commands --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --project --config --format)
+    non_repeating_options=(--root --log-level --storage-driver --project --config --format)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -324,6 +327,9 @@ _devbox_up() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--project')
@@ -344,7 +350,7 @@ _devbox_down() {
     repeating_flags=()
     non_repeating_flags=(--allow-project-profile --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --project --config -t --time)
+    non_repeating_options=(--root --log-level --storage-driver --project --config -t --time)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -354,6 +360,9 @@ _devbox_down() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--project')
@@ -374,7 +383,7 @@ _devbox_shell() {
     repeating_flags=()
     non_repeating_flags=(--allow-project-profile --version -h --help)
     repeating_options=(--env -e)
-    non_repeating_options=(--root --log-level --project --config --user -u)
+    non_repeating_options=(--root --log-level --storage-driver --project --config --user -u)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -384,6 +393,9 @@ _devbox_shell() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--project')
@@ -407,7 +419,7 @@ _devbox_init() {
     repeating_flags=()
     non_repeating_flags=(--force --devcontainer --wrapper --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --image --project --output)
+    non_repeating_options=(--root --log-level --storage-driver --image --project --output)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -417,6 +429,9 @@ _devbox_init() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--image')
@@ -437,7 +452,7 @@ _devbox_info() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --format -f)
+    non_repeating_options=(--root --log-level --storage-driver --format -f)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -447,6 +462,9 @@ _devbox_info() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--format'|'-f')
@@ -467,7 +485,7 @@ _devbox_start() {
     repeating_flags=()
     non_repeating_flags=(--attach -a --interactive -i --latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -477,6 +495,9 @@ _devbox_start() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -494,7 +515,7 @@ _devbox_stop() {
     repeating_flags=()
     non_repeating_flags=(--latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level -t --time --timeout)
+    non_repeating_options=(--root --log-level --storage-driver -t --time --timeout)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -504,6 +525,9 @@ _devbox_stop() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '-t'|'--time'|'--timeout')
@@ -524,7 +548,7 @@ _devbox_kill() {
     repeating_flags=()
     non_repeating_flags=(--latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --signal -s)
+    non_repeating_options=(--root --log-level --storage-driver --signal -s)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -534,6 +558,9 @@ _devbox_kill() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--signal'|'-s')
@@ -554,7 +581,7 @@ _devbox_restart() {
     repeating_flags=()
     non_repeating_flags=(--latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level -t --time)
+    non_repeating_options=(--root --log-level --storage-driver -t --time)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -564,6 +591,9 @@ _devbox_restart() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '-t'|'--time')
@@ -584,7 +614,7 @@ _devbox_rm() {
     repeating_flags=()
     non_repeating_flags=(--force -f -a --all --latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -594,6 +624,9 @@ _devbox_rm() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -611,7 +644,7 @@ _devbox_ps() {
     repeating_flags=()
     non_repeating_flags=(--all -a --quiet -q --latest -l --no-trunc --version -h --help)
     repeating_options=(--filter -f)
-    non_repeating_options=(--root --log-level --format)
+    non_repeating_options=(--root --log-level --storage-driver --format)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -621,6 +654,9 @@ _devbox_ps() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--filter'|'-f')
@@ -636,7 +672,7 @@ _devbox_inspect() {
     repeating_flags=()
     non_repeating_flags=(--latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --type --format -f)
+    non_repeating_options=(--root --log-level --storage-driver --type --format -f)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -646,6 +682,9 @@ _devbox_inspect() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--type')
@@ -669,7 +708,7 @@ _devbox_logs() {
     repeating_flags=()
     non_repeating_flags=(--follow -f --latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --tail)
+    non_repeating_options=(--root --log-level --storage-driver --tail)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -679,6 +718,9 @@ _devbox_logs() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--tail')
@@ -699,7 +741,7 @@ _devbox_wait() {
     repeating_flags=()
     non_repeating_flags=(--latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -709,6 +751,9 @@ _devbox_wait() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -726,7 +771,7 @@ _devbox_attach() {
     repeating_flags=()
     non_repeating_flags=(--latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -736,6 +781,9 @@ _devbox_attach() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -753,7 +801,7 @@ _devbox_events() {
     repeating_flags=()
     non_repeating_flags=(--stream --no-stream --version -h --help)
     repeating_options=(--filter -f)
-    non_repeating_options=(--root --log-level --format --since --until)
+    non_repeating_options=(--root --log-level --storage-driver --format --since --until)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -763,6 +811,9 @@ _devbox_events() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--filter'|'-f')
@@ -785,7 +836,7 @@ _devbox_exec() {
     repeating_flags=()
     non_repeating_flags=(--interactive -i --tty -t --detach -d --privileged --latest -l --allow-project-profile --version -h --help)
     repeating_options=(--env -e --env-file)
-    non_repeating_options=(--root --log-level --workdir -w --user -u --preserve-fds --project --config)
+    non_repeating_options=(--root --log-level --storage-driver --workdir -w --user -u --preserve-fds --project --config)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -795,6 +846,9 @@ _devbox_exec() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--env'|'-e')
@@ -835,7 +889,7 @@ _devbox_pull() {
     repeating_flags=()
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --tls-verify)
+    non_repeating_options=(--root --log-level --storage-driver --tls-verify)
     __devbox_offer_flags_options 1
 
     # Offer option value completions
@@ -845,6 +899,9 @@ _devbox_pull() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--tls-verify')
@@ -857,7 +914,7 @@ _devbox_push() {
     repeating_flags=()
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --tls-verify)
+    non_repeating_options=(--root --log-level --storage-driver --tls-verify)
     __devbox_offer_flags_options 2
 
     # Offer option value completions
@@ -867,6 +924,9 @@ _devbox_push() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--tls-verify')
@@ -887,7 +947,7 @@ _devbox_login() {
     repeating_flags=()
     non_repeating_flags=(--password-stdin --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --username -u --password -p --tls-verify)
+    non_repeating_options=(--root --log-level --storage-driver --username -u --password -p --tls-verify)
     __devbox_offer_flags_options 1
 
     # Offer option value completions
@@ -897,6 +957,9 @@ _devbox_login() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--username'|'-u')
@@ -915,7 +978,7 @@ _devbox_import() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options 2
 
     # Offer option value completions
@@ -925,6 +988,9 @@ _devbox_import() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -942,7 +1008,7 @@ _devbox_load() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --input -i)
+    non_repeating_options=(--root --log-level --storage-driver --input -i)
     __devbox_offer_flags_options 1
 
     # Offer option value completions
@@ -952,6 +1018,9 @@ _devbox_load() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--input'|'-i')
@@ -965,7 +1034,7 @@ _devbox_save() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --output -o)
+    non_repeating_options=(--root --log-level --storage-driver --output -o)
     __devbox_offer_flags_options 1
 
     # Offer option value completions
@@ -975,6 +1044,9 @@ _devbox_save() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--output'|'-o')
@@ -995,7 +1067,7 @@ _devbox_images() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --format)
+    non_repeating_options=(--root --log-level --storage-driver --format)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -1005,6 +1077,9 @@ _devbox_images() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--format')
@@ -1041,7 +1116,7 @@ _devbox_image_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options 1
 
     # Offer option value completions
@@ -1051,6 +1126,9 @@ _devbox_image_inspect() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -1068,7 +1146,7 @@ _devbox_image_prune() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -1080,6 +1158,9 @@ _devbox_image_prune() {
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
         return
         ;;
+    '--storage-driver')
+        return
+        ;;
     esac
 }
 
@@ -1087,7 +1168,7 @@ _devbox_image_rmi() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -1097,6 +1178,9 @@ _devbox_image_rmi() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -1114,7 +1198,7 @@ _devbox_rmi() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -1124,6 +1208,9 @@ _devbox_rmi() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -1196,7 +1283,7 @@ _devbox_doctor() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -1206,6 +1293,9 @@ _devbox_doctor() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -1238,7 +1328,7 @@ _devbox_volume_create() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--label)
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options 1
 
     # Offer option value completions
@@ -1248,6 +1338,9 @@ _devbox_volume_create() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--label')
@@ -1260,7 +1353,7 @@ _devbox_volume_ls() {
     repeating_flags=()
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --format)
+    non_repeating_options=(--root --log-level --storage-driver --format)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -1270,6 +1363,9 @@ _devbox_volume_ls() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--format')
@@ -1283,7 +1379,7 @@ _devbox_volume_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -1293,6 +1389,9 @@ _devbox_volume_inspect() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -1310,7 +1409,7 @@ _devbox_volume_rm() {
     repeating_flags=()
     non_repeating_flags=(--force -f --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -1320,6 +1419,9 @@ _devbox_volume_rm() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -1337,7 +1439,7 @@ _devbox_volume_prune() {
     repeating_flags=()
     non_repeating_flags=(--force -f --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -1347,6 +1449,9 @@ _devbox_volume_prune() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac
@@ -1379,7 +1484,7 @@ _devbox_system_df() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --format)
+    non_repeating_options=(--root --log-level --storage-driver --format)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -1389,6 +1494,9 @@ _devbox_system_df() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     '--format')
@@ -1402,7 +1510,7 @@ _devbox_system_prune() {
     repeating_flags=()
     non_repeating_flags=(--all -a --force -f --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level)
+    non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options 0
 
     # Offer option value completions
@@ -1412,6 +1520,9 @@ _devbox_system_prune() {
         ;;
     '--log-level')
         __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
         return
         ;;
     esac

@@ -4,11 +4,19 @@ import Glibc
 
 /// devbox's directories, by the XDG base directory rules.
 public enum DataPaths {
-    /// `--root`, else `$XDG_DATA_HOME/devbox`, else `~/.local/share/devbox`.
-    public static func data(root: String?, environment: [String: String], home: String) -> String {
+    /// `--root`, else `$XDG_DATA_HOME/devbox`, else `~/.local/share/devbox`;
+    /// moved to /var/tmp/devbox-UID when that is on a network filesystem
+    /// (NetworkStore), unless DEVBOX_ALLOW_NETWORK_STORE=1.
+    public static func data(root: String?, environment: [String: String], home: String,
+                            mountinfo: () -> String? = { FileSystem.read("/proc/self/mountinfo", limit: 4 << 20) }) -> String {
         if let root { return root }
         let base = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/share"
-        return base + "/devbox"
+        let store = base + "/devbox"
+        guard environment["DEVBOX_ALLOW_NETWORK_STORE"] != "1", let text = mountinfo(),
+              let type = NetworkStore.filesystemType(of: store, mountinfo: text), NetworkStore.isNetwork(type) else { return store }
+        let local = NetworkStore.localStore(uid: getuid())
+        if let localType = NetworkStore.filesystemType(of: local, mountinfo: text), NetworkStore.isNetwork(localType) { return store }
+        return local
     }
 
     /// `$XDG_RUNTIME_DIR/devbox`, else `/tmp/devbox-$UID`.

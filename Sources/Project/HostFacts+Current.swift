@@ -31,22 +31,34 @@ extension HostFacts {
             ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"].map { $0 + name }.first(where: FileSystem.isExecutable)
         }
 
+        let mountinfo = FileSystem.read("/proc/self/mountinfo") ?? ""
         var facts = HostFacts(
             uid: uid, gid: gid, home: home, cwd: cwd, environment: env,
             hostname: ProcessEnvironment.hostname(),
             rootEntries: entries,
-            mountPoints: MountInfo.mountPoints(in: FileSystem.read("/proc/self/mountinfo") ?? ""),
+            mountPoints: MountInfo.mountPoints(in: mountinfo),
             subordinateUIDs: subUID, subordinateGIDs: subGID,
             newuidmap: helper("newuidmap"), newgidmap: helper("newgidmap"),
-            dataDir: DataPaths.data(root: dataRoot, environment: env, home: home),
+            dataDir: DataPaths.data(root: dataRoot, environment: env, home: home, mountinfo: { mountinfo }),
             runtimeDir: DataPaths.runtime(environment: env, uid: uid),
             resolvConf: FileSystem.realPath("/etc/resolv.conf"))
         facts.passwdHome = passwd?.home
+        if dataRoot == nil, facts.dataDir == NetworkStore.localStore(uid: uid) { noteRelocatedOnce(facts.dataDir, home: home) }
         // Read only when the helpers would be used. (prctl is variadic, so
         // Swift cannot call it; /proc/self/status says the same.)
         if uid != 0, subUID != nil, subGID != nil, facts.newuidmap != nil, facts.newgidmap != nil {
             facts.noNewPrivileges = FileSystem.readBytes("/proc/self/status").map { ASCII.contains($0, "\nNoNewPrivs:\t1") } ?? false
         }
         return facts
+    }
+
+    /// Said once, when the default store first moves off a network filesystem.
+    static func noteRelocatedOnce(_ store: String, home: String) {
+        let marker = store + "/.moved-off-network-filesystem"
+        guard !FileSystem.exists(marker), FileSystem.makeDirectories(store, mode: 0o700) else { return }
+        let text = "devbox: note: your data directory under \(home) is on a network filesystem, where overlay layers are refused or unreliable; "
+            + "devbox keeps its store in \(store) instead (--root DIR chooses another; DEVBOX_ALLOW_NETWORK_STORE=1 keeps it where it was)\n"
+        _ = text.withCString { write(2, $0, strlen($0)) }
+        _ = FileSystem.writeAtomically(marker, contents: "see docs/STORAGE.md\n", mode: 0o600)
     }
 }

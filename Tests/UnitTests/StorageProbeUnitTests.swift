@@ -1,4 +1,8 @@
 import CSandbox
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
 import Runtime
 import Testing
 
@@ -38,5 +42,34 @@ struct StorageProbeUnitTests {
         #expect(degraded.first { $0.name == "overlay in a user namespace" }?.detail.contains("only without userxattr") == true)
         #expect(degraded.first { $0.name == "d_type" }?.ok == false)
         #expect(degraded.first { $0.name == "renameat2(RENAME_WHITEOUT)" }?.ok == false)
+    }
+}
+
+@Suite("the store moves off a network filesystem")
+struct NetworkStoreTests {
+    static let mountinfo = """
+        22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+        40 22 0:50 / /home rw,relatime shared:2 - nfs4 server:/home rw,vers=4.2
+        41 22 0:51 / /var/tmp rw,relatime shared:3 - ext4 /dev/sda2 rw
+        42 40 0:52 / /home/ann/local\\040disk rw - xfs /dev/sdb1 rw
+        """
+
+    @Test("the mount holding a path, by the longest mount point, escapes read", arguments: [
+        ("/home/ann/.local/share/devbox", "nfs4"), ("/var/tmp/devbox-1000", "ext4"), ("/srv/x", "ext4"),
+        ("/home/ann/local disk/devbox", "xfs"), ("/homework", "ext4"),
+    ])
+    func filesystemType(path: String, type: String) {
+        #expect(NetworkStore.filesystemType(of: path, mountinfo: Self.mountinfo) == type)
+    }
+
+    @Test("a default store on NFS moves to /var/tmp; --root and DEVBOX_ALLOW_NETWORK_STORE=1 keep it")
+    func relocation() {
+        let moved = DataPaths.data(root: nil, environment: [:], home: "/home/ann", mountinfo: { Self.mountinfo })
+        #expect(moved == NetworkStore.localStore(uid: getuid()))
+        #expect(DataPaths.data(root: "/home/ann/store", environment: [:], home: "/home/ann", mountinfo: { Self.mountinfo }) == "/home/ann/store")
+        #expect(DataPaths.data(root: nil, environment: ["DEVBOX_ALLOW_NETWORK_STORE": "1"], home: "/home/ann",
+                               mountinfo: { Self.mountinfo }) == "/home/ann/.local/share/devbox")
+        #expect(DataPaths.data(root: nil, environment: ["XDG_DATA_HOME": "/home/ann/local disk"], home: "/home/ann",
+                               mountinfo: { Self.mountinfo }) == "/home/ann/local disk/devbox")
     }
 }
