@@ -98,11 +98,15 @@ enum RunInvocation {
             fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
         options.containerDirectory = containerDirectory
-        options.storageDriver = StorageSelection.driver(args.storageDriver, host: host, debugging: debugging)
+        let explicitDriver = args.storageDriver != nil || !(host.environment["DEVBOX_STORAGE_DRIVER"] ?? "").isEmpty
         var image = ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
                                            definition: applyDefinition ? definition : nil)
         if let root = image { image = mappedLayers(root, mode: options.userns, host: host) }
         options.image = image
+        // The host image has only overlay: the probe's choice is for images.
+        if image != nil || explicitDriver {
+            options.storageDriver = StorageSelection.driver(args.storageDriver, host: host, debugging: debugging)
+        }
         if image == nil && options.storageDriver == .copy {
             fail("the copy storage driver copies an image's layers, and this run has none (the host image needs overlay); "
                  + "name an image, or use --storage-driver overlay", code: ExitStatus.usage)
