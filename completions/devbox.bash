@@ -186,7 +186,7 @@ _devbox() {
 
 _devbox_run() {
     repeating_flags=()
-    non_repeating_flags=(-t --tty -i --interactive --rm -d --detach --read-only --allow-project-profile --env-host --init --print-spec --version -h --help)
+    non_repeating_flags=(-t --tty -i --interactive --rm -d --detach --read-only --allow-project-profile --env-host --init --gui --print-spec --version -h --help)
     repeating_options=(-l --label --add-host --dns --cap-add --cap-drop --security-opt --group-add -v --volume --mount --tmpfs --device -e --env --env-file --ulimit)
     non_repeating_options=(--root --log-level --storage-driver --name --network --net --profile --project --config --preserve-fds -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
     __devbox_offer_flags_options -1
@@ -315,7 +315,7 @@ _devbox_run() {
 
 _devbox_up() {
     repeating_flags=()
-    non_repeating_flags=(--allow-project-profile --remove-existing --remove-existing-container --skip-non-blocking-commands --version -h --help)
+    non_repeating_flags=(--allow-project-profile --remove-existing --remove-existing-container --gui --skip-non-blocking-commands --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level --storage-driver --project --config --format)
     __devbox_offer_flags_options 0

@@ -23,9 +23,9 @@ function __devbox_parse_tokens -S
         __devbox_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'run'
-            __devbox_parse_subcommand -r 2 'root=' 'log-level=' 'storage-driver=' 't/tty' 'i/interactive' 'rm' 'd/detach' 'name=' 'l/label=+' 'network=' 'add-host=+' 'dns=+' 'profile=' 'cap-add=+' 'cap-drop=+' 'read-only' 'security-opt=+' 'project=' 'config=' 'allow-project-profile' 'preserve-fds=' 'u/user=' 'group-add=+' 'userns=' 'home=' 'v/volume=+' 'mount=+' 'tmpfs=+' 'device=+' 'shm-size=' 'e/env=+' 'env-file=+' 'env-host' 'w/workdir=' 'hostname=' 'entrypoint=' 'pull=' 'ulimit=+' 'stop-signal=' 'stop-timeout=' 'init' 'print-spec' 'version' 'h/help'
+            __devbox_parse_subcommand -r 2 'root=' 'log-level=' 'storage-driver=' 't/tty' 'i/interactive' 'rm' 'd/detach' 'name=' 'l/label=+' 'network=' 'add-host=+' 'dns=+' 'profile=' 'cap-add=+' 'cap-drop=+' 'read-only' 'security-opt=+' 'project=' 'config=' 'allow-project-profile' 'preserve-fds=' 'u/user=' 'group-add=+' 'userns=' 'home=' 'v/volume=+' 'mount=+' 'tmpfs=+' 'device=+' 'shm-size=' 'e/env=+' 'env-file=+' 'env-host' 'w/workdir=' 'hostname=' 'entrypoint=' 'pull=' 'ulimit=+' 'stop-signal=' 'stop-timeout=' 'init' 'gui' 'print-spec' 'version' 'h/help'
         case 'up'
-            __devbox_parse_subcommand 0 'root=' 'log-level=' 'storage-driver=' 'project=' 'config=' 'allow-project-profile' 'remove-existing' 'skip-non-blocking-commands' 'format=' 'version' 'h/help'
+            __devbox_parse_subcommand 0 'root=' 'log-level=' 'storage-driver=' 'project=' 'config=' 'allow-project-profile' 'remove-existing' 'gui' 'skip-non-blocking-commands' 'format=' 'version' 'h/help'
         case 'down'
             __devbox_parse_subcommand 0 'root=' 'log-level=' 'storage-driver=' 'project=' 'config=' 'allow-project-profile' 't/time=' 'version' 'h/help'
         case 'shell'
@@ -276,6 +276,7 @@ complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options 
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" stop-signal' -l 'stop-signal' -d 'Signal that stops the container (default SIGTERM).' -rfka ''
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" stop-timeout' -l 'stop-timeout' -d 'Seconds to wait after the stop signal before SIGKILL.' -rfka ''
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" init' -l 'init' -d 'Accepted for podman compatibility: devbox\'s own init is always PID 1.'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" gui' -l 'gui' -d 'Share your display: the X11 socket directory (DISPLAY, XAUTHORITY) and the Wayland socket (WAYLAND_DISPLAY).'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" print-spec' -l 'print-spec' -d 'Print the OCI runtime spec (config.json) instead of running it.'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_positional "devbox run" -eq 1' -fka '(__devbox_custom_completion ---completion run -- positional@0 (count (__devbox_tokens -pc)) (__devbox_tokens -tC))'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox run" version' -l 'version' -d 'Show the version.'
@@ -287,6 +288,7 @@ complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options 
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" config' -l 'config' -d 'The devcontainer.json to use when .devcontainer holds several.' -rF
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" allow-project-profile' -l 'allow-project-profile' -d 'Accept what the project\'s config asks that weakens the sandbox (capabilities, host paths, a weaker profile); remembered per project.'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" remove-existing remove-existing-container' -l 'remove-existing' -l 'remove-existing-container' -d 'Remove the existing environment first (a fresh layer; create-time commands run again).'
+complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" gui' -l 'gui' -d 'Share your display (X11, Wayland) with the environment: your choice, never the config\'s.'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" skip-non-blocking-commands' -l 'skip-non-blocking-commands' -d 'Return once the waitFor stage has run (default updateContentCommand); later stages run at the next up.'
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" format' -l 'format' -d 'text (the default) or json (one line, as `devcontainer up` prints).' -rfka ''
 complete -c 'devbox' -n '__devbox_should_offer_completions_for_flags_or_options "devbox up" version' -l 'version' -d 'Show the version.'

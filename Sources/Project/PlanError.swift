@@ -26,6 +26,8 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case badUlimit(String)
     case badLabel(String)
     case badShmSize(String)
+    /// `--gui` with no display to share.
+    case noDisplay
     case unknownUser(String, where: String)
     case badUser(String)
     case volume(String)
@@ -86,6 +88,8 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
             return "invalid --label '\(text)'; use KEY=VALUE"
         case .badShmSize(let text):
             return "invalid --shm-size '\(text)'; use a size such as 64m or 1g"
+        case .noDisplay:
+            return "--gui: no display to share (DISPLAY with /tmp/.X11-unix, or WAYLAND_DISPLAY naming a socket); run it from your desktop session"
         case .unknownUser(let name, let place):
             return "user or group '\(name)' is not in \(place); use a numeric uid[:gid] or a name that exists there"
         case .volume(let message):

@@ -61,6 +61,8 @@ public struct RunArguments: Equatable, Sendable {
     public var envHost = false
     /// `--init`: accepted; devbox's own init is always PID 1.
     public var initProcess = false
+    /// `--gui`: the user's display sockets (GUISockets).
+    public var gui = false
     public var name: String?
     public var detach = false
     /// The flags as given, values included (not the image or the command):

@@ -168,6 +168,11 @@ extension RunFlags {
             a.initProcess = true
             return true
         },
+        RunFlag("gui", .flag,
+                help: "Share your display: the X11 socket directory (DISPLAY, XAUTHORITY) and the Wayland socket (WAYLAND_DISPLAY).") { a, _ in
+            a.gui = true
+            return true
+        },
         RunFlag("print-spec", .flag, commands: .run, help: "Print the OCI runtime spec (config.json) instead of running it.") { a, _ in
             a.printSpec = true
             return true

@@ -30,6 +30,8 @@ struct UpCommand: ParsableCommand {
     @OptionGroup var projectOptions: ProjectOptions
     @Flag(name: [.customLong("remove-existing"), .customLong("remove-existing-container")], help: "Remove the existing environment first (a fresh layer; create-time commands run again).")
     var removeExisting = false
+    @Flag(help: "Share your display (X11, Wayland) with the environment: your choice, never the config's.")
+    var gui = false
     @Flag(name: .customLong("skip-non-blocking-commands"),
           help: "Return once the waitFor stage has run (default updateContentCommand); later stages run at the next up.")
     var skipNonBlocking = false
@@ -50,6 +52,7 @@ struct UpCommand: ParsableCommand {
         request.logLevel = global.logLevel.rawValue
         request.removeExisting = removeExisting
         request.skipNonBlocking = skipNonBlocking
+        request.gui = gui
         let result = EnvironmentUp.up(request)
         if format == "json" {
             let outcome = UpOutcome(outcome: "success", containerId: result.record.id, remoteUser: remoteUserName(result),

@@ -30,6 +30,8 @@ enum EnvironmentUp {
         /// A lifecycle failure: `up` exits 1 (its own job failed); an exec or
         /// a shell 125, so the caller can tell it from the command's 1.
         var failureCode: Int32 { explicit ? ExitStatus.error : ExitStatus.failure }
+        /// `up --gui`: the user's display sockets.
+        var gui = false
         /// `--allow-project-profile`: accept what the config asks that
         /// weakens the sandbox (ProjectConsent).
         var allowProjectProfile = false
@@ -101,7 +103,7 @@ enum EnvironmentUp {
         if !flags.ignored.isEmpty {
             printError("devbox: warning: \(definition.file): runArgs devbox does not take, ignored: \(flags.ignored.joined(separator: " "))")
         }
-        var argv = flags.arguments + ["--project", project.root, "--log-level", request.logLevel]
+        var argv = flags.arguments + ["--project", project.root, "--log-level", request.logLevel] + (request.gui ? ["--gui"] : [])
         if let root = request.dataRoot { argv += ["--root", root] }
         if let reference = definition.image { argv.append(reference) }
         // The environment's own process only waits (overrideCommand), or

@@ -36,6 +36,7 @@ struct RunCommand: ParsableCommand {
         var args = RunArguments()
         var given = flags.given
         if let root = global.dataRoot { given.insert(("root", [root]), at: 0) }
+        if let driver = global.storageDriver { given.insert(("storage-driver", [driver]), at: 0) }
         given.insert(("log-level", [global.logLevel.rawValue]), at: 0)
         for (long, values) in given {
             for value in values {

@@ -117,6 +117,9 @@ struct RunFlagOptions: ParsableArguments {
     @Flag(name: [.customLong("init")], help: "Accepted for podman compatibility: devbox's own init is always PID 1.")
     var `init` = false
 
+    @Flag(name: [.customLong("gui")], help: "Share your display: the X11 socket directory (DISPLAY, XAUTHORITY) and the Wayland socket (WAYLAND_DISPLAY).")
+    var `gui` = false
+
     @Flag(name: [.customLong("print-spec")], help: "Print the OCI runtime spec (config.json) instead of running it.")
     var `printSpec` = false
 
@@ -161,6 +164,7 @@ struct RunFlagOptions: ParsableArguments {
             ("stop-signal", `stopSignal`.map { [$0] } ?? []),
             ("stop-timeout", `stopTimeout`.map { [$0] } ?? []),
             ("init", `init` ? [""] : []),
+            ("gui", `gui` ? [""] : []),
             ("print-spec", `printSpec` ? [""] : []),
         ]
     }

@@ -201,7 +201,13 @@ enum RunInvocation {
         options.workdir = args.workdir
         options.hostname = args.hostname
         options.userns = try RunFlagValues.userns(args.userns)
-        let requests = try args.volumes.map(RunFlagValues.volume) + args.mounts.map(RunFlagValues.mount)
+        var volumes = args.volumes
+        if args.gui {
+            let gui = try GUISockets.share(host.environment)
+            volumes += gui.volumes
+            options.environment += gui.environment
+        }
+        let requests = try volumes.map(RunFlagValues.volume) + args.mounts.map(RunFlagValues.mount)
         for request in requests {
             try RunMounts.add(request, to: &options, host: host)
         }

@@ -68,6 +68,8 @@ struct ArgumentParityTests {
         ["--net", "none", "--", "x"],
         ["--net=host", "--network", "none", "--", "x"],
         ["--env-host", "--init", "--userns", "keep-id:uid=1000,gid=100", "--", "x"],
+        ["--gui", "--storage-driver", "copy", "--", "x"],
+        ["--storage-driver=overlay", "--", "x"],
         ["--name", "web", "-d", "--detach", "--name=db", "--", "x"],
         ["-dit", "--", "x"],
         ["alpine:3.20", "--", "sh"],

@@ -77,6 +77,22 @@ struct ProjectIdentityTests {
         #expect(off.out == "no-name\n", "\(off.out) \(off.stderr)")
     }
 
+    @Test("--gui shares the Wayland socket at a fixed place; without a display it is a usage error", arguments: Runner.all)
+    func gui(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let socket = s.root.appendingPathComponent("wayland-test").path
+        let listener = try Shell.start(["/usr/bin/python3", "-c",
+            "import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen(1)\ntime.sleep(60)", socket], cwd: nil)
+        defer { kill(listener.pid, SIGTERM) }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
+        if runner.user != nil { chown(socket, runner.uid, runner.gid) }
+        let r = try s.devbox(["run", "--rm", "--gui", "--", "sh", "-c", "test -S \"$WAYLAND_DISPLAY\" && echo \"$WAYLAND_DISPLAY\""],
+                             extraEnv: ["WAYLAND_DISPLAY": socket])
+        #expect(r.status == 0 && r.out == "/run/devbox/wayland-0\n", "\(r.out) \(r.stderr)")
+        let none = try s.devbox(["run", "--rm", "--gui", "--", "true"])
+        #expect(none.status == 125 && none.stderr.contains("--gui: no display"), "\(none.stderr)")
+    }
+
     @Test("completions ask the binary: container names, the project's tasks, profiles", arguments: Runner.all)
     func dynamicCompletions(runner: Runner) throws {
         let s = try Scratch(runner)

@@ -29,7 +29,7 @@ struct RunFlagTableTests {
         "home": "host", "volume": "/a:/b", "mount": "type=tmpfs,dst=/t", "tmpfs": "/t", "device": "/dev/fuse",
         "shm-size": "1g", "env": "A=1", "env-file": "/f", "env-host": "", "workdir": "/w", "hostname": "h",
         "entrypoint": "", "pull": "never", "ulimit": "core=0", "stop-signal": "SIGINT", "stop-timeout": "3",
-        "init": "", "print-spec": "",
+        "init": "", "gui": "", "storage-driver": "copy", "print-spec": "",
     ]
 
     @Test("every flag of run changes RunArguments", arguments: RunFlags.flags(for: .run).map(\.long))

@@ -3,6 +3,7 @@ import Platform
 #if canImport(Glibc)
 import Glibc
 #endif
+import Project
 import Runtime
 import Testing
 
@@ -71,5 +72,20 @@ struct NetworkStoreTests {
                                mountinfo: { Self.mountinfo }) == "/home/ann/.local/share/devbox")
         #expect(DataPaths.data(root: nil, environment: ["XDG_DATA_HOME": "/home/ann/local disk"], home: "/home/ann",
                                mountinfo: { Self.mountinfo }) == "/home/ann/local disk/devbox")
+    }
+}
+
+@Suite("--gui")
+struct GUISocketsTests {
+    @Test("X11 (with its authority file) and Wayland are shared at fixed places; nothing to share is an error")
+    func sockets() throws {
+        let present: Set<String> = ["/tmp/.X11-unix", "/home/a/.Xauthority", "/run/user/1000/wayland-1"]
+        let both = try GUISockets.share(["DISPLAY": ":0", "XAUTHORITY": "/home/a/.Xauthority", "WAYLAND_DISPLAY": "wayland-1",
+                                         "XDG_RUNTIME_DIR": "/run/user/1000"], exists: present.contains)
+        #expect(both.volumes == ["/tmp/.X11-unix:/tmp/.X11-unix:ro", "/home/a/.Xauthority:/run/devbox/Xauthority:ro",
+                                 "/run/user/1000/wayland-1:/run/devbox/wayland-0"])
+        #expect(both.environment == ["DISPLAY=:0", "XAUTHORITY=/run/devbox/Xauthority", "WAYLAND_DISPLAY=/run/devbox/wayland-0"])
+        #expect(throws: PlanError.noDisplay) { try GUISockets.share([:], exists: present.contains) }
+        #expect(throws: PlanError.noDisplay) { try GUISockets.share(["WAYLAND_DISPLAY": "wayland-9", "XDG_RUNTIME_DIR": "/run/user/1000"], exists: present.contains) }
     }
 }
