@@ -6,7 +6,10 @@ public enum DevboxAnnotation {
     public static let upperDir = "org.devbox.upperdir"
     /// Directory for this run's overlay work dirs (same filesystem as upperdir).
     public static let workDir = "org.devbox.workdir"
-    /// `host` (the host's own filesystem) or `image` (layers in lowerdirs).
+    /// Legacy (containers created before the root became a mount): `host`
+    /// or `image` (layers in lowerdirs). New specs describe the root as
+    /// their first mount, at `/` (see docs/OCI.md); `copy` is the copy
+    /// storage driver's directory root.
     public static let rootKind = "org.devbox.root"
     /// rootKind of the copy storage driver: the root is `root.path`, a
     /// directory the image's layers (lowerdirs) were copied into.
@@ -29,4 +32,10 @@ public enum DevboxAnnotation {
     public static let extraHosts = "org.devbox.extra-hosts"
     /// `--label KEY=VAL`, as `org.devbox.label.KEY`.
     public static let labelPrefix = "org.devbox.label."
+
+    /// A spec devbox planned (`devbox run --print-spec`), as opposed to a
+    /// user's bundle: the executor takes it as it is, adding nothing.
+    public static func isPlanned(_ annotations: [String: String]?) -> Bool {
+        annotations?[network] != nil || annotations?[rootKind] != nil
+    }
 }

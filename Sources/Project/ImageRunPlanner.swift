@@ -36,7 +36,14 @@ enum ImageRunPlanner {
             options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project, image: image)
         }
         let container = layers.container
-        var mounts = HostRootLayout.systemMounts() + RunPlanner.hostFiles(host, options: options) + RunPlanner.projectMounts(options, project: project)
+        // The root: the image's layers under the container's upper layer,
+        // an ordinary overlay mount at `/` (the copy driver: root.path).
+        var mounts: [RuntimeSpec.Mount] = []
+        if options.storageDriver == .overlay {
+            mounts.append(.init(destination: "/", type: "overlay", source: "overlay",
+                                options: ["lowerdir=" + image.layers.concatenated(separator: ":")]))
+        }
+        mounts += HostRootLayout.systemMounts() + RunPlanner.hostFiles(host, options: options) + RunPlanner.projectMounts(options, project: project)
         mounts += RunExtras.mounts(options)
         RunExtras.applyShmSize(options, to: &mounts)
         let namespaces = RunPlanner.namespaces(options)
@@ -56,9 +63,7 @@ enum ImageRunPlanner {
             terminal: options.tty, user: .init(uid: identity.uid, gid: identity.gid, additionalGids: groups), args: args, env: env, cwd: cwd,
             capabilities: .init(uniform: DefaultCapabilities.docker), noNewPrivileges: true)
         var ours = [
-            DevboxAnnotation.rootKind: "image",
             DevboxAnnotation.image: image.reference,
-            DevboxAnnotation.lowerDirs: image.layers.concatenated(separator: ":"),
             DevboxAnnotation.upperDir: layers.upper,
             DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
@@ -69,6 +74,7 @@ enum ImageRunPlanner {
             // copied into it once (RunInvocation.prepare); no overlay.
             rootPath = (container?.directory ?? layers.runDirectory ?? layers.upper) + "/rootfs"
             ours[DevboxAnnotation.rootKind] = DevboxAnnotation.copiedRoot
+            ours[DevboxAnnotation.lowerDirs] = image.layers.concatenated(separator: ":")
             ours[DevboxAnnotation.upperDir] = nil
             ours[DevboxAnnotation.workDir] = nil
         }

@@ -54,8 +54,11 @@ public enum RunPlanner {
         }
         let container = layers.container
 
-        var mounts = HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
-                                           dataDir: host.dataDir, skeleton: host.hostSkeleton)
+        // The root itself: a tmpfs per run holding only mountpoints and
+        // symlinks, the host's directories overlaid on it one by one.
+        var mounts: [RuntimeSpec.Mount] = [.init(destination: "/", type: "tmpfs", source: "tmpfs", options: ["mode=0755"])]
+        mounts += HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
+                                        dataDir: host.dataDir, skeleton: host.hostSkeleton)
         mounts += HostRootLayout.systemMounts()
         mounts += hostFiles(host, options: options)
         mounts.append(homeMount(options: options, host: host, container: container, identity: identity))
@@ -76,7 +79,6 @@ public enum RunPlanner {
             noNewPrivileges: true)
 
         let annotations = RunExtras.annotations(options).merging([
-            DevboxAnnotation.rootKind: "host",
             DevboxAnnotation.upperDir: layers.upper,
             DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,

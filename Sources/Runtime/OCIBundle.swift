@@ -25,7 +25,7 @@ public struct OCIBundle: Sendable {
             throw .bundle("\(absolute)/config.json is not a runtime spec: \(error)")
         }
         let translated = try translate(spec, bundle: absolute, euid: geteuid(), egid: getegid())
-        if translated.annotations?[DevboxAnnotation.rootKind] == nil && !FileSystem.isDirectory(translated.root.path) {
+        if !DevboxAnnotation.isPlanned(translated.annotations) && !FileSystem.isDirectory(translated.root.path) {
             throw .bundle("root.path \(translated.root.path) of bundle \(absolute) is not a directory")
         }
         return OCIBundle(path: absolute, spec: translated)
@@ -44,7 +44,7 @@ public struct OCIBundle: Sendable {
             if spec.linux.uidMappings.isEmpty { spec.linux.uidMappings = [.init(containerID: 0, hostID: euid, size: 1)] }
             if spec.linux.gidMappings.isEmpty { spec.linux.gidMappings = [.init(containerID: 0, hostID: egid, size: 1)] }
         }
-        if spec.annotations?[DevboxAnnotation.rootKind] != nil { return spec }
+        if DevboxAnnotation.isPlanned(spec.annotations) { return spec }
 
         if !spec.root.path.hasPrefix("/") { spec.root.path = bundle + "/" + spec.root.path }
         var mounts: [RuntimeSpec.Mount] = []

@@ -23,7 +23,16 @@ public enum SetupCompiler {
                                data: overlayOptions(lowers: lowers, upper: upper + "/" + key, work: work + "/" + key)))
         }
 
-        if annotations[DevboxAnnotation.rootKind] == "host" {
+        // The root: a mount at `/` (a planned spec's first), else the
+        // legacy annotations of containers created before, else root.path.
+        let rootMount = spec.mounts.first { $0.destination == "/" && ($0.type == "overlay" || $0.type == "tmpfs") }
+        if let rootMount {
+            if rootMount.type == "tmpfs" {
+                steps.append(.init(.tmpfs, destination: newRoot, data: dataOptions(rootMount)))
+            } else {
+                overlay(at: newRoot, lowers: ASCII.split(rootMount.option("lowerdir") ?? "", on: UInt8(ascii: ":")).map(host), key: "root")
+            }
+        } else if annotations[DevboxAnnotation.rootKind] == "host" {
             // The root holds only mountpoints and symlinks: a tmpfs per run.
             // (A root overlay shared by parallel runs of one project made
             // them race creating mountpoints through it: ESTALE.)
@@ -39,7 +48,7 @@ public enum SetupCompiler {
             steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot))
         }
 
-        for mount in spec.mounts {
+        for mount in spec.mounts where rootMount.map({ $0 != mount }) ?? true {
             let target = inside(mount.destination)
             switch mount.type ?? "bind" {
             case "overlay":
@@ -80,11 +89,11 @@ public enum SetupCompiler {
                 steps[steps.count - 1].noexec = mount.hasOption("noexec")
             }
         }
-        if let hostname = spec.hostname, annotations[DevboxAnnotation.rootKind] != nil {
+        if let hostname = spec.hostname, DevboxAnnotation.isPlanned(annotations) {
             steps.append(.init(.writeFile, destination: "/scratch/files/hostname", data: hostname + "\n", mode: 0o644))
             steps.append(.init(.bind, source: "/scratch/files/hostname", destination: inside("/etc/hostname"), readOnly: true))
         }
-        if spec.root.readonly && annotations[DevboxAnnotation.rootKind] == nil {
+        if spec.root.readonly && annotations[DevboxAnnotation.rootKind] == nil && rootMount == nil {
             var step = SetupStep(.readOnly, destination: newRoot)
             step.single = true
             steps.append(step)
@@ -103,7 +112,7 @@ public enum SetupCompiler {
             // is meant to happen: the project, writable volumes, /tmp, /dev, /proc.
             let writable = Set(spec.mounts.filter { $0.hasOption("rw") }.map(\.destination) + ["/tmp"])
             var readOnly: [SetupStep] = [{ var s = SetupStep(.readOnly, destination: newRoot); s.single = true; return s }()]
-            for mount in spec.mounts where !writable.contains(mount.destination) && mount.type != "symlink"
+            for mount in spec.mounts where !writable.contains(mount.destination) && mount.type != "symlink" && mount.destination != "/"
                 && !mount.destination.hasPrefix("/dev") && !mount.destination.hasPrefix("/proc") {
                 var step = SetupStep(.readOnly, destination: inside(mount.destination))
                 step.single = true

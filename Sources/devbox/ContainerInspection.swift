@@ -96,7 +96,8 @@ struct ContainerInspection: Encodable {
         return spec.mounts.compactMap { mount -> MountInfo? in
             let options = mount.options ?? []
             let system = ["/proc", "/dev", "/sys", "/etc/hosts", "/etc/resolv.conf", "/etc/hostname"]
-            if system.contains(where: { mount.destination == $0 || mount.destination.hasPrefix($0 + "/") }) { return nil }
+            // The root (a mount at / in a planned spec) is not a volume.
+            if mount.destination == "/" || system.contains(where: { mount.destination == $0 || mount.destination.hasPrefix($0 + "/") }) { return nil }
             let rw = !options.contains("ro")
             switch mount.type ?? "bind" {
             case "bind", "rbind":

@@ -26,7 +26,10 @@ struct CommandTests {
         let r = try s.devbox(["doctor"])
         #expect(r.status == 0, "\(r.out)\(r.stderr)")
         let lines = r.out.split(separator: "\n")
-        #expect(lines.count == 5, "user namespaces, two overlay checks, subordinate ids, seccomp: \(r.out)")
+        #expect(lines.filter { !$0.contains(" storage") }.count == 5, "user namespaces, two overlay checks, subordinate ids, seccomp: \(r.out)")
+        // The storage probe's checks, and the driver it found.
+        #expect(lines.contains { $0.hasPrefix("ok   storage: renameat2(RENAME_WHITEOUT)") } && lines.contains { $0.hasPrefix("ok   storage driver: overlay") },
+                "\(r.out)")
         #expect(lines.first?.hasPrefix("ok   user namespaces") == true)
         #expect(lines.contains { $0.hasPrefix("ok   overlayfs, persistent layers: rm -rf, mkdir and mv") })
         #expect(lines.contains { $0.contains("overlayfs, --rm layers on tmpfs: ") })
