@@ -136,7 +136,36 @@ struct ShellCommand: ParsableCommand {
         let marker = "devbox:" + result.settings.displayName
         args.env = ["debian_chroot=\(marker)", "PS1=(\(marker)) \\w \\$ ", "DEVBOX_ENVIRONMENT=\(result.record.name)"] + env
         args.command = [result.settings.shell, "-l"]
+        // shutdownAction stopContainer: the shell is devbox's "tool window";
+        // an environment it started stops when it ends, unless `up` keeps
+        // it or something else still uses it.
+        if result.started, result.definition.shutdownAction == .stopContainer,
+           !FileSystem.exists(result.store.keepRunningPath(result.record.id)) {
+            ShellSession.runThenStop(args, result: result)
+        }
         ProjectExec.run(args, result: result)
+    }
+}
+
+/// A shell whose end stops the environment it started (shutdownAction).
+enum ShellSession {
+    static func runThenStop(_ args: ExecArguments, result: EnvironmentUp.Result) -> Never {
+        let child = fork()
+        if child == 0 { ProjectExec.run(args, result: result) }
+        guard child > 0 else { ProjectExec.run(args, result: result) }
+        // The terminal's signals are the shell's to handle; this process
+        // only waits for it.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGQUIT, SIG_IGN)
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        if let unused = (try? ContainerLock(result.store.usersLockPath(result.record.id), exclusive: true, wait: false)) ?? nil,
+           !FileSystem.exists(result.store.keepRunningPath(result.record.id)) {
+            ContainerStop.stop(result.record, store: result.store, timeout: 2)
+            unused.release()
+        }
+        exit(code)
     }
 }
 

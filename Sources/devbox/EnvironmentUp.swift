@@ -43,6 +43,8 @@ enum EnvironmentUp {
         var template: ExecTemplate
         var settings: RemoteSettings
         var definition: EnvironmentDefinition
+        /// This up started the container (it was not running).
+        var started = false
     }
 
     static func up(_ request: Request) -> Result {
@@ -131,7 +133,8 @@ enum EnvironmentUp {
         var record = ProjectEnvironment.record(name: name, planned: planned, environment: launch, layout: layout, store: store,
                                                idleExit: nil, keepCommand: keepCommand)
         record = labelled(record, project: project, definition: loaded, store: store)
-        guard FileSystem.writeAtomically(store.keepRunningPath(record.id), contents: "up\n") else {
+        // `up` itself keeps it until `down` (no idle stop, no shutdownAction).
+        guard !request.explicit || FileSystem.writeAtomically(store.keepRunningPath(record.id), contents: "up\n") else {
             fail("cannot write \(store.keepRunningPath(record.id)): \(String(cString: strerror(errno)))")
         }
         let previous = store.remoteSettings(record.id)
@@ -140,8 +143,10 @@ enum EnvironmentUp {
         let definitionKey = SHA256.hex(Array((flags.arguments + [image?.manifestDigest.description ?? "host", String(keepCommand)])
             .joined(separator: "\u{0}").utf8))
         var started = false
+        // No remote.json: a `devbox run` started it (with this config, or the
+        // settings key says otherwise); joined, not restarted under its user.
         if store.status(record.id).isRunning, let template = ExecTemplate.read(from: store.liveDirectory(record.id)),
-           template.settingsKey != ExecTemplate.settingsKey(planned.plan.spec) || (previous.map { $0.definitionKey != definitionKey } ?? true)
+           template.settingsKey != ExecTemplate.settingsKey(planned.plan.spec) || (previous.map { $0.definitionKey != definitionKey } ?? false)
             || (keepCommand && template.process.args != planned.plan.spec.process.args) {
             ProjectEnvironment.restartIfUnused(record, store: store, name: name)
             record = ProjectEnvironment.record(name: name, planned: planned, environment: launch, layout: layout, store: store,
@@ -175,7 +180,7 @@ enum EnvironmentUp {
         } catch {
             fail(error, code: request.failureCode)
         }
-        return Result(record: record, store: store, template: template, settings: settings, definition: definition)
+        return Result(record: record, store: store, template: template, settings: settings, definition: definition, started: started)
     }
 
     /// The environment as the last `up` left it, if it runs and its config

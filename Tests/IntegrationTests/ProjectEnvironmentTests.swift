@@ -197,6 +197,42 @@ struct ProjectEnvironmentTests {
         #expect(back.status == 0 && back.out.hasPrefix("three\n") && !back.out.contains("otherbox"), "\(back.out) \(back.stderr)")
     }
 
+    @Test("an exec joins the environment a running `devbox run` started, without restarting it under that run", arguments: Runner.all)
+    func execJoinsARun(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.write("devbox.toml", "[env]\nJOIN = \"yes\"\n")
+        defer { s.removeProjectEnvironments() }
+        let run = try Shell.start(s.command(["run", "--", "sh", "-c", "echo started > run.mark; sleep 4; echo done"]), cwd: s.project)
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: s.project.appendingPathComponent("run.mark").path) { usleep(20_000) }
+        let exec = try s.devbox(["exec", "--", "sh", "-c", "echo $JOIN; test -e run.mark && echo same-project"])
+        #expect(exec.status == 0 && exec.out == "yes\nsame-project\n", "\(exec.out) \(exec.stderr)")
+        let finished = try Shell.finish(run, timeout: 30)
+        #expect(finished.status == 0 && finished.out == "done\n", "the run was not disturbed: \(finished.out) \(finished.stderr)")
+    }
+
+    @Test("shutdownAction: a shell that started the environment stops it when it ends (stopContainer), unless none or up keeps it",
+          arguments: Runner.all)
+    func shutdownAction(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.loadDevcontainerImage("dcshut:1")
+        defer { s.removeProjectEnvironments() }
+        func running() throws -> Bool {
+            try !s.devbox(["ps", "-q", "--filter", "label=devcontainer.local_folder=\(s.project.path)"]).out.isEmpty
+        }
+        try s.writeDevcontainer(#"{ "image": "dcshut:1" }"#)
+        let shell = try s.devbox(["shell"], stdin: Data("echo in-shell\nexit 4\n".utf8))
+        #expect(shell.status == 4 && shell.out.contains("in-shell"), "\(shell.out) \(shell.stderr)")
+        #expect(try !running(), "stopContainer (the default for an image): stopped with the shell")
+        try s.writeDevcontainer(#"{ "image": "dcshut:1", "shutdownAction": "none" }"#)
+        #expect(try s.devbox(["shell"], stdin: Data("exit 0\n".utf8)).status == 0)
+        #expect(try running(), "none: it stays")
+        _ = try s.devbox(["down"])
+        try s.writeDevcontainer(#"{ "image": "dcshut:1" }"#)
+        #expect(try s.devbox(["up"]).status == 0)
+        #expect(try s.devbox(["shell"], stdin: Data("exit 0\n".utf8)).status == 0)
+        #expect(try running(), "up keeps it until down")
+    }
+
     @Test("both files: devbox.toml wins and says so", arguments: Runner.all)
     func bothFiles(runner: Runner) throws {
         let s = try Scratch(runner)
