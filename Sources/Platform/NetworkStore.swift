@@ -18,7 +18,7 @@ public enum NetworkStore {
         for line in ASCII.split(mountinfo, on: UInt8(ascii: "\n")) {
             let fields = ASCII.split(line, on: UInt8(ascii: " "))
             guard fields.count > 8, let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count else { continue }
-            let point = unescape(fields[4])
+            let point = MountInfoText.unescape(fields[4])
             let inside = point == "/" || path == point || path.hasPrefix(point + "/")
             if inside, point.count >= (best?.point.count ?? -1) { best = (point, fields[dash + 1]) }
         }
@@ -29,8 +29,12 @@ public enum NetworkStore {
 
     /// Where the default store goes instead: /var/tmp/devbox-UID.
     public static func localStore(uid: UInt32) -> String { "/var/tmp/devbox-\(uid)" }
+}
 
-    static func unescape(_ field: String) -> String {
+/// /proc/self/mountinfo's fields: the kernel writes space, tab, newline
+/// and backslash as octal escapes.
+public enum MountInfoText {
+    public static func unescape(_ field: String) -> String {
         guard field.utf8.contains(UInt8(ascii: "\\")) else { return field }
         var bytes: [UInt8] = []
         let utf8 = Array(field.utf8)

@@ -19,6 +19,17 @@ struct ProjectOptions: ParsableArguments {
     @Flag(name: .customLong("allow-project-profile"),
           help: "Accept what the project's config asks that weakens the sandbox (capabilities, host paths, a weaker profile); remembered per project.")
     var allowProjectProfile = false
+
+    /// The up request these options (and the global ones) make.
+    func request(_ global: GlobalOptions) -> EnvironmentUp.Request {
+        var request = EnvironmentUp.Request()
+        request.dataRoot = global.dataRoot
+        request.project = project
+        request.configFile = config
+        request.allowProjectProfile = allowProjectProfile
+        request.logLevel = global.logLevel.rawValue
+        return request
+    }
 }
 
 struct UpCommand: ParsableCommand {
@@ -44,12 +55,7 @@ struct UpCommand: ParsableCommand {
 
     func run() throws {
         if format == "json" { FailureOutput.json = true }
-        var request = EnvironmentUp.Request()
-        request.dataRoot = global.dataRoot
-        request.project = projectOptions.project
-        request.configFile = projectOptions.config
-        request.allowProjectProfile = projectOptions.allowProjectProfile
-        request.logLevel = global.logLevel.rawValue
+        var request = projectOptions.request(global)
         request.removeExisting = removeExisting
         request.skipNonBlocking = skipNonBlocking
         request.gui = gui
@@ -119,12 +125,7 @@ struct ShellCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("User inside (default: the remote user).", valueName: "USER[:GROUP]")) var user: String?
 
     func run() throws {
-        var request = EnvironmentUp.Request()
-        request.dataRoot = global.dataRoot
-        request.project = projectOptions.project
-        request.configFile = projectOptions.config
-        request.allowProjectProfile = projectOptions.allowProjectProfile
-        request.logLevel = global.logLevel.rawValue
+        var request = projectOptions.request(global)
         request.explicit = false
         request.attaching = true
         let result = EnvironmentUp.up(request)
