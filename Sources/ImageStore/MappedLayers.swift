@@ -75,7 +75,11 @@ public enum MappedLayers {
         let work = { () throws(StoreError) -> Void in
             FileSystem.removeTree(temporary)
             var copier = TreeCopy(shift: shift)
-            try copier.copy(layer, to: temporary)
+            do throws(StoreError) { try copier.copy(layer, to: temporary) } catch {
+                // A half copy never stays in the store (nor is taken for whole).
+                FileSystem.removeTree(temporary)
+                throw error
+            }
             if rename(temporary, target) != 0 {
                 let reason = errno
                 FileSystem.removeTree(temporary)
@@ -102,8 +106,11 @@ public enum CopiedRoot {
         let work = { () throws(StoreError) -> Void in
             FileSystem.removeTree(temporary)
             var copier = TreeCopy(shift: MappedLayers.Shift(uid: 0, gid: 0), merge: true)
-            for layer in layers.reversed() {
-                try copier.copy(layer, to: temporary)
+            do throws(StoreError) {
+                for layer in layers.reversed() { try copier.copy(layer, to: temporary) }
+            } catch {
+                FileSystem.removeTree(temporary)
+                throw error
             }
             guard rename(temporary, target) == 0 else {
                 let reason = errno

@@ -16,6 +16,9 @@ public enum DataPaths {
               let type = NetworkStore.filesystemType(of: store, mountinfo: text), NetworkStore.isNetwork(type) else { return store }
         let local = NetworkStore.localStore(uid: getuid())
         if let localType = NetworkStore.filesystemType(of: local, mountinfo: text), NetworkStore.isNetwork(localType) { return store }
+        // /var/tmp is everyone's: a name someone else made first (or a
+        // link) is not taken for ours.
+        guard NetworkStore.isOwnDirectoryOrAbsent(local, uid: getuid()) else { return store }
         return local
     }
 

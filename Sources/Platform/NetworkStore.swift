@@ -29,6 +29,14 @@ public enum NetworkStore {
 
     /// Where the default store goes instead: /var/tmp/devbox-UID.
     public static func localStore(uid: UInt32) -> String { "/var/tmp/devbox-\(uid)" }
+
+    /// `path` does not exist, or is a real directory (not a link) of `uid`
+    /// that only it can enter: safe to take as a store in a shared /var/tmp.
+    public static func isOwnDirectoryOrAbsent(_ path: String, uid: UInt32) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return errno == ENOENT }
+        return st.st_mode & S_IFMT == S_IFDIR && st.st_uid == uid && st.st_mode & 0o077 == 0
+    }
 }
 
 /// /proc/self/mountinfo's fields: the kernel writes space, tab, newline

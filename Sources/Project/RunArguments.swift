@@ -168,6 +168,23 @@ public struct RunArguments: Equatable, Sendable {
         return true
     }
 
+    /// Applies a list of flags (no image, no command) through `take`, one
+    /// after the other; returns the flags it refused, each with its value.
+    @discardableResult
+    public mutating func apply(flags words: [String], for command: RunFlag.Commands) -> [String] {
+        var refused: [String] = []
+        var i = 0
+        while i < words.count {
+            let start = i
+            i += 1
+            if RunArguments.take(words[start], words, &i, into: &self, for: command) != true {
+                i = max(i, start + 1)
+                refused.append(words[start..<i].joined(separator: " "))
+            }
+        }
+        return refused
+    }
+
     /// `--preserve-fds N`: a decimal N >= 0 that leaves room above fd 2 in an int.
     public static func fdCount(_ text: String) -> Int? {
         guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let n = Int(text), n <= Int(Int32.max) - 3 else { return nil }

@@ -160,7 +160,7 @@ enum ShellSession {
         signal(SIGQUIT, SIG_IGN)
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 && errno == EINTR {}
-        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let code = WaitStatus.exitCode(status)
         if let unused = (try? ContainerLock(result.store.usersLockPath(result.record.id), exclusive: true, wait: false)) ?? nil,
            !FileSystem.exists(result.store.keepRunningPath(result.record.id)) {
             ContainerStop.stop(result.record, store: result.store, timeout: 2)

@@ -37,8 +37,7 @@ enum HostCommand {
         guard pid > 0 else { return 126 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        if status & 0x7f == 0 { return (status >> 8) & 0xff }
-        return 128 + (status & 0x7f)
+        return WaitStatus.exitCode(status)
     }
 }
 

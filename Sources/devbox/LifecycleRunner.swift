@@ -196,7 +196,6 @@ enum ChildExec {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         if !message.isEmpty { throw Failure(description: String(decoding: message, as: UTF8.self)) }
-        if status & 0x7f == 0 { return (status >> 8) & 0xff }
-        return 128 + (status & 0x7f)
+        return WaitStatus.exitCode(status)
     }
 }

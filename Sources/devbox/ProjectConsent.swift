@@ -16,12 +16,7 @@ enum ProjectConsent {
     /// How `flags` (the definition's, as run flags) weaken a run, in words.
     static func weakenings(_ flags: [String], project: Project, host: HostFacts) -> [String] {
         var args = RunArguments()
-        var i = 0
-        while i < flags.count {
-            let start = i
-            i += 1
-            _ = RunArguments.take(flags[start], flags, &i, into: &args, for: .all)
-        }
+        args.apply(flags: flags, for: .all)
         var out: [String] = []
         for cap in args.capAdd { out.append(cap.uppercased() == "ALL" ? "every capability (capAdd)" : "capability \(cap.uppercased())") }
         for option in args.securityOpt where option != "no-new-privileges" && option != "no-new-privileges=true" {

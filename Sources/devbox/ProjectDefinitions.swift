@@ -126,30 +126,20 @@ enum ProjectDefinitions {
     /// the definition's flags are parsed first, the user's again after
     /// them. What the caller set outside the flags (the command, `--rm`
     /// turned off for a named container) is kept as it is.
+    /// Also returns the definition's image as resolved for its flags, so
+    /// the run does not resolve (and lease) it a second time.
     static func applied(_ definition: EnvironmentDefinition, to args: RunArguments, project: Project, host: HostFacts,
-                        for command: RunFlag.Commands = .run) -> RunArguments {
+                        for command: RunFlag.Commands = .run) -> (RunArguments, ImageRoot?) {
         let (definition, image) = resolved(definition, project: project, host: host, pull: args.pull)
         let flags = runFlags(definition, project: project, host: host, image: image, allowWeaker: args.allowProjectProfile)
         if !flags.ignored.isEmpty {
             printError("devbox: warning: \(definition.file): runArgs devbox does not take, ignored: \(flags.ignored.joined(separator: " "))")
         }
         var merged = RunArguments()
-        var words = flags.arguments
-        var i = 0
-        while i < words.count {
-            let start = i
-            i += 1
-            guard RunArguments.take(words[start], words, &i, into: &merged, for: .all) == true else {
-                fail(badFlags(flags.arguments, file: definition.file), code: ExitStatus.config)
-            }
+        guard merged.apply(flags: flags.arguments, for: .all).isEmpty else {
+            fail(badFlags(flags.arguments, file: definition.file), code: ExitStatus.config)
         }
-        words = args.flagArguments.words
-        i = 0
-        while i < words.count {
-            let start = i
-            i += 1
-            _ = RunArguments.take(words[start], words, &i, into: &merged, for: command)
-        }
+        merged.apply(flags: args.flagArguments.words, for: command)
         merged.flagArguments = args.flagArguments
         merged.image = args.image
         merged.command = args.command
@@ -160,7 +150,7 @@ enum ProjectDefinitions {
         // A file may not choose a terminal (DefinitionRunFlags.refused).
         merged.tty = args.tty
         merged.interactive = args.interactive
-        return merged
+        return (merged, merged.pull == args.pull ? image : nil)
     }
 
     /// The files' identity (path, inode, size, mtime): a later exec knows
@@ -200,17 +190,8 @@ enum ProjectDefinitions {
 
     /// The definition's flags that `devbox run` refuses, for the error.
     static func badFlags(_ flags: [String], file: String) -> String {
-        var bad: [String] = []
-        var i = 0
-        while i < flags.count {
-            let start = i
-            var scratch = RunArguments()
-            i += 1
-            if RunArguments.take(flags[start], flags, &i, into: &scratch, for: .run) != true {
-                bad.append(flags[start..<max(i, start + 1)].joined(separator: " "))
-                i = max(i, start + 1)
-            }
-        }
+        var scratch = RunArguments()
+        let bad = scratch.apply(flags: flags, for: .all)
         return "\(file): settings devbox cannot use (as run flags: \(bad.joined(separator: ", "))); fix them in the file"
     }
 }

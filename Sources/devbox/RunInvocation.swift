@@ -83,8 +83,9 @@ enum RunInvocation {
         }
         // A broken file is reported on every run, with an image or without.
         let definition = ProjectDefinitions.load(project, configFile: args.configFile, host: host)
+        var definitionImage: ImageRoot?
         if applyDefinition, args.image == nil, let definition {
-            args = ProjectDefinitions.applied(definition, to: args, project: project, host: host, for: command)
+            (args, definitionImage) = ProjectDefinitions.applied(definition, to: args, project: project, host: host, for: command)
             if definition.privileged && host.uid != 0 {
                 fail("\(definition.file): \"privileged\": devbox runs rootless and cannot give a container every privilege; "
                      + "list the capabilities it needs in capAdd instead")
@@ -99,8 +100,8 @@ enum RunInvocation {
         }
         options.containerDirectory = containerDirectory
         let explicitDriver = args.storageDriver != nil || !(host.environment["DEVBOX_STORAGE_DRIVER"] ?? "").isEmpty
-        var image = ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
-                                           definition: applyDefinition ? definition : nil)
+        var image = definitionImage ?? ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
+                                                              definition: applyDefinition ? definition : nil)
         if let root = image { image = mappedLayers(root, mode: options.userns, host: host) }
         options.image = image
         // The host image has only overlay: the probe's choice is for images.

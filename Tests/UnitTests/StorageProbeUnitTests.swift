@@ -1,4 +1,5 @@
 import CSandbox
+import Foundation
 import Platform
 #if canImport(Glibc)
 import Glibc
@@ -87,5 +88,29 @@ struct GUISocketsTests {
         #expect(both.environment == ["DISPLAY=:0", "XAUTHORITY=/run/devbox/Xauthority", "WAYLAND_DISPLAY=/run/devbox/wayland-0"])
         #expect(throws: PlanError.noDisplay) { try GUISockets.share([:], exists: present.contains) }
         #expect(throws: PlanError.noDisplay) { try GUISockets.share(["WAYLAND_DISPLAY": "wayland-9", "XDG_RUNTIME_DIR": "/run/user/1000"], exists: present.contains) }
+    }
+}
+
+@Suite("the moved store in a shared /var/tmp")
+struct LocalStoreOwnershipTests {
+    @Test("only an absent name or a private directory of the user's own is taken")
+    func ownership() throws {
+        let base = "/tmp/devbox-unit-store-\(getpid())"
+        mkdir(base, 0o755)
+        defer { _ = try? FileManager.default.removeItem(atPath: base) }
+        let uid: UInt32 = 4242
+        #expect(NetworkStore.isOwnDirectoryOrAbsent(base + "/absent", uid: uid))
+        mkdir(base + "/own", 0o700)
+        chown(base + "/own", uid, uid)
+        #expect(NetworkStore.isOwnDirectoryOrAbsent(base + "/own", uid: uid))
+        mkdir(base + "/other", 0o700)
+        chown(base + "/other", uid + 1, uid + 1)
+        #expect(!NetworkStore.isOwnDirectoryOrAbsent(base + "/other", uid: uid), "made first by someone else")
+        mkdir(base + "/open", 0o777)
+        chown(base + "/open", uid, uid)
+        chmod(base + "/open", 0o777)
+        #expect(!NetworkStore.isOwnDirectoryOrAbsent(base + "/open", uid: uid), "others can enter it")
+        symlink(base + "/own", base + "/link")
+        #expect(!NetworkStore.isOwnDirectoryOrAbsent(base + "/link", uid: uid), "a link")
     }
 }
