@@ -22,7 +22,10 @@ public struct StorageReport: Codable, Equatable, Sendable {
     /// The store's filesystem (`ext4`, `nfs`, ...; `0x...` when unknown).
     public var filesystem: String
     public var version: String
-    /// `overlay`, or `none` when nothing devbox has works here.
+    /// `overlay`; `none` when overlay is refused here (runs of images
+    /// then use the copy driver); `undetermined` when the probe itself
+    /// could not run (no user namespace, its directory removed under it):
+    /// runs keep overlay and meet the real error, and nothing is cached.
     public var driver: String
     /// overlay mounts take `userxattr` (Linux 5.11+).
     public var userxattr: Bool
@@ -45,6 +48,9 @@ public enum StorageProbe {
             return cached
         }
         let report = probe(dataDir: dataDir, kernel: kernel, filesystem: filesystem, version: version)
+        // Only an answer is kept: a probe that could not run says nothing
+        // about this kernel and filesystem.
+        guard report.driver != "undetermined" else { return report }
         if let data = try? JSONEncoder().encode(report) {
             _ = FileSystem.writeAtomically(cache, contents: String(decoding: data, as: UTF8.self) + "\n", mode: 0o600)
         }
@@ -73,10 +79,13 @@ public enum StorageProbe {
         } else {
             checks.append(.init(name: "store filesystem", ok: true, detail: "\(dataDir) is on \(filesystem.name)"))
         }
-        let base = dataDir + "/tmp/storage-probe-\(getpid())"
+        // Beside the store, not in its tmp/, which prune and stale-run
+        // reclaiming sweep while other devbox processes work.
+        let base = dataDir + "/storage-probe.tmp-\(getpid())"
         FileSystem.removeTree(base)
         var raw = dbx_storage_report()
         var userxattr = false
+        var ran = false
         if !FileSystem.makeDirectories(base, mode: 0o700) {
             checks.append(.init(name: "overlay in a user namespace", ok: false, detail: "cannot create \(base): \(String(cString: strerror(errno)))"))
         } else {
@@ -87,11 +96,13 @@ public enum StorageProbe {
             } else {
                 checks += interpret(raw)
                 userxattr = raw.userxattr == 1
+                ran = raw.userns_errno == 0 && raw.setup_errno == 0
             }
         }
         let works = raw.works == 1 && checks.allSatisfy(\.ok)
+        let driver = works ? "overlay" : (ran || filesystem.note != nil ? "none" : "undetermined")
         return StorageReport(kernel: kernel, store: dataDir, filesystem: filesystem.name, version: version,
-                             driver: works ? "overlay" : "none", userxattr: userxattr, checks: checks)
+                             driver: driver, userxattr: userxattr, checks: checks)
     }
 
     /// The C probe's fields as report lines. Pure.

@@ -27,10 +27,15 @@ struct DoctorCommand: ParsableCommand {
             checks.append(.line("storage: " + check.name, check.ok ? .ok : .fail, check.detail,
                                 fix: check.ok ? nil : StorageAdvice.fix(check.name)))
         }
-        checks.append(.line("storage driver", storage.driver == "none" ? .fail : .ok,
-                            storage.driver == "none" ? "no layering that devbox has works here (see above)"
-                                : "\(storage.driver)\(storage.userxattr ? " (userxattr)" : " (without userxattr)") on \(storage.filesystem)",
-                            fix: storage.driver == "none" ? "see the storage lines above" : nil))
+        switch storage.driver {
+        case "none":
+            checks.append(.line("storage driver", .fail, "no layering that devbox has works here (see above)", fix: "see the storage lines above"))
+        case "undetermined":
+            checks.append(.line("storage driver", .warn, "the storage probe could not run (see above)", fix: "see the lines above"))
+        default:
+            checks.append(.line("storage driver", .ok, "\(storage.driver)\(storage.userxattr ? " (userxattr)" : " (without userxattr)") on \(storage.filesystem)",
+                                fix: nil))
+        }
         for check in checks {
             let label = check.status.rawValue
             var line = label + String(repeating: " ", count: max(1, 5 - label.count)) + "\(check.name): \(check.detail)"

@@ -16,7 +16,8 @@ enum StorageSelection {
             return driver
         }
         let found = StorageProbe.driver(dataDir: host.dataDir, version: Devbox.configuration.version)
-        let driver: RunOptions.StorageDriver = found.driver == "overlay" ? .overlay : .copy
+        // Only a refusal the probe saw moves image runs to copy; "undetermined" keeps overlay.
+        let driver: RunOptions.StorageDriver = found.driver == "none" ? .copy : .overlay
         debug(debugging, "storage driver \(driver.rawValue) (the storage probe: \(found.driver) on \(found.filesystem); `devbox info` says why)")
         return driver
     }

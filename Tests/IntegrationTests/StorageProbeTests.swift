@@ -60,4 +60,15 @@ struct StorageProbeTests {
         let (_, _, again) = try Self.info(s, command: ["doctor"])
         #expect(again.contains("storage driver: overlay"), "\(again)")
     }
+
+    @Test("a probe that cannot run decides nothing: undetermined, not cached, and image runs keep overlay", arguments: Runner.all)
+    func undetermined(runner: Runner) throws {
+        let s = try Scratch(runner, isolated: true)
+        let (status, json, text) = try Self.info(s, without: ["unshare"])
+        #expect(status == 0, "\(text)")
+        #expect((json["storage"] as? [String: Any])?["driver"] as? String == "undetermined", "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: s.data.appendingPathComponent("devbox/storage-driver").path), "nothing cached")
+        let (_, after, _) = try Self.info(s)
+        #expect((after["storage"] as? [String: Any])?["driver"] as? String == "overlay", "the next probe decides")
+    }
 }
