@@ -159,7 +159,9 @@ struct ImageTests {
 
     @Test("images, inspect, rmi and prune", arguments: Runner.all)
     func management(runner: Runner) throws {
-        let s = try Scratch(runner)
+        // Isolated: prune takes the store exclusively, and in the shared
+        // store every other test's load would wait and say so on stderr.
+        let s = try Scratch(runner, isolated: true)
         _ = try s.devbox(["load", "-i", try fixture("layout", "manage:1", in: s)])
         let list = try s.devbox(["images", "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])
