@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Platform", dependencies: ["CNettle"]),
         // The OCI runtime: create/start/state/kill/delete/exec of a spec +
         // rootfs (namespaces, mounts, init, TTY, the supervisor's hooks).
-        .target(name: "Runtime", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap", "CSeccomp"]),
+        .target(name: "Runtime", dependencies: ["OCI", "Platform", "CSandbox", "CLibcap", "CSeccomp", "CFuseOverlay"]),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Content-addressed blobs, unpacked layers, image references.
         .target(name: "ImageStore", dependencies: ["OCI", "Platform", "CSyscalls", "CArchive", "CNettle", "CLibcap", "CXattr"]),
@@ -54,6 +54,10 @@ let package = Package(
         .target(name: "Registry", dependencies: ["OCI", "Platform", "ImageStore"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
+        // The FUSE overlay (libfuse3's low-level API) and the process that
+        // serves a container's FUSE mounts; started by Runtime's Launcher.
+        .target(name: "CFuseOverlay", dependencies: ["CFuse3"]),
+        .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
         // The part that must run in a single-threaded child after clone().
         .target(name: "CSandbox", dependencies: ["CSyscalls"]),
         // Syscall wrappers for the Swift side outside the sandbox (the layer

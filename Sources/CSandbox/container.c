@@ -58,13 +58,14 @@ static void close_range_or_loop(unsigned int first, unsigned int last) {
 // project, under any profile) and devbox's own fds (the held user
 // namespace's): gone before anything of the container runs. Kept: stdio,
 // the fds the user passes on with --preserve-fds, and `keep`.
-static void close_inherited_fds(const struct dbx_config *c, int keep1, int keep2, int keep3) {
+static void close_inherited_fds(const struct dbx_config *c, int keep1, int keep2, int keep3, int keep4) {
     unsigned int next = 3u + (unsigned int)(c->preserve_fds > 0 ? c->preserve_fds : 0);
-    int keeps[3] = {keep1, keep2, keep3};
-    for (int i = 0; i < 3; i++)  // sorted: three values
-        for (int j = i + 1; j < 3; j++)
+    enum { N = 4 };
+    int keeps[N] = {keep1, keep2, keep3, keep4};
+    for (int i = 0; i < N; i++)  // sorted: four values
+        for (int j = i + 1; j < N; j++)
             if (keeps[j] < keeps[i]) { int t = keeps[i]; keeps[i] = keeps[j]; keeps[j] = t; }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < N; i++) {
         if (keeps[i] < (int)next) continue;
         close_range_or_loop(next, (unsigned int)keeps[i] - 1);
         next = (unsigned int)keeps[i] + 1;
@@ -91,6 +92,8 @@ static void set_oom_score_adj(const struct dbx_config *c) {
 // 'x' first when it cannot get there (dbx_die, command not found).
 static void report_mounted(const struct dbx_config *c) {
     if (c->ready_fd >= 0) (void)!write(c->ready_fd, "m", 1);
+    // Every FUSE mount was handed over: the daemon stops waiting for more.
+    if (c->fuse_socket_fd >= 0) close(c->fuse_socket_fd);
 }
 
 static void close_ready(const struct dbx_config *c) {
@@ -107,7 +110,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     close(sync_fd);
     dbx_join_namespaces(c);
     set_oom_score_adj(c);
-    close_inherited_fds(c, console_fd, c->ready_fd, c->wait_for_start ? c->start_fd : -1);
+    close_inherited_fds(c, console_fd, c->ready_fd, c->wait_for_start ? c->start_fd : -1, c->fuse_socket_fd);
     // Not dumpable: the command may neither ptrace its init nor open
     // /proc/1/exe (devbox's own binary, the runc CVE-2019-5736 path). Only
     // now: a process that is not dumpable has its /proc files owned by

@@ -195,6 +195,11 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         if ((rc = dbx_mount_overlay(target, op->data)) < 0) dbx_die("cannot mount the overlay on", op->dst, -rc);
         close(target);
         break;
+    case DBX_OP_FUSE:
+        target = must_open_target(op, 1);
+        dbx_mount_fuse(c, op, target);
+        close(target);
+        break;
     case DBX_OP_PROC:
         mount_new(op, "proc", NULL, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | DBX_MOUNT_NOEXEC, "cannot mount proc on");
         break;

@@ -29,8 +29,12 @@ int dbx_open_pty(char *slave_path, size_t len) {
     return master;
 }
 
-int dbx_send_fd(int sock, int fd) {
-    char byte = 't';
+int dbx_send_fd(int sock, int fd) { return dbx_send_fd_tagged(sock, fd, 't'); }
+
+// `tag` travels as the message's one byte of data: the receiver learns
+// which fd this is (a FUSE mount's index).
+int dbx_send_fd_tagged(int sock, int fd, char tag) {
+    char byte = tag;
     struct iovec iov = {&byte, 1};
     union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
     memset(&u, 0, sizeof u);

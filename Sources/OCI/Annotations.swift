@@ -14,6 +14,13 @@ public enum DevboxAnnotation {
     /// rootKind of the copy storage driver: the root is `root.path`, a
     /// directory the image's layers (lowerdirs) were copied into.
     public static let copiedRoot = "copy"
+    /// `fuse`: the overlay mounts (type `overlay`) are served by devbox's
+    /// FUSE overlay instead of the kernel's, with the same on-disk layers.
+    public static let storageDriver = "org.devbox.storage-driver"
+    /// `true` (with the FUSE driver): owners the user namespace cannot map
+    /// (the host's root, for the host image rootless) show as the
+    /// container's root, so package managers can change system files.
+    public static let squashToRoot = "org.devbox.squash-to-root"
     /// The image's reference, for `devbox run IMAGE`.
     public static let image = "org.devbox.image"
     /// The image's unpacked layer directories, top-most first, `:`-separated.

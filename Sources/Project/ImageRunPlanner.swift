@@ -31,7 +31,8 @@ enum ImageRunPlanner {
         // The copy driver keeps its root on disk even for --rm (a tmpfs
         // would hold a whole copy of the image in memory).
         var placementHost = host
-        if options.storageDriver == .copy { placementHost.tmpfsHoldsLayers = false }
+        // (The FUSE driver's daemon cannot reach a run's private tmpfs.)
+        if options.storageDriver != .overlay { placementHost.tmpfsHoldsLayers = false }
         let layers = LayerPlacement.plan(remove: options.remove, host: placementHost, runID: runID) {
             options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project, image: image)
         }
@@ -39,7 +40,7 @@ enum ImageRunPlanner {
         // The root: the image's layers under the container's upper layer,
         // an ordinary overlay mount at `/` (the copy driver: root.path).
         var mounts: [RuntimeSpec.Mount] = []
-        if options.storageDriver == .overlay {
+        if options.storageDriver != .copy {
             mounts.append(.init(destination: "/", type: "overlay", source: "overlay",
                                 options: ["lowerdir=" + image.layers.concatenated(separator: ":")]))
         }
@@ -68,6 +69,7 @@ enum ImageRunPlanner {
             DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
         ]
+        if options.storageDriver == .fuse { ours[DevboxAnnotation.storageDriver] = "fuse" }
         var rootPath = image.layers.first ?? "/"
         if options.storageDriver == .copy {
             // A root directory of the container's own, the image's layers

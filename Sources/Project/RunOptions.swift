@@ -23,11 +23,11 @@ public struct RunOptions: Equatable, Sendable {
     }
 
     /// How the container's root is layered (docs/STORAGE.md): kernel
-    /// overlayfs, or the image's layers copied once into a root of the
-    /// container's own (where overlay is refused: old kernels, network
-    /// filesystems, ZFS before 2.2, ...).
+    /// overlayfs; devbox's FUSE overlay (same layers, where the kernel's is
+    /// refused, and for ownership views); or the image's layers copied once
+    /// into a root of the container's own (where neither works).
     public enum StorageDriver: String, Equatable, Sendable, CaseIterable {
-        case overlay, copy
+        case overlay, fuse, copy
     }
 
     /// podman's `--pull`: when a run fetches its image.

@@ -49,7 +49,10 @@ public enum RunPlanner {
         let groups = try RunExtras.additionalGids(options, group: options.hostGroup, place: place)
         try RunExtras.checkMapped([identity.uid], in: identity.uidMappings)
         try RunExtras.checkMapped([identity.gid] + (groups ?? []), in: identity.gidMappings)
-        let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID) {
+        // The FUSE driver's daemon cannot reach a run's private tmpfs.
+        var placementHost = host
+        if options.storageDriver == .fuse { placementHost.tmpfsHoldsLayers = false }
+        let layers = LayerPlacement.plan(remove: options.remove, host: placementHost, runID: runID) {
             options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project)
         }
         let container = layers.container
@@ -78,11 +81,19 @@ public enum RunPlanner {
             capabilities: .init(uniform: DefaultCapabilities.docker),
             noNewPrivileges: true)
 
-        let annotations = RunExtras.annotations(options).merging([
+        var ours = [
             DevboxAnnotation.upperDir: layers.upper,
             DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
-        ]) { _, ours in ours }
+        ]
+        if options.storageDriver == .fuse {
+            ours[DevboxAnnotation.storageDriver] = "fuse"
+            // Rootless, the host's root-owned files are unmapped (nobody):
+            // shown as the container's root, apt and dpkg can change them
+            // (in the writable layer; the host's files stay as they are).
+            if host.uid != 0 { ours[DevboxAnnotation.squashToRoot] = "true" }
+        }
+        let annotations = RunExtras.annotations(options).merging(ours) { _, ours in ours }
         let spec = RuntimeSpec(
             process: process,
             root: .init(path: "/", readonly: true),

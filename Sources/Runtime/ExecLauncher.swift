@@ -63,6 +63,7 @@ public enum ExecLauncher {
         config.tty = request.tty ? 1 : 0
         config.forward_stdin = 1
         config.ready_fd = -1
+        config.fuse_socket_fd = -1
         // setgroups(2) is refused in a namespace whose maps were written
         // without the helpers: leave the groups as they are there.
         let setgroups = FileSystem.read("/proc/\(template.pid1.pid)/setgroups", limit: 64) ?? "allow"

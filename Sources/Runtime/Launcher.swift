@@ -33,6 +33,10 @@ public struct LaunchEnvironment: Sendable {
     /// With a terminal: the pty master goes to this socket (OCI
     /// --console-socket) instead of being proxied; -1: proxied.
     public var consoleSocketFD: Int32 = -1
+    /// The FUSE storage driver's user namespace: the image store's, whose
+    /// ids the layers were unpacked with (it differs from the container's
+    /// under keep-id). -1: the container's own when it joins a held one.
+    public var storeUserNamespaceFD: Int32 = -1
 
     public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
                 staging: String = "/tmp", forwardStdin: Bool = true, runtimeDir: String? = nil) {
@@ -128,6 +132,15 @@ public enum Launcher {
             // setgroups(2) (user_namespaces(7), CVE-2014-8989).
             config.deny_setgroups = privileged ? 0 : 1
         }
+        config.fuse_socket_fd = -1
+        if steps.contains(where: { $0.kind == .fuse }) {
+            // Before clone(): the daemon must be forked while we are single-threaded.
+            let daemonNamespace: Int32 = privileged ? -1
+                : environment.storeUserNamespaceFD >= 0 ? environment.storeUserNamespaceFD
+                : config.userns_fd >= 0 && joins.user < 0 ? config.userns_fd : -2
+            config.fuse_socket_fd = try FuseOverlayDaemon.start(steps, userNamespace: daemonNamespace, debug: environment.debug)
+        }
+        defer { if config.fuse_socket_fd >= 0 { close(config.fuse_socket_fd) } }
         config.hostname = strings.copy(spec.hostname)
         config.loopback_up = spec.linux.namespaces.contains { $0.type == .network } ? 1 : 0
         config.staging = strings.copy(environment.staging)

@@ -16,11 +16,23 @@ public enum SetupCompiler {
         let work = layerBase(annotations[DevboxAnnotation.workDir], scratch: "/scratch/work")
         var steps: [SetupStep] = []
 
+        let fuse = annotations[DevboxAnnotation.storageDriver] == "fuse"
+        var fuseMounts = 0
         func overlay(at destination: String, lowers: [String], key: String) {
             steps.append(.init(.mkdir, destination: upper + "/" + key, mode: 0o755))
             steps.append(.init(.mkdir, destination: work + "/" + key, mode: 0o755))
-            steps.append(.init(.overlay, destination: destination,
-                               data: overlayOptions(lowers: lowers, upper: upper + "/" + key, work: work + "/" + key)))
+            if fuse {
+                // Served from the host's mount namespace: the host's paths.
+                let daemonView = { (path: String) in path.hasPrefix(oldRoot + "/") ? String(path.dropFirst(oldRoot.count)) : path }
+                var data = overlayOptions(lowers: lowers.map(daemonView), upper: daemonView(upper + "/" + key),
+                                          work: daemonView(work + "/" + key))
+                if annotations[DevboxAnnotation.squashToRoot] == "true" { data += ",squash_to_root" }
+                steps.append(.init(.fuse, source: host("/dev/fuse"), destination: destination, data: data, mode: UInt32(fuseMounts)))
+                fuseMounts += 1
+            } else {
+                steps.append(.init(.overlay, destination: destination,
+                                   data: overlayOptions(lowers: lowers, upper: upper + "/" + key, work: work + "/" + key)))
+            }
         }
 
         // The root: a mount at `/` (a planned spec's first), else the

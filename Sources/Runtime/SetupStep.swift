@@ -5,6 +5,9 @@ import CSandbox
 public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Int32, Sendable {
         case mkdir = 1, tmpfs, bind, overlay, proc, devpts, symlink, writeFile, readOnly, mqueue, mask, readOnlyPath
+        /// The FUSE overlay: `data` holds its layers as the daemon sees them
+        /// (host paths, overlay option syntax), `mode` the mount's index.
+        case fuse
     }
 
     public var kind: Kind

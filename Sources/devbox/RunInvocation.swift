@@ -102,15 +102,17 @@ enum RunInvocation {
         let explicitDriver = args.storageDriver != nil || !(host.environment["DEVBOX_STORAGE_DRIVER"] ?? "").isEmpty
         var image = definitionImage ?? ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
                                                               definition: applyDefinition ? definition : nil)
-        if let root = image { image = mappedLayers(root, mode: options.userns, host: host) }
-        options.image = image
         // The host image has only overlay: the probe's choice is for images.
         if image != nil || explicitDriver {
             options.storageDriver = StorageSelection.driver(args.storageDriver, host: host, debugging: debugging)
         }
+        // The FUSE driver maps owners in its view; kernel overlay and copy
+        // need the layers copied for a keep-id mapping.
+        if let root = image, options.storageDriver != .fuse { image = mappedLayers(root, mode: options.userns, host: host) }
+        options.image = image
         if image == nil && options.storageDriver == .copy {
-            fail("the copy storage driver copies an image's layers, and this run has none (the host image needs overlay); "
-                 + "name an image, or use --storage-driver overlay", code: ExitStatus.usage)
+            fail("the copy storage driver copies an image's layers, and this run has none (the host image needs overlay or fuse); "
+                 + "name an image, or use --storage-driver overlay or fuse", code: ExitStatus.usage)
         }
         if host.uid != 0 && image == nil {
             let facts = host
@@ -279,6 +281,7 @@ enum RunInvocation {
         var environment = LaunchEnvironment(mapHelpers: helpers, hostsFile: hosts, debug: debugging, forwardStdin: true,
                                             runtimeDir: host.runtimeDir)
         environment.seccompCache = SeccompCache.standard(environment: host.environment, home: host.home)
+        environment.storeUserNamespaceFD = StoreAccess.fuseNamespace(for: plan.spec, host: host)
         return environment
     }
 }

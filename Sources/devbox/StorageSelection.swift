@@ -1,4 +1,7 @@
 import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
 import Project
 import Runtime
 
@@ -16,9 +19,20 @@ enum StorageSelection {
             return driver
         }
         let found = StorageProbe.driver(dataDir: host.dataDir, version: Devbox.configuration.version)
-        // Only a refusal the probe saw moves image runs to copy; "undetermined" keeps overlay.
-        let driver: RunOptions.StorageDriver = found.driver == "none" ? .copy : .overlay
+        // Only a refusal the probe saw moves image runs off overlay
+        // ("undetermined" keeps it): to the FUSE overlay where /dev/fuse
+        // opens, else to copies.
+        let driver: RunOptions.StorageDriver = found.driver != "none" ? .overlay : fuseUsable() ? .fuse : .copy
         debug(debugging, "storage driver \(driver.rawValue) (the storage probe: \(found.driver) on \(found.filesystem); `devbox info` says why)")
         return driver
+    }
+
+    /// /dev/fuse opens for reading and writing (mode 0666, as Debian's udev
+    /// makes it; a fresh machine without udev may have 0600).
+    static func fuseUsable() -> Bool {
+        let fd = open("/dev/fuse", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
     }
 }

@@ -1,3 +1,4 @@
+import OCI
 import ImageStore
 import Platform
 import Project
@@ -30,6 +31,14 @@ enum StoreAccess {
         guard identity.needsHelpers else { return nil }
         return try? UserNamespaceHolder.open(runtimeDir: host.runtimeDir, uidMappings: identity.uidMappings,
                                              gidMappings: identity.gidMappings, helpers: (uidHelper, gidHelper), debug: false)
+    }
+
+    /// The FUSE storage driver's daemon works in the store's user
+    /// namespace, whose ids the layers were unpacked with: under keep-id
+    /// the container's differs, and the daemon's view maps the owners.
+    static func fuseNamespace(for spec: RuntimeSpec, host: HostFacts) -> Int32 {
+        guard spec.annotations?[DevboxAnnotation.storageDriver] == "fuse" else { return -1 }
+        return userNamespace(host: host) ?? -1
     }
 
     /// Said once when another devbox process holds the store: a prune waits

@@ -1,4 +1,5 @@
 import Containers
+import Project
 import ImageStore
 import FoundationEssentials
 import OCI
@@ -144,6 +145,9 @@ enum Supervisor {
         var environment = LaunchEnvironment(mapHelpers: helpers, hostsFile: record.launch.hostsFile, debug: false,
                                             forwardStdin: !detached, runtimeDir: store.runtimeDir)
         environment.seccompCache = SeccompCache.standard(environment: env, home: home)
+        if record.spec.annotations?[DevboxAnnotation.storageDriver] == "fuse" {
+            environment.storeUserNamespaceFD = StoreAccess.fuseNamespace(for: record.spec, host: HostFacts.current(dataRoot: nil))
+        }
         return environment
     }
 

@@ -31,6 +31,8 @@ enum dbx_op_kind {
     DBX_OP_MQUEUE,        // new mqueue instance on dst
     DBX_OP_MASK,          // hide dst: /dev/null over a file, an empty read-only tmpfs over a directory
     DBX_OP_READONLY_PATH, // make dst (a path inside a mount, e.g. /proc/sys) a read-only mount of its own
+    DBX_OP_FUSE,          // FUSE overlay on dst: /dev/fuse (src) opened and mounted here, its fd sent to the
+                          // daemon over dbx_config.fuse_socket_fd tagged with `mode` (the mount's index)
 };
 
 #define DBX_OP_FLAG_READONLY 0x1   // for BIND/TMPFS: read-only after mounting
@@ -116,6 +118,10 @@ struct dbx_config {
     // failed start. on_started is called in the parent with PID 1's pid
     // once it has its id maps.
     int ready_fd;
+    // FUSE overlay mounts (DBX_OP_FUSE): a socket to the daemon that serves
+    // them; PID 1 sends each mounted /dev/fuse fd over it, then closes it.
+    // -1: none.
+    int fuse_socket_fd;
     void (*on_started)(void *context, pid_t pid1);
     void *started_context;
 

@@ -1,0 +1,135 @@
+// The FUSE overlay's process (see fuse_daemon.h). It lives in the host's
+// mount namespace, where the layer directories are, and in the image
+// store's user namespace, so the owners it reads and writes are the ones
+// the layers were unpacked with; the container's kernel mount translates
+// them into the container's own user namespace.
+#define _GNU_SOURCE
+#include "fuse_daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct session {
+    pthread_t thread;
+    int fd;
+    const struct dbx_fuse_overlay_config *config;
+};
+
+static void *serve(void *arg) {
+    struct session *s = arg;
+    int rc = dbx_fuse_overlay_serve(s->fd, s->config);
+    if (rc < 0 && s->config->debug) fprintf(stderr, "devbox[fuse]: cannot serve %s: %s\n", s->config->upper, strerror(-rc));
+    close(s->fd);
+    return NULL;
+}
+
+static int receive(int sock, int *fd, unsigned char *tag) {
+    struct iovec iov = {tag, 1};
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    ssize_t n;
+    do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
+    if (n <= 0) return 0;  // EOF: every mount was handed over, or the container died
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) return -1;
+    memcpy(fd, CMSG_DATA(cm), sizeof *fd);
+    return 1;
+}
+
+static int write_text(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = write(fd, text, strlen(text));
+    close(fd);
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+// Rootless without subordinate ids: the caller's ids as root, as the
+// container's own namespace maps them.
+static int own_namespace(void) {
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+    if (unshare(CLONE_NEWUSER) < 0) return -1;
+    char map[64];
+    snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
+    if (write_text("/proc/self/uid_map", map) < 0) return -1;
+    if (write_text("/proc/self/setgroups", "deny") < 0) return -1;
+    snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+    return write_text("/proc/self/gid_map", map);
+}
+
+static void daemon_main(const struct dbx_fuse_overlay_config *configs, int count, int sock, int userns_fd, int keep_stderr) {
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        if (!keep_stderr) dup2(null, 2);
+    }
+    if (userns_fd >= 0 && setns(userns_fd, CLONE_NEWUSER) < 0) _exit(1);
+    if (userns_fd == -2 && own_namespace() < 0) _exit(1);
+    // Nothing of the caller's but the socket: no pipe a reader waits on
+    // for EOF, no directory outside the layers.
+    if (sock > 3) syscall(SYS_close_range, 3U, (unsigned)sock - 1, 0U);
+    syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0U);
+    // Not dumpable: a container process with CAP_SYS_PTRACE in this user
+    // namespace still may not take over the process that holds the layers.
+    prctl(PR_SET_DUMPABLE, 0);
+    struct session *sessions = calloc((size_t)count, sizeof *sessions);
+    if (!sessions) _exit(1);
+    int started = 0, fd;
+    unsigned char tag;
+    while (started < count && receive(sock, &fd, &tag) > 0) {
+        if (tag >= count || sessions[tag].config) { close(fd); continue; }
+        sessions[tag] = (struct session){.fd = fd, .config = &configs[tag]};
+        if (pthread_create(&sessions[tag].thread, NULL, serve, &sessions[tag]) != 0) { close(fd); sessions[tag].config = NULL; continue; }
+        started++;
+    }
+    close(sock);
+    for (int i = 0; i < count; i++)
+        if (sessions[i].config) pthread_join(sessions[i].thread, NULL);
+    _exit(0);
+}
+
+int dbx_fuse_daemon_start(const struct dbx_fuse_overlay_config *configs, int count, int userns_fd, int keep_stderr) {
+    if (count <= 0 || count > 255) return -EINVAL;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return -errno;
+    pid_t child = fork();
+    if (child < 0) {
+        int err = errno;
+        close(sv[0]);
+        close(sv[1]);
+        return -err;
+    }
+    if (child == 0) {
+        close(sv[1]);
+        // A grandchild, re-parented to init: the caller's wait loop never
+        // meets it, and it outlives the caller as long as its mounts do.
+        pid_t daemon = fork();
+        if (daemon != 0) _exit(daemon < 0);
+        setsid();
+        daemon_main(configs, count, sv[0], userns_fd, keep_stderr);
+    }
+    close(sv[0]);
+    int status;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        close(sv[1]);
+        return -ECHILD;
+    }
+    return sv[1];
+}
