@@ -96,6 +96,7 @@ test: deps
 	if [ "$$(id -u)" = 0 ]; then \
 		id -u $(TEST_USER) >/dev/null 2>&1 || useradd -m $(TEST_USER); \
 		export DEVBOX_TEST_USER=$(TEST_USER); \
+		[ ! -c /dev/fuse ] || chmod 666 /dev/fuse; \
 	fi; \
 	for bin in .build/debug/devbox $(RELEASE_DIR)/devbox; do \
 		echo "integration tests against $$bin"; \

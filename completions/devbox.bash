@@ -612,7 +612,7 @@ _devbox_restart() {
 
 _devbox_rm() {
     repeating_flags=()
-    non_repeating_flags=(--force -f -a --all --latest -l --version -h --help)
+    non_repeating_flags=(--force -f -a --all --volumes -v --latest -l --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --log-level --storage-driver)
     __devbox_offer_flags_options -1

@@ -88,6 +88,7 @@ static void daemon_main(const struct dbx_fuse_overlay_config *configs, int count
     // Not dumpable: a container process with CAP_SYS_PTRACE in this user
     // namespace still may not take over the process that holds the layers.
     prctl(PR_SET_DUMPABLE, 0);
+    prctl(PR_SET_NAME, "devbox-fuse");
     struct session *sessions = calloc((size_t)count, sizeof *sessions);
     if (!sessions) _exit(1);
     int started = 0, fd;

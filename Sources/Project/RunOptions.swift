@@ -132,6 +132,8 @@ public struct RunOptions: Equatable, Sendable {
     public var envHost = false
     /// Named volumes this run uses (created on first use; `volume rm` asks).
     public var volumeNames: [String] = []
+    /// Those of volumeNames this run made (`-v /dst`): `--rm` removes them.
+    public var anonymousVolumes: [String] = []
     public var labels: [String: String] = [:]
     public var name: String?
     public var detach = false

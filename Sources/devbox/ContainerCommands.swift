@@ -128,6 +128,8 @@ struct RmCommand: ParsableCommand {
     var force = false
     @Flag(name: [.short, .customLong("all")], help: "Remove every container.")
     var all = false
+    @Flag(name: .shortAndLong, help: "Remove the container's anonymous volumes too (named volumes stay).")
+    var volumes = false
     @OptionGroup var selection: ContainerSelection
 
     func run() throws {
@@ -164,7 +166,7 @@ struct RmCommand: ParsableCommand {
                 guard force else { throw ContainerError.running(record.name) }
                 ContainerStop.stop(record, store: store, timeout: 0)
             }
-            ContainerRemoval.remove(record, store: store)
+            ContainerRemoval.remove(record, store: store, anonymousVolumes: volumes)
             print(record.id)
         } catch ContainerError.io where !FileSystem.isDirectory(store.directory(record.id)) {
             // Removed meanwhile by another rm.

@@ -21,6 +21,7 @@ enum RunInvocation {
         var debugging: Bool
         /// Named volumes the run mounts.
         var volumeNames: [String] = []
+        var anonymousVolumes: [String] = []
     }
 
     static func execute(_ given: RunArguments) -> Never {
@@ -57,6 +58,7 @@ enum RunInvocation {
             fail(error)
         }
         if let work = plan.runWorkDir { ThrowawayLayers.remove(work, host: host) }
+        if args.remove { RunMounts.removeAnonymousVolumes(planned.anonymousVolumes, host: host) }
         exit(status)
     }
 
@@ -135,7 +137,8 @@ enum RunInvocation {
             printError("devbox: warning: no subordinate id range for you: package managers that switch users (apt's _apt, dnf) will fail; add one (see `devbox doctor`)")
         }
         debug(debugging, "project \(project.root) (id \(project.id))")
-        return Planned(host: host, project: project, image: image, plan: plan, debugging: debugging, volumeNames: options.volumeNames)
+        return Planned(host: host, project: project, image: image, plan: plan, debugging: debugging, volumeNames: options.volumeNames,
+                       anonymousVolumes: options.anonymousVolumes)
     }
 
     /// The copy driver's root, made from the image's layers the first time

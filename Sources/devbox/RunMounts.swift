@@ -1,3 +1,4 @@
+import Containers
 import ImageStore
 import Platform
 import Project
@@ -9,6 +10,19 @@ import Glibc
 /// named volumes created on first use and leased for the run, devices
 /// checked against what the user may open.
 enum RunMounts {
+    /// This process's leases of the anonymous volumes it made, given up
+    /// when a `--rm` run ends and removes them.
+    nonisolated(unsafe) static var anonymousLeases: [Int32] = []
+
+    /// `--rm`'s end, in the foreground: the run's anonymous volumes go.
+    static func removeAnonymousVolumes(_ names: [String], host: HostFacts) {
+        guard !names.isEmpty else { return }
+        anonymousLeases.forEach { close($0) }
+        anonymousLeases = []
+        ContainerRemoval.removeAnonymous(names, dataDir: host.dataDir,
+                                         store: ContainerStore(dataDir: host.dataDir, runtimeDir: host.runtimeDir))
+    }
+
     static func add(_ request: RunFlagValues.MountRequest, to options: inout RunOptions, host: HostFacts) throws(PlanError) {
         switch request {
         case .bind(var volume):
@@ -23,7 +37,11 @@ enum RunMounts {
                 if let name { record = try store.ensure(name) } else { record = try store.create(nil) }
                 // Held until devbox exits (the run's end): `volume rm` and
                 // `prune` see the volume in use meanwhile.
-                _ = try store.lease(record.name)
+                let lease = try store.lease(record.name)
+                if name == nil {
+                    options.anonymousVolumes.append(record.name)
+                    Self.anonymousLeases.append(lease)
+                }
             } catch {
                 throw .volume(error.description)
             }

@@ -132,7 +132,8 @@ enum Supervisor {
         }
         alive.release()
         if record.autoRemove {
-            ContainerRemoval.remove(record, store: store)
+            leases.forEach { close($0) }
+            ContainerRemoval.remove(record, store: store, anonymousVolumes: true)
         }
         return status
     }

@@ -14,7 +14,7 @@ func fixture(_ kind: String, _ arg: String, extra: [String] = [], in s: Scratch)
 
 @Suite("images: load, import, run")
 struct ImageTests {
-    @Test("a layered image unpacks to what its layers say, under either storage driver", arguments: Runner.all, ["overlay", "copy"])
+    @Test("a layered image unpacks to what its layers say, under every storage driver", arguments: Runner.all, ["overlay", "fuse", "copy"])
     func layeredTree(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         let layout = try fixture("layout", "test/layers:1", in: s)
@@ -35,8 +35,8 @@ struct ImageTests {
         #expect(r.out == "whiteout-ok\n3 \nback\nv2\nhardlink-ok\n/bin/busybox\n-rwsr-xr-x\npax\nhello /bin\n")
     }
 
-    @Test("the unpacked tree matches, entry by entry, what the layers should produce, under either storage driver",
-          arguments: Runner.all, ["overlay", "copy"])
+    @Test("the unpacked tree matches, entry by entry, what the layers should produce, under every storage driver",
+          arguments: Runner.all, ["overlay", "fuse", "copy"])
     func entryByEntry(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         _ = try s.devbox(["load", "-i", try fixture("layout", "tree:1", in: s)])
@@ -84,8 +84,8 @@ struct ImageTests {
         #expect(r.out == "1000\n1000\n/home/ada\n1000:1000\nwritable\n", "\(r.stderr)")
     }
 
-    @Test("changes persist in the project's layer for that image; --rm keeps nothing; under either storage driver",
-          arguments: Runner.all, ["overlay", "copy"])
+    @Test("changes persist in the project's layer for that image; --rm keeps nothing; under every storage driver",
+          arguments: Runner.all, ["overlay", "fuse", "copy"])
     func persistence(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         _ = try s.devbox(["load", "-i", try fixture("layout", "keep:1", in: s)])

@@ -12,6 +12,26 @@ struct VolumeTests {
         #expect(read.out == "kept\nro\n", "\(read.stderr)")
     }
 
+    @Test("anonymous volumes go with --rm (foreground and -d) and rm -v; plain rm and named volumes keep theirs", arguments: Runner.all)
+    func anonymousVolumes(runner: Runner) throws {
+        let s = try Scratch(runner, isolated: true)
+        let names = { (try s.devbox(["volume", "ls", "-q"])).out.split(separator: "\n").map(String.init) }
+        let foreground = try s.devbox(["run", "--rm", "-v", "/data", "-v", "named:/n", "--", "sh", "-c", "echo x > /data/f && cat /data/f"])
+        #expect(foreground.out == "x\n", "\(foreground.stderr)")
+        #expect(try names() == ["named"], "the anonymous volume went with the run")
+        let detached = try s.devbox(["run", "-d", "--rm", "-v", "/data", "--", "true"])
+        #expect(detached.status == 0, "\(detached.stderr)")
+        try waitFor(seconds: 20) { try names() == ["named"] }
+        let kept = try s.devbox(["create", "-v", "/data", "--", "true"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try names().count == 2)
+        #expect(try s.devbox(["rm", kept]).status == 0)
+        #expect(try names().count == 2, "plain rm keeps anonymous volumes, as podman does")
+        let removed = try s.devbox(["create", "-v", "/data", "--", "true"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try names().count == 3)
+        #expect(try s.devbox(["rm", "-v", removed]).status == 0)
+        #expect(try names().count == 2 && names().contains("named"), "rm -v removes only its anonymous volume")
+    }
+
     @Test("create, ls, inspect, rm and prune", arguments: Runner.all)
     func lifecycle(runner: Runner) throws {
         let s = try Scratch(runner, isolated: true)
@@ -40,7 +60,7 @@ struct VolumeTests {
     @Test("an anonymous volume gets a 64-hex-digit name", arguments: Runner.all)
     func anonymous(runner: Runner) throws {
         let s = try Scratch(runner, isolated: true)
-        #expect(try s.devbox(["run", "--rm", "-v", "/scratch", "--", "sh", "-c", "echo x > /scratch/f"]).status == 0)
+        #expect(try s.devbox(["create", "-v", "/scratch", "--", "sh", "-c", "echo x > /scratch/f"]).status == 0)
         let names = try s.devbox(["volume", "ls", "-q"]).out.split(separator: "\n")
         #expect(names.count == 1 && names.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) })
     }

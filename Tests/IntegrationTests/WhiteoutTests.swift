@@ -15,12 +15,11 @@ struct WhiteoutTests {
         + "if [ -f \"$p\" ] && [ ! -L \"$p\" ]; then echo \"$p|file|$(cat \"$p\")\"; "
         + "elif [ -d \"$p\" ]; then echo \"$p|dir\"; else echo \"$p|other\"; fi; done"
 
-    /// Each image, under each storage driver (the copy driver applies
-    /// whiteouts and opaque directories itself).
-    static let images = [("whiteouts", "wo:1", "overlay"), ("rootopaque", "ro:1", "overlay"),
-                         ("whiteouts", "wo:1", "copy"), ("rootopaque", "ro:1", "copy")]
+    /// Each image, under each storage driver (the FUSE overlay and the copy
+    /// driver apply whiteouts and opaque directories themselves).
+    static let images = ["overlay", "fuse", "copy"].flatMap { [("whiteouts", "wo:1", $0), ("rootopaque", "ro:1", $0)] }
 
-    @Test("whiteouts and opaque directories give the tree umoci gives, under either storage driver",
+    @Test("whiteouts and opaque directories give the tree umoci gives, under every storage driver",
           arguments: Runner.all, images)
     func sameAsUmoci(runner: Runner, image: (String, String, String)) throws {
         let s = try Scratch(runner)
@@ -39,7 +38,7 @@ struct WhiteoutTests {
         #expect(theirs.contains("./top|file|top") || theirs.contains("./readd/new|file|readd/new"), "umoci listed \(theirs)")
     }
 
-    @Test("the cases the spec spells out, by name, under either storage driver", arguments: Runner.all, ["overlay", "copy"])
+    @Test("the cases the spec spells out, by name, under every storage driver", arguments: Runner.all, ["overlay", "fuse", "copy"])
     func namedCases(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         _ = try s.devbox(["load", "-i", try fixture("whiteouts", "wonamed:1", in: s)])

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// The FUSE storage driver (docs/STORAGE.md): devbox's own overlay over
+/// /dev/fuse, with the kernel overlay's on-disk layers, and the ownership
+/// views kernel overlay cannot give rootless.
+@Suite("the FUSE storage driver")
+struct FuseDriverTests {
+    @Test("keep-id under FUSE: the image's owners stay as they are, with no copy of the layers", arguments: Runner.all)
+    func keepIDWithoutCopies(runner: Runner) throws {
+        let s = try Scratch(runner)
+        try s.loadDevcontainerImage("fusekeep:1")
+        let check = ["sh", "-c", "stat -c '%n %u:%g' /home/ada /etc/passwd /bin/busybox; stat -c %A /bin/suid; id -u; echo hi > /home/ada/new && stat -c %u /home/ada/new"]
+        let r = try s.devbox(["run", "--rm", "--storage-driver", "fuse", "--userns", "keep-id:uid=1000,gid=1000", "fusekeep:1", "--"] + check)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out == "/home/ada 1000:1000\n/etc/passwd 0:0\n/bin/busybox 0:0\n-rwsr-xr-x\n1000\n1000\n", "\(r.out)")
+        #expect(!r.stderr.contains("copying"), "the FUSE view needs no per-mapping copy: \(r.stderr)")
+    }
+
+    @Test("an upper layer written under one driver reads the same under the other", arguments: Runner.all, [("fuse", "overlay"), ("overlay", "fuse")])
+    func crossDriverUpper(runner: Runner, order: (String, String)) throws {
+        let s = try Scratch(runner)
+        defer { s.removeProjectEnvironments() }
+        _ = try s.devbox(["load", "-i", try fixture("layout", "cross:1", in: s)])
+        // The project's layer for this image stays between runs, whichever
+        // driver mounts it.
+        let write = "echo new > /etc/added; echo changed > /f; rm /d/x; rm -r /a; mkdir -p /n/m; echo deep > /n/m/f; "
+            + "mkdir /a; echo again > /a/only; ln /f /f-link; mv /etc/added /etc/moved"
+        let first = try s.devbox(["run", "--storage-driver", order.0, "cross:1", "--", "/bin/sh", "-c", write])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try s.devbox(["down"]).status == 0)
+        let read = "cat /etc/moved /f /f-link /n/m/f; ls -A /a; test -e /d/x || echo x-gone; test -e /etc/added || echo added-moved; "
+            + "test \"$(stat -c %i /f)\" = \"$(stat -c %i /f-link)\" && echo linked; grep -c fuse.devbox /proc/mounts"
+        let r = try s.devbox(["run", "--storage-driver", order.1, "cross:1", "--", "/bin/sh", "-c", read])
+        let fuseMounts = order.1 == "fuse" ? "1" : "0"
+        #expect(r.out == "new\nchanged\nchanged\ndeep\nagain\nx-gone\nadded-moved\nlinked\n\(fuseMounts)\n", "\(order.0) wrote, \(order.1) read: \(r.stderr)")
+    }
+
+    @Test("the host image under FUSE: system files belong to the container's root, and dpkg installs a package", arguments: Runner.all)
+    func hostImagePackageManager(runner: Runner) throws {
+        let s = try Scratch(runner)
+        // A package of our own, so no archive is needed: dpkg takes its lock,
+        // writes /var/lib/dpkg and unpacks into /usr, all root's files.
+        let pkg = s.root.appendingPathComponent("pkg")
+        try FileManager.default.createDirectory(at: pkg.appendingPathComponent("DEBIAN"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: pkg.appendingPathComponent("usr/share/devbox-fuse-test"), withIntermediateDirectories: true)
+        try "Package: devbox-fuse-test\nVersion: 1.0\nArchitecture: all\nMaintainer: devbox <devbox@example.org>\nDescription: test\n"
+            .write(to: pkg.appendingPathComponent("DEBIAN/control"), atomically: true, encoding: .utf8)
+        try "installed\n".write(to: pkg.appendingPathComponent("usr/share/devbox-fuse-test/marker"), atomically: true, encoding: .utf8)
+        let deb = s.project.appendingPathComponent("test.deb").path
+        let built = try Shell.run(["/usr/bin/dpkg-deb", "--root-owner-group", "-b", pkg.path, deb])
+        try #require(built.status == 0, "\(built.stderr)")
+        _ = try Shell.run(["/bin/chmod", "644", deb])
+        let script = "stat -c '%u:%g' /etc/passwd /usr/bin /var/lib/dpkg; echo x > /etc/devbox-fuse-written && cat /etc/devbox-fuse-written; "
+            + "dpkg -i \(deb) >/dev/null && dpkg-query -W -f '${Status}\\n' devbox-fuse-test && cat /usr/share/devbox-fuse-test/marker"
+        let r = try s.devbox(["run", "--rm", "--storage-driver", "fuse", "--", "/bin/sh", "-c", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out == "0:0\n0:0\n0:0\nx\ninstall ok installed\ninstalled\n", "\(r.out)")
+        // The host saw none of it.
+        #expect(!FileManager.default.fileExists(atPath: "/etc/devbox-fuse-written"))
+        #expect(!FileManager.default.fileExists(atPath: "/usr/share/devbox-fuse-test"))
+        #expect(!((try? String(contentsOfFile: "/var/lib/dpkg/status", encoding: .utf8)) ?? "").contains("devbox-fuse-test"))
+    }
+
+    @Test("parallel writers, fsync, O_TMPFILE and user xattrs through the FUSE overlay", arguments: Runner.all)
+    func fileOperations(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let script = """
+            import os, threading, hashlib
+            base = "/var/cache/devbox-fuse-ops"
+            os.makedirs(base, exist_ok=True)
+            def worker(n):
+                for i in range(60):
+                    path = f"{base}/w{n}-{i}"
+                    with open(path, "wb") as f:
+                        f.write(bytes([n]) * (4096 * (i % 7 + 1)))
+                        f.flush(); os.fsync(f.fileno())
+            threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+            [t.start() for t in threads]; [t.join() for t in threads]
+            bad = [p for p in os.listdir(base) if open(f"{base}/{p}", "rb").read() != bytes([int(p[1:].split("-")[0])]) * (4096 * (int(p.split("-")[1]) % 7 + 1))]
+            print(len(os.listdir(base)), "files", len(bad), "bad")
+            fd = os.open(base, os.O_TMPFILE | os.O_WRONLY, 0o600)
+            os.write(fd, b"tmp"); os.fsync(fd); os.close(fd)
+            print("tmpfile", len(os.listdir(base)))
+            os.setxattr(f"{base}/w0-0", "user.devbox", b"value")
+            print(os.getxattr(f"{base}/w0-0", "user.devbox").decode(), [a for a in os.listxattr(f"{base}/w0-0") if "overlay" in a])
+            os.rename(f"{base}/w0-0", f"{base}/renamed")
+            print(os.getxattr(f"{base}/renamed", "user.devbox").decode())
+            """
+        let r = try s.devbox(["run", "--rm", "--storage-driver", "fuse", "--", "python3", "-c", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out == "480 files 0 bad\ntmpfile 480\nvalue []\nvalue\n", "\(r.out)")
+    }
+
+    @Test("kill -9 of devbox leaves no FUSE daemon behind", arguments: Runner.all)
+    func killLeavesNoDaemon(runner: Runner) throws {
+        let s = try Scratch(runner, isolated: true)
+        _ = try s.devbox(["load", "-i", try fixture("layout", "fusekill:1", in: s)])
+        let ready = s.project.appendingPathComponent("ready").path
+        let running = try Shell.start(s.command(["run", "--rm", "--storage-driver", "fuse", "fusekill:1", "--", "/bin/sh", "-c",
+                                                 "echo > \(ready); sleep 60"]), cwd: s.project)
+        try waitFor(seconds: 20) { FileManager.default.fileExists(atPath: ready) }
+        let data = s.data.path
+        // The daemon is the process holding this data dir's layers open.
+        func daemons() -> [String] {
+            let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return pids.filter { pid in
+                guard Int(pid) != nil, (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "devbox-fuse\n" else { return false }
+                let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+                return fds.contains { ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) ?? "").hasPrefix(data) }
+            }
+        }
+        #expect(!daemons().isEmpty, "a daemon serves the run")
+        kill(running.pid, SIGKILL)
+        _ = try? Shell.finish(running, timeout: 20)
+        try waitFor(seconds: 20) { daemons().isEmpty }
+    }
+}
