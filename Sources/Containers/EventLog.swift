@@ -42,17 +42,29 @@ public struct EventLog: Sendable {
     public init(runtimeDir: String) { path = runtimeDir + "/events.log" }
 
     public func append(_ event: ContainerEvent) {
+        guard let fd = open() else { return }
+        Self.write(event, to: fd)
+        close(fd)
+    }
+
+    /// The log opened for appending (rotated first when due), for a writer
+    /// that cannot name it later: `exec` joins the container's mount
+    /// namespace, where the runtime directory is not. nil: cannot open.
+    public func open() -> Int32? {
+        if let slash = path.lastIndex(of: "/") { _ = FileSystem.makeDirectories(String(path[..<slash]), mode: 0o700) }
+        var st = stat()
+        if stat(path, &st) == 0, Int(st.st_size) > Self.rotateAt { rename(path, path + ".1") }
+        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// One line, one write(2): O_APPEND keeps concurrent writers' lines whole.
+    public static func write(_ event: ContainerEvent, to fd: Int32) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(event) else { return }
         let line = Array(data) + [UInt8(ascii: "\n")]
-        if let slash = path.lastIndex(of: "/") { _ = FileSystem.makeDirectories(String(path[..<slash]), mode: 0o700) }
-        var st = stat()
-        if stat(path, &st) == 0, Int(st.st_size) > Self.rotateAt { rename(path, path + ".1") }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { return }
-        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
+        _ = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 
     /// The events from `offset` on (bytes into the current file) and the

@@ -121,6 +121,11 @@ enum ExecInvocation {
         do { request.environment = try requestedEnvironment(args) } catch {
             fail(error, code: ExitStatus.usage)
         }
+        // podman's exec events: one when it starts, one with its exit code.
+        let record = try? store.record(id)
+        // Opened before: the exec leaves this process in the container's namespaces.
+        let events = record == nil ? nil : EventLog(runtimeDir: store.runtimeDir).open()
+        if let record, let events { EventLog.write(ContainerEvent(record: record, status: "exec"), to: events) }
         let status: Int32
         do {
             status = try ExecLauncher.exec(request, template: template)
@@ -129,6 +134,7 @@ enum ExecInvocation {
         } catch {
             fail(error)
         }
+        if let record, let events, !args.detach { EventLog.write(ContainerEvent(record: record, status: "exec_died", exitCode: status), to: events) }
         if args.detach && status == 0 { print(id) }
         exit(status)
     }

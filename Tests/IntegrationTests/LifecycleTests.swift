@@ -303,18 +303,19 @@ struct LifecycleTests {
         #expect(try s.devbox(["logs", "--tail", "1", name]).out == "three\n")
     }
 
-    @Test("events: create, start, die, stop, destroy with the name; --filter event=die", arguments: Runner.all)
+    @Test("events: create, start, exec, exec_died, die, stop, destroy with the name; --filter event=die", arguments: Runner.all)
     func events(runner: Runner) throws {
         let s = try Scratch(runner)
         let name = Scratch.containerName()
         defer { s.removeContainers([name]) }
         let id = try s.runDetached(name, ["-l", "lt.events=yes", "--", "sleep", "1000"])
+        #expect(try s.devbox(["exec", name, "--", "sh", "-c", "exit 3"]).status == 3)
         #expect(try s.devbox(["stop", "-t", "0", name]).status == 0)
         #expect(try s.devbox(["rm", name]).status == 0)
         let all = try s.events([])
         #expect(all.allSatisfy { $0["Name"] as? String == name && $0["ID"] as? String == id }, "this runtime dir saw only this container")
         let statuses = all.compactMap { $0["Status"] as? String }
-        for status in ["create", "start", "die", "stop", "destroy"] {
+        for status in ["create", "start", "exec", "exec_died", "die", "stop", "destroy"] {
             #expect(statuses.contains(status), "\(status) in \(statuses)")
         }
         #expect(statuses.first == "create" && statuses.last == "destroy", "\(statuses)")
@@ -324,6 +325,8 @@ struct LifecycleTests {
         #expect(dies.first?["ContainerExitCode"] as? Int == 137)
         #expect((dies.first?["Attributes"] as? [String: String])?["lt.events"] == "yes")
         #expect(try s.events(["--filter", "container=\(name)", "--filter", "event=start"]).count == 1)
+        let execDied = try s.events(["--filter", "event=exec_died"])
+        #expect(execDied.count == 1 && execDied.first?["ContainerExitCode"] as? Int == 3, "the exec's exit code: \(execDied)")
     }
 
     @Test("run -d of a missing command or a missing -w fails with the reason", arguments: Runner.all)
