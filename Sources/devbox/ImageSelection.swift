@@ -49,10 +49,21 @@ enum ImageSelection {
     }
 
     /// The stored image, pulled as `--pull` says: `missing` (the default)
-    /// when the store lacks it, `always` and `newer` every time (a pull of
-    /// an unchanged image fetches only its manifest), `never` not at all.
+    /// when the store lacks it, `always` every time (a pull of an unchanged
+    /// image fetches only its manifest), `newer` when the registry's differs
+    /// but, as podman, the stored one when the registry cannot be asked,
+    /// `never` not at all.
     static func find(_ name: String, pull: RunOptions.PullPolicy, store: inout ImageStore, host: HostFacts) throws(StoreError) -> StoredImage {
         let reference = try? ImageReference(parsing: name)
+        if pull == .newer, let reference, let stored = try? store.image(reference.description) {
+            do {
+                try fetchOrThrow(reference, store: &store, host: host)
+            } catch {
+                printError("devbox: cannot ask \(reference.registry) for a newer \(reference) (\(error)); running the stored one")
+                return stored
+            }
+            return try store.image(reference.description)
+        }
         if pull == .always || pull == .newer, let reference {
             fetch(reference, store: &store, host: host)
             return try store.image(reference.description)
@@ -71,13 +82,13 @@ enum ImageSelection {
     }
 
     static func fetch(_ reference: ImageReference, store: inout ImageStore, host: HostFacts) {
+        do { try fetchOrThrow(reference, store: &store, host: host) } catch { fail(error) }
+    }
+
+    static func fetchOrThrow(_ reference: ImageReference, store: inout ImageStore, host: HostFacts) throws(RegistryError) {
         store.userNamespace = StoreAccess.userNamespace(host: host)
         let connection = registryConnection(reference.registry, nil, host.environment)
-        do {
-            _ = try Puller(store: store, progress: PullProgress(quiet: false)).pull(reference, connection: connection)
-        } catch {
-            fail(error)
-        }
+        _ = try Puller(store: store, progress: PullProgress(quiet: false)).pull(reference, connection: connection)
     }
 
     /// The top-most layer's copy of an account file (the image's, never the host's).

@@ -37,6 +37,19 @@ struct RunFlagTests {
         #expect(r.status == 125 && r.stderr.contains("--pull=never") && r.stderr.contains("devbox pull"), "\(r.stderr)")
     }
 
+    @Test("--pull=newer runs the stored image, with a warning, when the registry cannot be asked; always fails", arguments: Runner.all)
+    func pullNewerOffline(runner: Runner) throws {
+        let s = try Scratch(runner)
+        // Port 9 on loopback: nothing listens, the connection is refused at once.
+        let name = "127.0.0.1:9/devbox-newer:1"
+        #expect(try s.devbox(["load", "-i", try fixture("layout", "newer:1", in: s), name]).status == 0)
+        let newer = try s.devbox(["run", "--rm", "--pull=newer", name, "--", "cat", "/d/x"])
+        #expect(newer.status == 0 && newer.out == "v2\n", "\(newer.stderr)")
+        #expect(newer.stderr.contains("cannot ask 127.0.0.1:9") && newer.stderr.contains("running the stored one"), "\(newer.stderr)")
+        let always = try s.devbox(["run", "--rm", "--pull=always", name, "--", "true"])
+        #expect(always.status != 0, "always needs the registry: \(always.stderr)")
+    }
+
     @Test("--add-host and --dns reach /etc/hosts and a generated /etc/resolv.conf", arguments: Runner.all)
     func hostsAndDNS(runner: Runner) throws {
         let s = try Scratch(runner)
