@@ -27,9 +27,8 @@ struct session {
 
 static void *serve(void *arg) {
     struct session *s = arg;
-    int rc = dbx_fuse_overlay_serve(s->fd, s->config);
+    int rc = dbx_fuse_overlay_serve(s->fd, s->config);  // closes the fd
     if (rc < 0 && s->config->debug) fprintf(stderr, "devbox[fuse]: cannot serve %s: %s\n", s->config->upper, strerror(-rc));
-    close(s->fd);
     return NULL;
 }
 
