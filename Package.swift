@@ -59,6 +59,9 @@ let package = Package(
         // Syscall wrappers for the Swift side outside the sandbox (the layer
         // unpacker's path-safe operations, writeback, joining a namespace).
         .target(name: "CSyscalls"),
+        // Overlay filesystem over FUSE (kernel overlayfs's on-disk format, userxattr).
+        .target(name: "CFuseOverlay", dependencies: ["CFuse3"]),
+        .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         .testTarget(name: "UnitTests", dependencies: ["OCI", "Project", "Runtime", "Platform", "ImageStore", "Registry", "Profiles", "Containers"]),
         // devbox itself for ArgumentParityTests: its ArgumentParser definition of `run`.
