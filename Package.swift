@@ -54,8 +54,9 @@ let package = Package(
         .target(name: "Registry", dependencies: ["OCI", "Platform", "ImageStore"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
-        // The FUSE overlay (libfuse3's low-level API) and the process that
-        // serves a container's FUSE mounts; started by Runtime's Launcher.
+        // The FUSE overlay (libfuse3's low-level API; kernel overlayfs's
+        // on-disk format with userxattr) and the process that serves a
+        // container's FUSE mounts, started by Runtime's Launcher.
         .target(name: "CFuseOverlay", dependencies: ["CFuse3"]),
         .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
         // The part that must run in a single-threaded child after clone().

@@ -1,4 +1,6 @@
-// libfuse3's low-level API (the FUSE overlay). The version must be set
-// before the header is read.
+// libfuse 3.14's low-level API. 312 selects fuse_session_loop_mt_312 and
+// fuse_loop_cfg_*, the newest loop configuration that version has.
+#ifndef FUSE_USE_VERSION
 #define FUSE_USE_VERSION 312
+#endif
 #include <fuse_lowlevel.h>

@@ -1,0 +1,226 @@
+// Session setup: opens the layers, negotiates the connection, runs the loop.
+#include "ovl.h"
+#include "cfuseoverlay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+void ovl_op_init(void *userdata, struct fuse_conn_info *conn) {
+    struct ovl_fs *fs = userdata;
+    // This daemon is the only writer of the upper while mounted, so the
+    // kernel may cache pages, attributes and listings, and write back lazily.
+    if (conn->capable & FUSE_CAP_WRITEBACK_CACHE) {
+        conn->want |= FUSE_CAP_WRITEBACK_CACHE;
+        fs->writeback = true;
+    }
+    unsigned want = FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE | FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO |
+                    FUSE_CAP_PARALLEL_DIROPS | FUSE_CAP_ASYNC_READ | FUSE_CAP_ASYNC_DIO | FUSE_CAP_CACHE_SYMLINKS |
+                    FUSE_CAP_ATOMIC_O_TRUNC;
+    conn->want |= want & conn->capable;
+    // Pages are only stale if someone else wrote the file: nobody does.
+    conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
+    // The kernel clears set-id bits on write/chown itself (a setattr to us):
+    // writes here run with the daemon's CAP_FSETID and would keep them.
+    conn->want &= ~FUSE_CAP_HANDLE_KILLPRIV;
+    // Bigger requests, fewer round trips (libfuse caps this at its buffer).
+    conn->max_write = 1 << 20;
+    conn->max_background = 64;
+    conn->congestion_threshold = 48;
+    conn->time_gran = 1;
+}
+
+static const struct fuse_lowlevel_ops ops = {
+    .init = ovl_op_init,
+    .lookup = ovl_op_lookup,
+    .forget = ovl_op_forget,
+    .forget_multi = ovl_op_forget_multi,
+    .getattr = ovl_op_getattr,
+    .setattr = ovl_op_setattr,
+    .readlink = ovl_op_readlink,
+    .mknod = ovl_op_mknod,
+    .mkdir = ovl_op_mkdir,
+    .unlink = ovl_op_unlink,
+    .rmdir = ovl_op_rmdir,
+    .symlink = ovl_op_symlink,
+    .rename = ovl_op_rename,
+    .link = ovl_op_link,
+    .open = ovl_op_open,
+    .read = ovl_op_read,
+    .write_buf = ovl_op_write_buf,
+    .flush = ovl_op_flush,
+    .release = ovl_op_release,
+    .fsync = ovl_op_fsync,
+    .opendir = ovl_op_opendir,
+    .readdir = ovl_op_readdir,
+    .readdirplus = ovl_op_readdirplus,
+    .releasedir = ovl_op_releasedir,
+    .fsyncdir = ovl_op_fsyncdir,
+    .statfs = ovl_op_statfs,
+    .setxattr = ovl_op_setxattr,
+    .getxattr = ovl_op_getxattr,
+    .listxattr = ovl_op_listxattr,
+    .removexattr = ovl_op_removexattr,
+    .access = ovl_op_access,
+    .create = ovl_op_create,
+    .fallocate = ovl_op_fallocate,
+    .lseek = ovl_op_lseek,
+    .copy_file_range = ovl_op_copy_file_range,
+};
+
+static unsigned read_id(const char *path) {
+    FILE *f = fopen(path, "re");
+    unsigned v = 65534;
+    if (f) {
+        if (fscanf(f, "%u", &v) != 1)
+            v = 65534;
+        fclose(f);
+    }
+    return v;
+}
+
+static int open_root(const char *path) {
+    int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+// The work subdirectory holds only our temporaries: what a crash left there
+// is garbage.
+static int open_work(const char *work) {
+    int w = open(work, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (w < 0)
+        return -errno;
+    int rc = ovl_rm_tree(w, OVL_WORK_SUBDIR);
+    if (rc == 0 && mkdirat(w, OVL_WORK_SUBDIR, 0700) < 0 && errno != EEXIST)
+        rc = -errno;
+    int fd = rc == 0 ? openat(w, OVL_WORK_SUBDIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    if (rc == 0 && fd < 0)
+        rc = -errno;
+    close(w);
+    return rc < 0 ? rc : fd;
+}
+
+static void fs_free(struct ovl_fs *fs) {
+    ovl_table_free(fs);
+    if (fs->root) {
+        free(fs->root->dirs);
+        free(fs->root->name);
+        free(fs->root);
+    }
+    for (int i = 0; fs->root_fds && i < fs->nlayers; i++)
+        if (fs->root_fds[i] >= 0)
+            close(fs->root_fds[i]);
+    free(fs->root_fds);
+    if (fs->work_fd >= 0)
+        close(fs->work_fd);
+    free(fs);
+}
+
+static int fs_setup(struct ovl_fs *fs, const struct dbx_fuse_overlay_config *c) {
+    if (!c->upper || !c->work || c->nlowers < 0 || c->nlowers + 1 > OVL_MAX_LAYERS || (c->nlowers && !c->lowers))
+        return -EINVAL;
+    fs->nlayers = c->nlowers + 1;
+    fs->squash = c->squash_to_root;
+    fs->debug = c->debug;
+    fs->timeout = 5.0;
+    fs->overflow_uid = read_id("/proc/sys/kernel/overflowuid");
+    fs->overflow_gid = read_id("/proc/sys/kernel/overflowgid");
+    ovl_table_init(fs);
+    fs->root_fds = malloc((size_t)fs->nlayers * sizeof(int));
+    fs->root = calloc(1, sizeof *fs->root);
+    if (!fs->htab || !fs->root_fds || !fs->root)
+        return -ENOMEM;
+    for (int i = 0; i < fs->nlayers; i++)
+        fs->root_fds[i] = -1;
+    for (int i = 0; i < fs->nlayers; i++) {
+        int fd = open_root(i == 0 ? c->upper : c->lowers[i - 1]);
+        if (fd < 0)
+            return fd;
+        fs->root_fds[i] = fd;
+    }
+    int w = open_work(c->work);
+    if (w < 0)
+        return w;
+    fs->work_fd = w;
+    struct stat us, ws;
+    if (fstat(fs->root_fds[0], &us) < 0 || fstat(w, &ws) < 0)
+        return -errno;
+    if (us.st_dev != ws.st_dev)
+        return -EXDEV;  // renames from work into upper must be atomic
+    fs->upper_dev = us.st_dev;
+    // The root merges every layer; lowers' roots are never opaque to it.
+    struct ovl_node *r = fs->root;
+    r->dirs = calloc((size_t)fs->nlayers, sizeof *r->dirs);
+    r->name = strdup("");
+    if (!r->dirs || !r->name)
+        return -ENOMEM;
+    for (int i = 0; i < fs->nlayers; i++)
+        r->dirs[i] = (struct ovl_ldir){fs->root_fds[i], i, ovl_opaque_value(fs->root_fds[i]) == 'x'};
+    r->ndirs = fs->nlayers;
+    r->fd = fs->root_fds[0];
+    r->dev = us.st_dev;
+    r->ino = us.st_ino;
+    r->type = S_IFDIR;
+    r->nlookup = 1;
+    r->old_fd = -1;
+    pthread_mutex_init(&r->cu, NULL);
+    // Each node holds fds: allow as many as the hard limit does.
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return 0;
+}
+
+int dbx_fuse_overlay_serve(int fuse_fd, const struct dbx_fuse_overlay_config *config) {
+    struct ovl_fs *fs = calloc(1, sizeof *fs);
+    if (!fs) {
+        close(fuse_fd);
+        return -ENOMEM;
+    }
+    fs->work_fd = -1;
+    int rc = fs_setup(fs, config);
+    if (rc < 0) {
+        close(fuse_fd);
+        fs_free(fs);
+        return rc;
+    }
+    char *argv[] = {"dbx-fuse-overlay", config->debug ? "-d" : NULL, NULL};
+    struct fuse_args args = FUSE_ARGS_INIT(config->debug ? 2 : 1, argv);
+    struct fuse_session *se = fuse_session_new(&args, &ops, sizeof ops, fs);
+    if (!se) {
+        close(fuse_fd);
+        fs_free(fs);
+        return -EINVAL;
+    }
+    // libfuse serves a connection mounted elsewhere when given /dev/fd/N.
+    char mnt[32];
+    snprintf(mnt, sizeof mnt, "/dev/fd/%d", fuse_fd);
+    if (fuse_session_mount(se, mnt) != 0) {
+        fuse_session_destroy(se);
+        close(fuse_fd);
+        fs_free(fs);
+        return -EBADF;
+    }
+    struct fuse_loop_config *lc = fuse_loop_cfg_create();
+    if (!lc) {
+        fuse_session_destroy(se);
+        fs_free(fs);
+        return -ENOMEM;
+    }
+    fuse_loop_cfg_set_clone_fd(lc, 0);
+    if (config->threads > 0)
+        fuse_loop_cfg_set_max_threads(lc, (unsigned)config->threads);
+    rc = fuse_session_loop_mt(se, lc);
+    fuse_loop_cfg_destroy(lc);
+    // An unmount ends the loop with the connection gone (ENODEV): not an error.
+    fuse_session_unmount(se);
+    fuse_session_destroy(se);  // closes fuse_fd
+    fs_free(fs);
+    return rc < 0 && rc != -ENODEV ? rc : 0;
+}
