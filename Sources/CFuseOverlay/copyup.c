@@ -129,13 +129,15 @@ static int build_copy(struct ovl_fs *fs, int srcfd, const struct stat *st, const
     case S_IFREG: {
         char p[64];
         ovl_proc_path(p, sizeof p, srcfd);
-        int in = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (in < 0)
+        // An empty file needs no reading: lock files (dpkg's, apt's) are
+        // empty and often unreadable to a rootless user (0640 root).
+        int in = -1;
+        if (data && st->st_size > 0 && (in = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
             return -errno;
         int out = openat(w, tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
         if (out < 0) {
             rc = -errno;
-            close(in);
+            if (in >= 0) close(in);
             return rc;
         }
         if (data && st->st_size > 0) {
@@ -144,7 +146,7 @@ static int build_copy(struct ovl_fs *fs, int srcfd, const struct stat *st, const
             if (rc == 0 && fdatasync(out) < 0)
                 rc = -errno;
         }
-        close(in);
+        if (in >= 0) close(in);
         close(out);
         break;
     }
