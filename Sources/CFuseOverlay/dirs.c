@@ -121,6 +121,8 @@ int ovl_dir_list(struct ovl_fs *fs, struct ovl_node *dir, struct ovl_ldir *dirs,
     }
     for (int i = 0; i < ndirs && rc == 0; i++) {
         int dfd = openat(dirs[i].fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 && errno == EACCES && dirs[i].layer > 0)
+            continue;  // an unreadable lower directory lists as empty (see ovl_resolve)
         if (dfd < 0) {
             rc = -errno;
             break;

@@ -136,7 +136,10 @@ int ovl_resolve(struct ovl_fs *fs, struct ovl_node *dir, const char *name, bool 
     for (int i = 0; i < np; i++) {
         int fd = openat(pd[i].fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
-            if (errno == ENOENT || errno == ENOTDIR)
+            // A lower directory this process may not search (the host
+            // image's 0700 dirs of other users, rootless) shows nothing:
+            // what cannot be read cannot be shown, and new names may go there.
+            if (errno == ENOENT || errno == ENOTDIR || (errno == EACCES && pd[i].layer > 0))
                 continue;
             int e = -errno;
             ovl_res_release(r);
