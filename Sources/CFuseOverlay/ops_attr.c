@@ -49,6 +49,16 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_se
     // a truncation to zero need not copy the data it drops.
     bool data = !((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0);
     int rc = ovl_copy_up(fs, n, fuse_req_ctx(req), data);
+    // A lower file whose name a rename or unlink took meanwhile has no
+    // place in the upper. With the writeback cache the kernel still sends
+    // its times when an fd of it closes (close(2) would fail with EIO, as
+    // apt's did after replacing /var/lib/apt/extended_states): times alone
+    // are dropped with the file, as kernel overlay drops an unlinked one's.
+    const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME;
+    if (rc == -ENOENT && !(to_set & ~times)) {
+        rc = 0;
+        goto out;
+    }
     if (rc < 0)
         goto out;
     pthread_mutex_lock(&fs->lock);
