@@ -101,13 +101,10 @@ enum RunInvocation {
             fail(error, code: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
         }
         options.containerDirectory = containerDirectory
-        let explicitDriver = args.storageDriver != nil || !(host.environment["DEVBOX_STORAGE_DRIVER"] ?? "").isEmpty
         var image = definitionImage ?? ImageSelection.resolve(args.image, pull: args.pull, project: project, host: host,
                                                               definition: applyDefinition ? definition : nil)
-        // The host image has only overlay: the probe's choice is for images.
-        if image != nil || explicitDriver {
-            options.storageDriver = StorageSelection.driver(args.storageDriver, host: host, debugging: debugging)
-        }
+        options.storageDriver = StorageSelection.driver(args.storageDriver, host: host, debugging: debugging,
+                                                        hostImage: image == nil, persistent: !options.remove)
         // The FUSE driver maps owners in its view; kernel overlay and copy
         // need the layers copied for a keep-id mapping.
         if let root = image, options.storageDriver != .fuse { image = mappedLayers(root, mode: options.userns, host: host) }

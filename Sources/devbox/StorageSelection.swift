@@ -9,7 +9,9 @@ import Runtime
 /// DEVBOX_STORAGE_DRIVER, else the one the storage probe found works here
 /// (its answer is cached, so only the first run on a kernel probes).
 enum StorageSelection {
-    static func driver(_ flag: String?, host: HostFacts, debugging: Bool) -> RunOptions.StorageDriver {
+    /// `hostImage`: the run's root is the host's (no image); `persistent`:
+    /// it is a project environment, not a `--rm` run.
+    static func driver(_ flag: String?, host: HostFacts, debugging: Bool, hostImage: Bool = false, persistent: Bool = false) -> RunOptions.StorageDriver {
         if let name = flag ?? host.environment["DEVBOX_STORAGE_DRIVER"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let driver = RunOptions.StorageDriver(rawValue: name) else {
                 fail("storage driver '\(name)' (\(flag == nil ? "DEVBOX_STORAGE_DRIVER" : "--storage-driver")): give "
@@ -18,7 +20,21 @@ enum StorageSelection {
             debug(debugging, "storage driver \(driver.rawValue) (as asked)")
             return driver
         }
+        // The host image's project environment, rootless: the FUSE view, in
+        // which the host's root-owned files are the container's root's, so
+        // apt and dpkg work there (docs/STORAGE.md). --rm runs stay on
+        // kernel overlay, the fastest start.
+        if hostImage && persistent && host.uid != 0 && fuseUsable() {
+            debug(debugging, "storage driver fuse (the host image's environment: package managers need its ownership view)")
+            return .fuse
+        }
         let found = StorageProbe.driver(dataDir: host.dataDir, version: Devbox.configuration.version)
+        if hostImage {
+            // Copies are of an image's layers: the host image has overlay or FUSE.
+            let driver: RunOptions.StorageDriver = found.driver == "none" && fuseUsable() ? .fuse : .overlay
+            debug(debugging, "storage driver \(driver.rawValue) (the storage probe: \(found.driver) on \(found.filesystem))")
+            return driver
+        }
         // Only a refusal the probe saw moves image runs off overlay
         // ("undetermined" keeps it): to the FUSE overlay where /dev/fuse
         // opens, else to copies.
