@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,22 @@ static int open_work(const char *work) {
     return rc < 0 ? rc : fd;
 }
 
+// Reading /dev/fuse before mount(2) has attached it fails with EPERM, which
+// would end the loop: wait (up to 30 s) for the mount, which queues INIT.
+static int wait_mounted(int fd) {
+    for (int i = 0; i < 3000; i++) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int n = poll(&p, 1, 10);
+        if (n < 0 && errno != EINTR)
+            return -errno;
+        if (n > 0 && (p.revents & POLLIN))
+            return 0;
+        if (n > 0 && (p.revents & POLLERR))
+            usleep(10000);
+    }
+    return -ETIMEDOUT;
+}
+
 static void fs_free(struct ovl_fs *fs) {
     ovl_table_free(fs);
     if (fs->root) {
@@ -185,6 +202,8 @@ int dbx_fuse_overlay_serve(int fuse_fd, const struct dbx_fuse_overlay_config *co
     }
     fs->work_fd = -1;
     int rc = fs_setup(fs, config);
+    if (rc == 0)
+        rc = wait_mounted(fuse_fd);
     if (rc < 0) {
         close(fuse_fd);
         fs_free(fs);
