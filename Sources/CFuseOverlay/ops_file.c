@@ -164,13 +164,6 @@ void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in, of
         fuse_reply_write(req, (size_t)n);
 }
 
-// Nothing to do on close(2): data is written through, locks are the kernel's.
-void ovl_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
-    (void)ino;
-    (void)fi;
-    fuse_reply_err(req, 0);
-}
-
 void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
     (void)ino;
     struct ovl_file *f = (struct ovl_file *)(uintptr_t)fi->fh;
