@@ -64,8 +64,8 @@ static int copy_xattrs(int srcfd, const char *dstpath) {
     len = listxattr(src, names, (size_t)len);
     for (ssize_t off = 0; len > 0 && off < len; off += (ssize_t)strlen(names + off) + 1) {
         const char *nm = names + off;
-        if (ovl_private_xattr(nm))
-            continue;
+        if (ovl_private_xattr(nm) && !ovl_escaped_xattr(nm))
+            continue;  // the overlay's own; escaped ones are the user's
         ssize_t vl = getxattr(src, nm, NULL, 0);
         if (vl < 0)
             continue;  // one this process may not read (trusted.* unprivileged)
@@ -132,7 +132,7 @@ static int build_copy(struct ovl_fs *fs, int srcfd, const struct stat *st, const
         // An empty file needs no reading: lock files (dpkg's, apt's) are
         // empty and often unreadable to a rootless user (0640 root).
         int in = -1;
-        if (data && st->st_size > 0 && (in = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+        if (data && st->st_size > 0 && (in = ovl_open_noatime(p, O_RDONLY | O_CLOEXEC | O_NOCTTY, true)) < 0)
             return -errno;
         int out = openat(w, tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
         if (out < 0) {

@@ -49,7 +49,11 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
     char path[64];
     ovl_proc_path(path, sizeof path, pfd);
     int oflags = ovl_open_flags(fs, flags);
-    int fd = open(path, oflags);
+    // Lower files are never written, atimes included (kernel overlay opens
+    // them O_NOATIME too); reads through a write-only open are the page cache
+    // filling partial pages, not the user's.
+    bool noatime = layer > 0 || ((flags & O_ACCMODE) == O_WRONLY && fs->writeback);
+    int fd = ovl_open_noatime(path, oflags, noatime);
     if (fd < 0) {
         fuse_reply_err(req, errno);
         return;
@@ -77,7 +81,7 @@ struct create_arg {
 
 static int make_file(int dirfd, const char *name, void *arg) {
     struct create_arg *a = arg;
-    a->fd = openat(dirfd, name, a->flags | O_CREAT | O_EXCL, a->mode & 07777);
+    a->fd = openat(dirfd, name, a->flags | O_CREAT | O_EXCL | O_NOATIME, a->mode & 07777);
     return a->fd < 0 ? -errno : 0;
 }
 
@@ -158,13 +162,6 @@ void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in, of
         fuse_reply_err(req, (int)-n);
     else
         fuse_reply_write(req, (size_t)n);
-}
-
-// Nothing to do on close(2): data is written through, locks are the kernel's.
-void ovl_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
-    (void)ino;
-    (void)fi;
-    fuse_reply_err(req, 0);
 }
 
 void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {

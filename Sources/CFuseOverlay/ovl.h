@@ -14,6 +14,8 @@
 #define OVL_XATTR_PREFIX "user.overlay."
 #define OVL_XATTR_OPAQUE "user.overlay.opaque"
 #define OVL_XATTR_WHITEOUT "user.overlay.whiteout"
+// A user's own user.overlay.X is stored escaped as user.overlay.overlay.X.
+#define OVL_XATTR_ESCAPE "user.overlay.overlay."
 #define OVL_WORK_SUBDIR "dbxfuse"
 // Kernel overlay caps lowers at 500; a fixed bound keeps lookups allocation-free.
 #define OVL_MAX_LAYERS 128
@@ -103,6 +105,8 @@ int ovl_mk_whiteout(struct ovl_fs *fs, int dirfd, const char *name, int upperdir
 int ovl_tmpname(struct ovl_fs *fs, char *buf, size_t size);
 int ovl_rm_tree(int dirfd, const char *name);
 bool ovl_private_xattr(const char *name);
+bool ovl_escaped_xattr(const char *name);
+int ovl_open_noatime(const char *path, int flags, bool noatime);
 void ovl_log(struct ovl_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ovl_thread_init(void);
 
@@ -175,7 +179,6 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t m
 void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);
 void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv, off_t off, struct fuse_file_info *fi);
-void ovl_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi);
 void ovl_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len, struct fuse_file_info *fi);

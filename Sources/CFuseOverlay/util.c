@@ -107,6 +107,20 @@ bool ovl_private_xattr(const char *name) {
     return strncmp(name, OVL_XATTR_PREFIX, sizeof OVL_XATTR_PREFIX - 1) == 0;
 }
 
+// O_NOATIME needs ownership or CAP_FOWNER over the file: without, plain open.
+int ovl_open_noatime(const char *path, int flags, bool noatime) {
+    if (noatime) {
+        int fd = open(path, flags | O_NOATIME);
+        if (fd >= 0 || errno != EPERM)
+            return fd;
+    }
+    return open(path, flags);
+}
+
+bool ovl_escaped_xattr(const char *name) {
+    return strncmp(name, OVL_XATTR_ESCAPE, sizeof OVL_XATTR_ESCAPE - 1) == 0;
+}
+
 void ovl_log(struct ovl_fs *fs, const char *fmt, ...) {
     if (!fs->debug)
         return;

@@ -27,7 +27,9 @@ struct dbx_fuse_overlay_config {
     // user namespace) are shown as 0/0, and a copy-up of such a file stores
     // the caller's ids instead.
     int squash_to_root;
-    // Maximum worker threads of the session loop; 0 = libfuse's default (10).
+    // Worker threads. 0 or 1: one thread (fuse_session_loop), the fastest on
+    // a 2-core VM for serial workloads (untar: ~1.7x faster than the
+    // multi-threaded loop); n > 1: fuse_session_loop_mt with at most n.
     int threads;
     // 1: libfuse's request log plus this driver's errors on stderr.
     int debug;
