@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,34 @@ static int own_namespace(void) {
     return write_text("/proc/self/gid_map", map);
 }
 
+// The fork keeps its parent's command line (a supervisor's
+// "devbox-supervise ID ..."): rewritten in place, so ps and pgrep tell the
+// daemon from the process it came from. The kernel reads /proc/PID/cmdline
+// from this memory, between arg_start and arg_end (proc(5), fields 48-49).
+static void rename_command_line(void) {
+    char stat[2048];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ssize_t n = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (n <= 0) return;
+    stat[n] = 0;
+    char *p = strrchr(stat, ')');
+    if (!p) return;
+    unsigned long long start = 0, end = 0;
+    int field = 2;
+    for (char *tok = strtok(p + 1, " "); tok; tok = strtok(NULL, " ")) {
+        field++;
+        if (field == 48) start = strtoull(tok, NULL, 10);
+        if (field == 49) { end = strtoull(tok, NULL, 10); break; }
+    }
+    static const char name[] = "devbox-fuse";
+    if (!start || end <= start + sizeof name) return;
+    char *args = (char *)(uintptr_t)start;
+    memset(args, 0, (size_t)(end - start));
+    memcpy(args, name, sizeof name);
+}
+
 static void daemon_main(const struct dbx_fuse_overlay_config *configs, int count, int sock, int userns_fd, int keep_stderr) {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
@@ -88,6 +117,7 @@ static void daemon_main(const struct dbx_fuse_overlay_config *configs, int count
     // namespace still may not take over the process that holds the layers.
     prctl(PR_SET_DUMPABLE, 0);
     prctl(PR_SET_NAME, "devbox-fuse");
+    rename_command_line();
     struct session *sessions = calloc((size_t)count, sizeof *sessions);
     if (!sessions) _exit(1);
     int started = 0, fd;
