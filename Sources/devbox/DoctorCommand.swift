@@ -27,9 +27,21 @@ struct DoctorCommand: ParsableCommand {
             checks.append(.line("storage: " + check.name, check.ok ? .ok : .fail, check.detail,
                                 fix: check.ok ? nil : StorageAdvice.fix(check.name)))
         }
+        // The FUSE driver's one need: /dev/fuse opens (not a fallback the
+        // probe can see: kernel overlay is probed, FUSE only opened).
+        let fuse = StorageSelection.fuseUsable()
+        let fuseError = fuse ? "" : String(cString: strerror(errno))
+        checks.append(.line("/dev/fuse", fuse ? .ok : .warn,
+                            fuse ? "opens: the fuse storage driver works (devbox's own overlay; the host image's environment uses it rootless)"
+                                 : "cannot be opened (\(fuseError)): no fuse storage driver; the host image's environment falls back to kernel overlay",
+                            fix: fuse ? nil : "as root: chmod 666 /dev/fuse (Debian's udev mode), or modprobe fuse"))
         switch storage.driver {
+        case "none" where fuse:
+            checks.append(.line("storage driver", .warn, "fuse: kernel overlay is refused here (see above); runs use devbox's FUSE overlay, slower than the kernel's",
+                                fix: "see the storage lines above for what would allow kernel overlay"))
         case "none":
-            checks.append(.line("storage driver", .fail, "no layering that devbox has works here (see above)", fix: "see the storage lines above"))
+            checks.append(.line("storage driver", .fail, "copy: neither kernel overlay (see above) nor /dev/fuse works; image runs copy their layers, and the host image cannot run",
+                                fix: "make /dev/fuse usable (chmod 666 /dev/fuse as root), or see the storage lines above"))
         case "undetermined":
             checks.append(.line("storage driver", .warn, "the storage probe could not run (see above)", fix: "see the lines above"))
         default:

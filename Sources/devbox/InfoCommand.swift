@@ -47,7 +47,8 @@ struct InfoCommand: ParsableCommand {
         print("rootless:       \(info.rootless) (uid \(info.uid))" + (info.subordinateUIDs.map { ", subordinate uids \($0)" } ?? ""))
         print("store:          \(info.dataDir) (\(storage.filesystem))")
         print("runtime dir:    \(info.runtimeDir)")
-        print("storage driver: \(storage.driver)" + (storage.driver == "overlay" ? (storage.userxattr ? " (userxattr)" : " (without userxattr)") : ""))
+        let used = storage.driver != "none" ? "" : StorageSelection.fuseUsable() ? " (kernel overlay refused): runs use fuse" : " (kernel overlay refused, /dev/fuse unusable): image runs use copy"
+        print("storage driver: \(storage.driver)" + (storage.driver == "overlay" ? (storage.userxattr ? " (userxattr)" : " (without userxattr)") : "") + used)
         for check in storage.checks {
             print("  \(check.ok ? "ok  " : "FAIL") \(check.name): \(check.detail)")
         }

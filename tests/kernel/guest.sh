@@ -11,6 +11,9 @@ mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /run
 hostname devbox-guest
+# FUSE (the module is loaded by the initramfs): Debian's udev mode.
+[ -c /dev/fuse ] || mknod /dev/fuse c 10 229
+chmod 666 /dev/fuse
 echo 1 > /proc/sys/kernel/sysrq
 finish() {
     echo DONE
@@ -75,6 +78,14 @@ for user in root tester; do
     printf '%s\n' "$out" | sed "s/^/INFO doctor ($user): /"
     if [ $rc = 0 ]; then echo "PASS $user doctor exits 0"; else echo "FAIL $user doctor exits $rc"; fi
     check "$user import tiny" as $user import /devbox-test/tiny.tar tiny
+    as $user info 2>&1 | grep -E "storage driver|overlay|fuse" | sed "s/^/INFO info ($user): /"
+    # The FUSE driver on this kernel, image and host, --rm and persistent.
+    check "$user fuse --rm tiny: rm -rf, recreate, mkdir over a file, mv" \
+        as $user run --rm --storage-driver fuse tiny -- sh -c "$ops" sh /data/d /data/x /data/r f
+    check "$user fuse --rm host: rm -rf, recreate, mkdir over a file, mv" \
+        as $user run --rm --storage-driver fuse -- sh -c "$ops" sh /usr/share/doc/apt /etc/debian_version /usr/share/doc/bash copyright
+    check "$user fuse host: system files are root's and writable" \
+        as $user run --rm --storage-driver fuse -- sh -c 'test "$(stat -c %u /etc/passwd)" = 0 && echo x > /etc/fuse-written && touch /var/lib/dpkg/lock'
 
     for image in host tiny; do
         if [ $image = host ]; then

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Boots a Debian kernel under qemu with a debootstrap'ed bookworm root and
 # runs tests/kernel/guest.sh there as init: devbox's persistent and --rm
-# runs, on the host image and on a small imported image, as root and as an
+# runs, on the host image and on a small imported image, under the driver
+# the storage probe picks and under the FUSE driver, as root and as an
 # unprivileged user with a subordinate range. The guest prints PASS/FAIL
 # lines on the serial console; this script exits non-zero unless every
 # case passed.
@@ -84,7 +85,7 @@ if [ ! -f "$initrd" ] || [ "$here/initramfs-init.sh" -nt "$initrd" ]; then
         esac
         order+=("$m")
     }
-    for m in virtio_pci virtio_blk crc32c_generic ext4 overlay; do add "$m"; done
+    for m in virtio_pci virtio_blk crc32c_generic ext4 overlay fuse; do add "$m"; done
     printf '%s\n' "${order[@]}" > "$stage/modules/order"
     cp "$here/initramfs-init.sh" "$stage/init"
     chmod 755 "$stage/init"
