@@ -110,6 +110,11 @@ final class Scratch {
         var env = ["HOME=\(runner.home)", "XDG_DATA_HOME=\(data.path)", "XDG_RUNTIME_DIR=\(runtime.path)", "DEVBOX_USERNS_IDLE=2",
                    "DEVBOX_ENV_IDLE=1",
                    "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG=C.UTF-8"]
+        // `DEVBOX_STORAGE_DRIVER=fuse make test-fuse`: the whole suite under
+        // one storage driver (tests that name a driver still get theirs).
+        if let driver = ProcessInfo.processInfo.environment["DEVBOX_STORAGE_DRIVER"], !driver.isEmpty, extraEnv["DEVBOX_STORAGE_DRIVER"] == nil {
+            env.append("DEVBOX_STORAGE_DRIVER=\(driver)")
+        }
         env += extraEnv.map { "\($0.key)=\($0.value)" }
         var cmd = ["/usr/bin/env", "-i"] + env + [Runner.binary] + args
         if runner.user != nil {

@@ -53,9 +53,13 @@ struct UpperLayerTests {
         let tarball = s.root.appendingPathComponent("upper-rootfs.tar").path
         #expect(try Shell.run(["/bin/tar", "-C", tree.path, "-cf", tarball, "."]).status == 0)
         _ = try Shell.run(["/bin/chmod", "a+r", tarball])
-        let r = try s.devbox(["import", tarball, "upper-test:1"])
+        // A tag of this test's own: an import is a new image each time, and a
+        // parallel case re-importing a shared tag would move it under this
+        // one's project environment (whose layer is per image).
+        let name = "upper-test-" + String(UUID().uuidString.prefix(8)).lowercased() + ":1"
+        let r = try s.devbox(["import", tarball, name])
         #expect(r.status == 0, "\(r.stderr)")
-        return "upper-test:1"
+        return name
     }
 
     static func image(_ root: Root, _ s: Scratch) throws -> [String] {
