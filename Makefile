@@ -86,7 +86,8 @@ install: release
 # is the product). That user cannot read a clone under /root, so the binary is
 # copied to a world-readable directory first.
 # The integration tests run against the debug binary (assertions on) and
-# the release one (what users install: static, lld, link order).
+# the release one (what users install: static, lld, link order), then the
+# release one again with every run on the FUSE storage driver.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter 'UnitTests\.'
@@ -102,7 +103,11 @@ test: deps
 		echo "integration tests against $$bin"; \
 		install -m 0755 $$bin $$bindir/devbox; \
 		DEVBOX_BIN=$$bindir/devbox $(SWIFT) test --skip-build --filter 'IntegrationTests\.'; \
-	done
+	done; \
+	if [ -c /dev/fuse ]; then \
+		echo "integration tests against $(RELEASE_DIR)/devbox with DEVBOX_STORAGE_DRIVER=fuse"; \
+		DEVBOX_STORAGE_DRIVER=fuse DEVBOX_BIN=$$bindir/devbox $(SWIFT) test --skip-build --filter 'IntegrationTests\.'; \
+	fi
 
 # Boots a Debian kernel under qemu (default: Debian 12's own, 6.1; KERNEL=
 # a package name or a .deb for another) with a debootstrap'ed root, and
