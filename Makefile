@@ -13,7 +13,7 @@ DEPS := libcap-dev libseccomp-dev libfuse3-dev libarchive-dev fuse3 uidmap \
         neovim git shellcheck
 BENCH_DEPS := hyperfine time crun podman
 
-.PHONY: all deps build release install test test-kernel profiles unit-test integration-test run-flags completions check-completions bench link-order clean
+.PHONY: all deps build release install test test-kernel test-kernels profiles unit-test integration-test run-flags completions check-completions bench link-order clean
 
 all: build
 
@@ -116,6 +116,12 @@ test: deps
 # .build-kernel/. Not part of `make test`.
 test-kernel: release
 	$(SUDO) env KERNEL='$(KERNEL)' SUITE='$(SUITE)' tests/kernel/run.sh $(CURDIR)/$(RELEASE_DIR)/devbox
+
+# Debian 12's 6.1 and Debian 11's 5.10 (where kernel overlay is refused in
+# a user namespace and every run uses the FUSE driver), one after the other.
+test-kernels: release
+	$(SUDO) env SUITE=bookworm tests/kernel/run.sh $(CURDIR)/$(RELEASE_DIR)/devbox
+	$(SUDO) env SUITE=bullseye tests/kernel/run.sh $(CURDIR)/$(RELEASE_DIR)/devbox
 
 # The shipped profiles are compiled in: regenerate after editing profiles/*.toml.
 profiles:

@@ -11,7 +11,9 @@
 #
 # KERNEL: a Debian kernel package name (default: the one linux-image-amd64
 #         depends on, the distribution's own kernel) or the path of a .deb.
-# SUITE:  the Debian release of the guest root (default bookworm).
+# SUITE:  the Debian release of the guest root (default bookworm); with
+#         another release and no KERNEL, that release's kernel
+#         (SUITE=bullseye: Linux 5.10).
 # CACHE:  where downloads and images are kept (default .build-kernel).
 # TIMEOUT: seconds the guest may take (default 900: qemu emulates the CPU).
 # KVM=1:  use KVM instead of emulation.
@@ -39,7 +41,18 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 mkdir -p "$cache/debs" "$cache/kernels"
 
-# The kernel package, downloaded once and unpacked.
+# The kernel package, downloaded once and unpacked. The host's own release's
+# by default; for another SUITE (bullseye: Linux 5.10) the newest amd64
+# kernel that release's archive lists, fetched from its Packages index.
+if [ -z "${KERNEL:-}" ] && [ "$suite" != "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" ]; then
+    index=$cache/debs/Packages-$suite
+    [ -s "$index" ] || curl -sf --max-time 120 "$mirror/dists/$suite/main/binary-amd64/Packages.xz" | xz -dc > "$index" \
+        || die "cannot fetch $mirror/dists/$suite/main/binary-amd64/Packages.xz"
+    path=$(grep -E '^Filename: pool/main/l/linux-signed-amd64/linux-image-[0-9.]+-[0-9]+-amd64_' "$index" | sort -V | tail -1 | cut -d' ' -f2)
+    [ -n "$path" ] || die "no amd64 kernel in $suite's index; set KERNEL"
+    KERNEL=$cache/debs/$(basename "$path")
+    [ -f "$KERNEL" ] || curl -sf --max-time 600 -o "$KERNEL" "$mirror/$path" || die "cannot download $mirror/$path"
+fi
 kernel=${KERNEL:-$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')}
 [ -n "$kernel" ] || die "cannot tell which kernel linux-image-amd64 installs; set KERNEL"
 if [ -f "$kernel" ]; then
