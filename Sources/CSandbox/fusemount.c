@@ -34,7 +34,9 @@ void dbx_mount_fuse(const struct dbx_config *c, const struct dbx_op *op, int tar
     if (dbx_send_fd_tagged(c->fuse_socket_fd, dev, (char)op->mode) < 0) {
         int err = errno;
         close(dev);
-        dbx_die("cannot hand the FUSE mount to its daemon for", op->dst, err);
+        // EPIPE: the devbox-fuse process died before (it could not join the
+        // store's user namespace, or exec'd nothing); --log-level debug shows why.
+        dbx_die("the FUSE overlay's process is gone (run with --log-level debug to see why); cannot serve", op->dst, err);
     }
     close(dev);
 }

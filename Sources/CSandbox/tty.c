@@ -48,7 +48,9 @@ int dbx_send_fd_tagged(int sock, int fd, char tag) {
     cm->cmsg_type = SCM_RIGHTS;
     cm->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+    // MSG_NOSIGNAL: a peer that died (a FUSE daemon that could not start)
+    // is an error to report, not a SIGPIPE that kills PID 1 silently.
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
 int dbx_recv_fd(int sock) {

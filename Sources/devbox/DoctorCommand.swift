@@ -31,7 +31,11 @@ struct DoctorCommand: ParsableCommand {
         // probe can see: kernel overlay is probed, FUSE only opened).
         let fuse = StorageSelection.fuseUsable()
         let fuseError = fuse ? "" : String(cString: strerror(errno))
-        if fuse {
+        // Only the kernel's refusal: a store filesystem that cannot hold
+        // layers (no RENAME_WHITEOUT, no d_type, a network filesystem)
+        // fails the FUSE driver's upper layer too.
+        let storeHoldsLayers = storage.checks.allSatisfy { $0.ok || !["store filesystem", "renameat2(RENAME_WHITEOUT)", "d_type"].contains($0.name) }
+        if fuse && storeHoldsLayers {
             // Kernel overlay refused is then a slower path, not a host devbox
             // cannot run on (Linux before 5.11: every run uses FUSE).
             for i in checks.indices where checks[i].status == .fail && checks[i].name.hasPrefix("overlayfs") {
@@ -47,9 +51,12 @@ struct DoctorCommand: ParsableCommand {
                                  : "cannot be opened (\(fuseError)): no fuse storage driver; the host image's environment falls back to kernel overlay",
                             fix: fuse ? nil : "as root: chmod 666 /dev/fuse (Debian's udev mode), or modprobe fuse"))
         switch storage.driver {
-        case "none" where fuse:
+        case "none" where fuse && storeHoldsLayers:
             checks.append(.line("storage driver", .warn, "fuse: kernel overlay is refused here (see above); runs use devbox's FUSE overlay, slower than the kernel's",
                                 fix: "see the storage lines above for what would allow kernel overlay"))
+        case "none" where fuse:
+            checks.append(.line("storage driver", .fail, "the store's filesystem cannot hold overlay layers (see above), for kernel overlay or FUSE alike",
+                                fix: "keep the store on ext4, xfs or btrfs: --root DIR or XDG_DATA_HOME"))
         case "none":
             checks.append(.line("storage driver", .fail, "copy: neither kernel overlay (see above) nor /dev/fuse works; image runs copy their layers, and the host image cannot run",
                                 fix: "make /dev/fuse usable (chmod 666 /dev/fuse as root), or see the storage lines above"))
