@@ -5,10 +5,13 @@ import Glibc
 #endif
 
 struct Devbox: ParsableCommand {
+    /// Also read on the run path (the storage probe's cache key), where
+    /// touching `configuration` would build every subcommand's metadata.
+    static let version = "0.1.0"
     static let configuration = CommandConfiguration(
         commandName: "devbox",
         abstract: "Run commands in a rootless sandbox with your project mounted in.",
-        version: "0.1.0",
+        version: version,
         subcommands: [RunCommand.self, UpCommand.self, DownCommand.self, ShellCommand.self, InitCommand.self, InfoCommand.self, CreateCommand.self, StartCommand.self, StopCommand.self, KillCommand.self, RestartCommand.self, RmCommand.self, PsCommand.self, InspectCommand.self, LogsCommand.self, WaitCommand.self, AttachCommand.self, EventsCommand.self, ExecCommand.self, PullCommand.self, PushCommand.self, LoginCommand.self, ImportCommand.self, LoadCommand.self, SaveCommand.self, ImagesCommand.self, ImageCommand.self, RmiCommand.self, ProfileCommand.self, DoctorCommand.self, VolumeCommand.self, SystemCommand.self, OCICommand.self])
 }
 

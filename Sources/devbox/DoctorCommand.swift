@@ -22,7 +22,7 @@ struct DoctorCommand: ParsableCommand {
         var checks = Doctor.run(scratch: FileSystem.isDirectory(host.dataDir) ? host.dataDir : "/tmp",
                                 fallback: LayerPlacement.scratchRoot(dataDir: host.dataDir))
         // The storage probe, run afresh (and cached for `devbox info`).
-        let storage = StorageProbe.report(dataDir: host.dataDir, version: Devbox.configuration.version, refresh: true)
+        let storage = StorageProbe.report(dataDir: host.dataDir, version: Devbox.version, refresh: true)
         for check in storage.checks where check.name != "overlay in a user namespace" || !check.ok {
             checks.append(.line("storage: " + check.name, check.ok ? .ok : .fail, check.detail,
                                 fix: check.ok ? nil : StorageAdvice.fix(check.name)))

@@ -34,8 +34,8 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let host = HostFacts.current(dataRoot: global.dataRoot)
         FileSystem.makeDirectories(host.dataDir, mode: 0o700)
-        let storage = StorageProbe.report(dataDir: host.dataDir, version: Devbox.configuration.version)
-        let info = Info(version: Devbox.configuration.version, kernel: storage.kernel, rootless: host.uid != 0, uid: host.uid,
+        let storage = StorageProbe.report(dataDir: host.dataDir, version: Devbox.version)
+        let info = Info(version: Devbox.version, kernel: storage.kernel, rootless: host.uid != 0, uid: host.uid,
                         dataDir: host.dataDir, runtimeDir: host.runtimeDir,
                         subordinateUIDs: host.subordinateUIDs.map { "\($0.start)+\($0.count)" }, storage: storage)
         if format == "json" {

@@ -28,7 +28,7 @@ enum StorageSelection {
             debug(debugging, "storage driver fuse (the host image's environment: package managers need its ownership view)")
             return .fuse
         }
-        let found = StorageProbe.driver(dataDir: host.dataDir, version: Devbox.configuration.version)
+        let found = StorageProbe.driver(dataDir: host.dataDir, version: Devbox.version)
         if hostImage {
             // Copies are of an image's layers: the host image has overlay or FUSE.
             let driver: RunOptions.StorageDriver = found.driver == "none" && fuseUsable() ? .fuse : .overlay
