@@ -58,6 +58,34 @@ public struct EventLog: Sendable {
         return fd >= 0 ? fd : nil
     }
 
+    /// The fields of `record`'s events that do not change (id, name, image,
+    /// labels) as a JSON object without its closing brace, kept by the
+    /// supervisor in the live directory: `exec`, the hot path, writes its
+    /// events from it with no JSON coder and no record to decode.
+    public static func identityStub(_ record: ContainerRecord) -> String? {
+        let event = ContainerEvent(record: record, status: "")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(IdentityFields(event)), data.last == UInt8(ascii: "}") else { return nil }
+        return String(decoding: data.dropLast(), as: UTF8.self)
+    }
+
+    private struct IdentityFields: Encodable {
+        let ID: String, Name: String, Image: String, kind: String
+        let Attributes: [String: String]?
+        init(_ e: ContainerEvent) { (ID, Name, Image, kind, Attributes) = (e.ID, e.Name, e.Image, e.Type, e.Attributes) }
+        enum CodingKeys: String, CodingKey { case ID, Name, Image, kind = "Type", Attributes }
+    }
+
+    /// An event line from an identity stub: `exec` and `exec_died`.
+    public static func write(stub: String, status: String, exitCode: Int32? = nil, to fd: Int32) {
+        let now = Timestamp.now()
+        var line = stub + ",\"Status\":\"" + status + "\",\"time\":" + String(now.seconds) + ",\"timeNano\":" + String(now.nanoseconds)
+        if let exitCode { line += ",\"ContainerExitCode\":" + String(exitCode) }
+        line += "}\n"
+        _ = line.withCString { Glibc.write(fd, $0, strlen($0)) }
+    }
+
     /// One line, one write(2): O_APPEND keeps concurrent writers' lines whole.
     public static func write(_ event: ContainerEvent, to fd: Int32) {
         let encoder = JSONEncoder()

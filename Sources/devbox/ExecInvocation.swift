@@ -121,11 +121,7 @@ enum ExecInvocation {
         do { request.environment = try requestedEnvironment(args) } catch {
             fail(error, code: ExitStatus.usage)
         }
-        // podman's exec events: one when it starts, one with its exit code.
-        let record = try? store.record(id)
-        // Opened before: the exec leaves this process in the container's namespaces.
-        let events = record == nil ? nil : EventLog(runtimeDir: store.runtimeDir).open()
-        if let record, let events { EventLog.write(ContainerEvent(record: record, status: "exec"), to: events) }
+        let events = ExecEvents.begin(store: store, id: id)
         let status: Int32
         do {
             status = try ExecLauncher.exec(request, template: template)
@@ -134,7 +130,7 @@ enum ExecInvocation {
         } catch {
             fail(error)
         }
-        if let record, let events, !args.detach { EventLog.write(ContainerEvent(record: record, status: "exec_died", exitCode: status), to: events) }
+        if !args.detach { events?.died(status) }
         if args.detach && status == 0 { print(id) }
         exit(status)
     }
@@ -212,5 +208,26 @@ struct ExecCommand: ParsableCommand {
         guard preserveFDs >= 0 else { throw ValidationError("--preserve-fds must be 0 or more") }
         args.command = words
         ExecInvocation.execute(args)
+    }
+}
+
+/// podman's exec events: `exec` when it starts, `exec_died` with its exit
+/// code. Written from the identity stub the supervisor keeps (no record to
+/// decode, no JSON coder: exec is what editors call for every terminal),
+/// through the log opened before the exec joins the container's namespaces.
+struct ExecEvents {
+    static let stubName = "event-identity"
+    let stub: String
+    let fd: Int32
+
+    static func begin(store: ContainerStore, id: String) -> ExecEvents? {
+        guard let stub = FileSystem.read(store.liveDirectory(id) + "/" + stubName, limit: 1 << 16),
+              let fd = EventLog(runtimeDir: store.runtimeDir).open() else { return nil }
+        EventLog.write(stub: stub, status: "exec", to: fd)
+        return ExecEvents(stub: stub, fd: fd)
+    }
+
+    func died(_ status: Int32) {
+        EventLog.write(stub: stub, status: "exec_died", exitCode: status, to: fd)
     }
 }

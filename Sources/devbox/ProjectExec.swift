@@ -45,9 +45,7 @@ enum ProjectExec {
         // Held while the command runs: an environment a `devbox run`
         // started is not stopped for being idle under it.
         let users = try? ContainerLock(result.store.usersLockPath(result.record.id), exclusive: false, wait: true)
-        // Opened before: the exec leaves this process in the container's namespaces.
-        let events = EventLog(runtimeDir: result.store.runtimeDir).open()
-        if let events { EventLog.write(ContainerEvent(record: result.record, status: "exec"), to: events) }
+        let events = ExecEvents.begin(store: result.store, id: result.record.id)
         let status: Int32
         do {
             status = try ExecLauncher.exec(request, template: result.template, replaceEnvironment: true)
@@ -57,7 +55,7 @@ enum ProjectExec {
             fail(error)
         }
         users?.release()
-        if let events, !args.detach { EventLog.write(ContainerEvent(record: result.record, status: "exec_died", exitCode: status), to: events) }
+        if !args.detach { events?.died(status) }
         if args.detach && status == 0 { print(result.record.id) }
         exit(status)
     }

@@ -332,6 +332,9 @@ final class StartWatch: @unchecked Sendable {
         let env = ProcessEnvironment.current()
         let cache = SeccompCache.standard(environment: env, home: env["HOME"] ?? "/")
         ExecTemplate.write(spec: record.spec, pid1: identity, to: live, seccompCache: cache)
+        if let stub = EventLog.identityStub(record) {
+            _ = FileSystem.writeAtomically(live + "/" + ExecEvents.stubName, contents: stub, mode: 0o600)
+        }
         if let data = try? JSONEncoder().encode(state) {
             _ = FileSystem.writeAtomically(live + "/state.json", contents: String(decoding: data, as: UTF8.self), mode: 0o600)
         }
