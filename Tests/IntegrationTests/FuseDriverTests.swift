@@ -62,6 +62,35 @@ struct FuseDriverTests {
         #expect(!((try? String(contentsOfFile: "/var/lib/dpkg/status", encoding: .utf8)) ?? "").contains("devbox-fuse-test"))
     }
 
+    /// The daemon works in the host's mount namespace, where a layer's
+    /// symlink to a host path would lead out if it were followed there.
+    /// Links an earlier run planted (absolute, relative, to a directory and
+    /// to a file) and every kind of change through them: the kernel follows
+    /// them inside the container; the daemon never does.
+    @Test("links planted in the persistent layer aim at the host; writes through them under FUSE stay inside", arguments: Runner.all)
+    func plantedLinksStayInside(runner: Runner) throws {
+        let s = try Scratch(runner)
+        defer { s.removeProjectEnvironments() }
+        let host = try WatchedHostDirectory(in: s)
+        FileManager.default.createFile(atPath: host.path + "/target", contents: Data("host\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: host.path + "/target") }
+        _ = try s.devbox(["load", "-i", try fixture("layout", "fuseplant:1", in: s)])
+        let depth = String(repeating: "../", count: 8)
+        let plant = "ln -s \(host.path) /evil && ln -s \(depth)\(host.path.dropFirst()) /rel && ln -s \(host.path)/target /file "
+            + "&& mkdir -p /d && ln -s \(host.path) /d/link && rm -rf /a && ln -s \(host.path) /a"
+        let planted = try s.devbox(["run", "--storage-driver", "fuse", "fuseplant:1", "--", "/bin/sh", "-c", plant])
+        #expect(planted.status == 0, "\(planted.stderr)")
+        #expect(try s.devbox(["down"]).status == 0)
+        let attack = "for p in /evil /rel /d/link /a; do echo x > $p/f; mkdir $p/sub; touch $p/t; mv /f $p/ ; ln /d/x $p/hl; "
+            + "chmod 777 $p; done; echo y >> /file; chmod 777 /file; rm -rf /evil/* /rel/*; busybox readlink /evil; busybox readlink /a"
+        let r = try s.devbox(["run", "--storage-driver", "fuse", "fuseplant:1", "--", "/bin/sh", "-c", attack])
+        #expect(r.out == "\(host.path)\n\(host.path)\n", "the links are the container's: \(r.out) \(r.stderr)")
+        #expect(host.entries == ["target"], "nothing created on the host: \(host.entries)")
+        #expect((try? String(contentsOfFile: host.path + "/target", encoding: .utf8)) == "host\n", "the host's file is unchanged")
+        let mode = (try FileManager.default.attributesOfItem(atPath: host.path)[.posixPermissions] as? Int) ?? 0
+        #expect(mode != 0o777, "the host directory's mode is unchanged")
+    }
+
     /// Debian's archive answers (the one network CI has).
     static let archiveReachable: Bool = {
         (try? Shell.run(["/usr/bin/curl", "-sf", "-o", "/dev/null", "--max-time", "5", "http://deb.debian.org/debian/dists/bookworm/Release"]))?.status == 0

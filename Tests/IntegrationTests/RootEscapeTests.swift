@@ -42,12 +42,15 @@ struct RootEscapeTests {
     static let refused = ["proc": "/proc and /sys must be directories", "sys": "/proc and /sys must be directories",
                           "loop": "a loop of symlinks"]
 
-    @Test("an image's symlinks to /oldroot are followed inside the root", arguments: Runner.all, followed)
+    @Test("an image's symlinks to /oldroot are followed inside the root, under kernel overlay and FUSE",
+          arguments: Runner.all, followed)
     func followedInside(runner: Runner, kind: String) throws {
         let s = try Scratch(runner)
         let host = try WatchedHostDirectory(in: s)
         let image = try hostileImage(kind, aimingAt: host.path, in: s)
-        for mode in [["--rm"], []] {
+        // (The FUSE driver mounts the root from the host's mount namespace,
+        // where /oldroot/... does not exist but the host path does.)
+        for mode in [["--rm"], [], ["--rm", "--storage-driver", "fuse"], ["--storage-driver", "fuse"]] {
             let r = try s.devbox(["run"] + mode + ["-v", s.project.path + ":/mnt/sub", "--hostname", "boxy", image,
                                                    "--", "sh", "-c", "cat /etc/hostname; test -d /mnt/sub/.git && echo bound"])
             #expect(r.status == 0, "\(kind) \(mode): \(r.stderr)")
@@ -69,26 +72,28 @@ struct RootEscapeTests {
         #expect(host.entries.isEmpty, "\(kind): created on the host: \(host.entries)")
     }
 
-    @Test("a symlink an earlier run planted in the persistent layer is followed inside", arguments: Runner.all)
-    func plantedInHostImageLayer(runner: Runner) throws {
+    @Test("a symlink an earlier run planted in the persistent layer is followed inside", arguments: Runner.all, ["overlay", "fuse"])
+    func plantedInHostImageLayer(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         let host = try WatchedHostDirectory(in: s)
-        let plant = try s.devbox(["run", "--", "sh", "-c", "mkdir -p /usr/local && ln -s /oldroot\(host.path) /usr/local/evil && ln -s ../../oldroot\(host.path)/rel /var/evil"])
+        let plant = try s.devbox(["run", "--storage-driver", driver, "--", "sh", "-c", "mkdir -p /usr/local && ln -s /oldroot\(host.path) /usr/local/evil && ln -s ../../oldroot\(host.path)/rel /var/evil"])
         #expect(plant.status == 0, "\(plant.stderr)")
-        let r = try s.devbox(["run", "-v", s.project.path + ":/usr/local/evil/sub", "-v", s.project.path + ":/var/evil/x/y",
+        #expect(try s.devbox(["down"]).status == 0)
+        let r = try s.devbox(["run", "--storage-driver", driver, "-v", s.project.path + ":/usr/local/evil/sub", "-v", s.project.path + ":/var/evil/x/y",
                               "--", "sh", "-c", "test -d /usr/local/evil/sub/.git && test -d /var/evil/x/y/.git && echo bound"])
         #expect(r.status == 0 && r.out == "bound\n", "\(r.stderr)")
         #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
     }
 
-    @Test("an image's directory replaced by a symlink in its persistent layer is followed inside", arguments: Runner.all)
-    func plantedInImageLayer(runner: Runner) throws {
+    @Test("an image's directory replaced by a symlink in its persistent layer is followed inside", arguments: Runner.all, ["overlay", "fuse"])
+    func plantedInImageLayer(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
         let host = try WatchedHostDirectory(in: s)
         let image = try hostileImage("files", aimingAt: "/nowhere", in: s)
-        let plant = try s.devbox(["run", image, "--", "sh", "-c", "rm -rf /mnt /etc && ln -s /oldroot\(host.path)/mnt /mnt && ln -s ../oldroot\(host.path)/etc /etc"])
+        let plant = try s.devbox(["run", "--storage-driver", driver, image, "--", "sh", "-c", "rm -rf /mnt /etc && ln -s /oldroot\(host.path)/mnt /mnt && ln -s ../oldroot\(host.path)/etc /etc"])
         #expect(plant.status == 0, "\(plant.stderr)")
-        let r = try s.devbox(["run", "--hostname", "boxy", "-v", s.project.path + ":/mnt/a/b", image,
+        #expect(try s.devbox(["down"]).status == 0)
+        let r = try s.devbox(["run", "--storage-driver", driver, "--hostname", "boxy", "-v", s.project.path + ":/mnt/a/b", image,
                               "--", "sh", "-c", "cat /etc/hostname; test -d /mnt/a/b/.git && echo bound"])
         #expect(r.status == 0 && r.out == "boxy\nbound\n", "\(r.stderr)")
         #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
