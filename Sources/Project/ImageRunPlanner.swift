@@ -28,12 +28,7 @@ enum ImageRunPlanner {
         try RunExtras.checkMapped([identity.uid], in: identity.uidMappings)
         try RunExtras.checkMapped([identity.gid] + (groups ?? []), in: identity.gidMappings)
 
-        // The copy driver keeps its root on disk even for --rm (a tmpfs
-        // would hold a whole copy of the image in memory).
-        var placementHost = host
-        // (The FUSE driver's daemon cannot reach a run's private tmpfs.)
-        if options.storageDriver != .overlay { placementHost.tmpfsHoldsLayers = false }
-        let layers = LayerPlacement.plan(remove: options.remove, host: placementHost, runID: runID) {
+        let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID, driver: options.storageDriver) {
             options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project, image: image)
         }
         let container = layers.container

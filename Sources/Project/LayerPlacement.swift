@@ -19,14 +19,17 @@ public struct LayerPlacement: Equatable, Sendable {
     /// Parent of the per-run throwaway layer directories.
     public static func scratchRoot(dataDir: String) -> String { dataDir + "/scratch" }
 
-    static func plan(remove: Bool, host: HostFacts, runID: String,
+    /// Only kernel overlay may keep a `--rm` layer in the run's private
+    /// tmpfs: the FUSE driver's daemon cannot reach it, and a copied root
+    /// would hold the whole image in memory.
+    static func plan(remove: Bool, host: HostFacts, runID: String, driver: RunOptions.StorageDriver,
                      container: () -> ContainerLayout) -> LayerPlacement {
         if !remove {
             let layout = container()
             return .init(container: layout, runDirectory: layout.work(run: runID), upper: layout.upper,
                          work: layout.work(run: runID))
         }
-        if host.tmpfsHoldsLayers {
+        if host.tmpfsHoldsLayers && driver == .overlay {
             return .init(container: nil, runDirectory: nil, upper: onTmpfs, work: onTmpfs)
         }
         let dir = scratchRoot(dataDir: host.dataDir) + "/" + runID

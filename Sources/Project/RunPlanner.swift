@@ -49,10 +49,7 @@ public enum RunPlanner {
         let groups = try RunExtras.additionalGids(options, group: options.hostGroup, place: place)
         try RunExtras.checkMapped([identity.uid], in: identity.uidMappings)
         try RunExtras.checkMapped([identity.gid] + (groups ?? []), in: identity.gidMappings)
-        // The FUSE driver's daemon cannot reach a run's private tmpfs.
-        var placementHost = host
-        if options.storageDriver == .fuse { placementHost.tmpfsHoldsLayers = false }
-        let layers = LayerPlacement.plan(remove: options.remove, host: placementHost, runID: runID) {
+        let layers = LayerPlacement.plan(remove: options.remove, host: host, runID: runID, driver: options.storageDriver) {
             options.containerDirectory.map(ContainerLayout.init(directory:)) ?? ContainerLayout(dataDir: host.dataDir, project: project)
         }
         let container = layers.container
