@@ -57,7 +57,7 @@ let package = Package(
         // The FUSE overlay (libfuse3's low-level API; kernel overlayfs's
         // on-disk format with userxattr) and the process that serves a
         // container's FUSE mounts, started by Runtime's Launcher.
-        .target(name: "CFuseOverlay", dependencies: ["CFuse3"]),
+        .target(name: "CFuseOverlay", dependencies: ["CFuse3", "CSyscalls"]),
         .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
         // The part that must run in a single-threaded child after clone().
         .target(name: "CSandbox", dependencies: ["CSyscalls"]),

@@ -5,6 +5,7 @@
 // them into the container's own user namespace.
 #define _GNU_SOURCE
 #include "fuse_daemon.h"
+#include "csyscalls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,23 +32,6 @@ static void *serve(void *arg) {
     int rc = dbx_fuse_overlay_serve(s->fd, s->config);  // closes the fd
     if (rc < 0 && s->config->debug) fprintf(stderr, "devbox[fuse]: cannot serve %s: %s\n", s->config->upper, strerror(-rc));
     return NULL;
-}
-
-static int receive(int sock, int *fd, unsigned char *tag) {
-    struct iovec iov = {tag, 1};
-    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-    struct msghdr msg = {0};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
-    ssize_t n;
-    do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
-    if (n <= 0) return 0;  // EOF: every mount was handed over, or the container died
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) return -1;
-    memcpy(fd, CMSG_DATA(cm), sizeof *fd);
-    return 1;
 }
 
 static int write_text(const char *path, const char *text) {
@@ -121,8 +105,9 @@ static void daemon_main(const struct dbx_fuse_overlay_config *configs, int count
     struct session *sessions = calloc((size_t)count, sizeof *sessions);
     if (!sessions) _exit(1);
     int started = 0, fd;
-    unsigned char tag;
-    while (started < count && receive(sock, &fd, &tag) > 0) {
+    char tagged;
+    while (started < count && dbx_recv_fd_tagged(sock, &fd, &tagged) > 0) {
+        unsigned char tag = (unsigned char)tagged;
         if (tag >= count || sessions[tag].config) { close(fd); continue; }
         sessions[tag] = (struct session){.fd = fd, .config = &configs[tag]};
         if (pthread_create(&sessions[tag].thread, NULL, serve, &sessions[tag]) != 0) { close(fd); sessions[tag].config = NULL; continue; }

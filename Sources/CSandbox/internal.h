@@ -111,7 +111,6 @@ int dbx_wait_map_helper(pid_t helper, const char *name, char *err, size_t errlen
 // Terminal side: pty inside the container, proxy in the parent.
 int dbx_open_pty(char *slave_path, size_t len);
 int dbx_send_fd(int sock, int fd);
-int dbx_send_fd_tagged(int sock, int fd, char tag);
 void dbx_mount_fuse(const struct dbx_config *c, const struct dbx_op *op, int target);
 int dbx_recv_fd(int sock);
 int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd);

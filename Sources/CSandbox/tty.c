@@ -31,45 +31,10 @@ int dbx_open_pty(char *slave_path, size_t len) {
 
 int dbx_send_fd(int sock, int fd) { return dbx_send_fd_tagged(sock, fd, 't'); }
 
-// `tag` travels as the message's one byte of data: the receiver learns
-// which fd this is (a FUSE mount's index).
-int dbx_send_fd_tagged(int sock, int fd, char tag) {
-    char byte = tag;
-    struct iovec iov = {&byte, 1};
-    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-    memset(&u, 0, sizeof u);
-    struct msghdr msg = {0};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    // MSG_NOSIGNAL: a peer that died (a FUSE daemon that could not start)
-    // is an error to report, not a SIGPIPE that kills PID 1 silently.
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
 int dbx_recv_fd(int sock) {
-    char byte;
-    struct iovec iov = {&byte, 1};
-    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-    struct msghdr msg = {0};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
-    ssize_t n;
-    while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {}
-    if (n != 1) return -1;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    if (!cm || cm->cmsg_type != SCM_RIGHTS) return -1;
     int fd;
-    memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-    return fd;
+    char tag;
+    return dbx_recv_fd_tagged(sock, &fd, &tag) == 1 ? fd : -1;
 }
 
 // Restored on every way out: normal exit, error, and atexit for the rest.

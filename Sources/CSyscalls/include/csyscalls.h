@@ -17,6 +17,11 @@ int dbx_layer_opaque(int root, const char *dir);
 int dbx_layer_chmod(int root, const char *path, unsigned int mode);
 int dbx_start_writeback(int fd, long long offset, long long length);
 
+// An fd and a one-byte tag over a unix socket (fdpass.c). send: 0 or -1
+// (errno); recv: 1 with *fd (close-on-exec) and *tag, 0 at EOF, -1.
+int dbx_send_fd_tagged(int sock, int fd, char tag);
+int dbx_recv_fd_tagged(int sock, int *fd, char *tag);
+
 
 // setns(2) into a user namespace (the caller must be single-threaded:
 // dbx_single_threaded says whether it is).
