@@ -8,7 +8,7 @@ TEST_USER ?= devbox-test
 
 # Debian packages the build, the tests and the benchmarks use.
 DEPS := libcap-dev libseccomp-dev libfuse3-dev libarchive-dev fuse3 uidmap \
-        libzstd-dev libacl1-dev nettle-dev curl pkg-config bubblewrap util-linux procps \
+        libzstd-dev libacl1-dev nettle-dev libdeflate-dev curl pkg-config bubblewrap util-linux procps \
         python3 python3-cryptography openssl busybox-static docker-registry skopeo apache2-utils \
         neovim git shellcheck
 BENCH_DEPS := hyperfine time crun podman

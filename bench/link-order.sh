@@ -56,9 +56,18 @@ environment=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" XDG_DATA_HOME
 # re-exec of /proc/self/exe would run valgrind's tool instead.
 scenarios=(
     "run --rm -- true"
+    "run --rm --network none linkorder/busybox:latest -- /bin/true"
     "exec linkorder true"
 )
 cd "$work/project"
+# The image row of bench/startup.sh: a busybox root imported as an image.
+mkdir -p "$work/busybox/bin" "$work/busybox/proc" "$work/busybox/dev" "$work/busybox/etc" "$work/busybox/tmp"
+cp /bin/busybox "$work/busybox/bin/busybox"
+ln -s busybox "$work/busybox/bin/sh"
+ln -s busybox "$work/busybox/bin/true"
+tar -C "$work/busybox" -cf "$work/busybox.tar" .
+chmod a+r "$work/busybox.tar"
+"${as_user[@]}" "${environment[@]}" "$work/devbox" import "$work/busybox.tar" linkorder/busybox:latest >/dev/null
 "${as_user[@]}" "${environment[@]}" "$work/devbox" run -d --name linkorder -- sleep 3600 >/dev/null
 trap '"${as_user[@]}" "${environment[@]}" "$work/devbox" rm -f linkorder >/dev/null 2>&1; chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
 for i in "${!scenarios[@]}"; do

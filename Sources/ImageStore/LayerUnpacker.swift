@@ -92,11 +92,15 @@ public struct LayerUnpacker {
         archive_read_support_filter_gzip(reader)
         archive_read_support_filter_zstd(reader)
         archive_read_support_format_tar(reader)
-        let opened: Int32
+        let input: LayerInput
         switch source {
-        case .file(let path): opened = archive_read_open_filename(reader, path, 1 << 20)
-        case .descriptor(let fd): opened = archive_read_open_fd(reader, fd, 1 << 20)
+        case .file(let path): input = LayerInput.load(path)
+        case .descriptor(let fd): input = LayerInput.receive(fd)
         }
+        // Kept alive while libarchive reads through it.
+        var stream: StreamContext?
+        let opened = input.open(reader, context: &stream)
+        defer { withExtendedLifetime(stream) {} }
         guard opened == ARCHIVE_OK else {
             throw .corruptLayer(layer: name, reason: errorText(reader))
         }

@@ -5,12 +5,15 @@ import Platform
 import Glibc
 #endif
 
-/// Unpacks a layer while its bytes arrive: a child process (devbox is
+/// Unpacks a layer as its bytes arrive: a child process (devbox is
 /// single-threaded, so fork is safe, and libarchive's extraction needs its
 /// own working directory) reads the compressed stream from a pipe into a
-/// staging directory. The parent feeds it, hashes the same bytes into the
-/// blob, and publishes the layer only when the blob matched its digest and
-/// the child accepted every entry. Several layers unpack side by side.
+/// staging directory (a gzip layer that fits in memory is gathered and
+/// inflated whole when its input ends, see LayerInput). The parent feeds
+/// it, hashes the same bytes into the blob, ends each child's input as soon
+/// as its blob is complete, and publishes the layer only when the blob
+/// matched its digest and the child accepted every entry. Several layers
+/// unpack side by side.
 public final class StreamingUnpack {
     let unpacker: LayerUnpacker
     let digest: Digest
@@ -19,6 +22,7 @@ public final class StreamingUnpack {
     var pipeFD: Int32
     let errorFD: Int32
     var broken = false
+    var finished = false
 
     public init(layout: StoreLayout, digest: Digest, userNamespace: Int32? = nil) throws(StoreError) {
         unpacker = LayerUnpacker(layout: layout, userNamespace: userNamespace)
@@ -83,10 +87,18 @@ public final class StreamingUnpack {
         }
     }
 
+    /// No more bytes: the child may go on without waiting for the other
+    /// downloads (it inflates a layer whole once its input ended). Nothing
+    /// is published until `finish`.
+    public func endInput() {
+        if pipeFD >= 0 { close(pipeFD); pipeFD = -1 }
+    }
+
     /// Ends the stream; publishes the layer if `verified` (its blob matched).
     @discardableResult
     public func finish(verified: Bool) throws(StoreError) -> String? {
-        if pipeFD >= 0 { close(pipeFD); pipeFD = -1 }
+        endInput()
+        finished = true
         if !verified { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -106,8 +118,8 @@ public final class StreamingUnpack {
     }
 
     deinit {
-        if pipeFD >= 0 {
-            close(pipeFD)
+        if !finished {
+            endInput()
             kill(pid, SIGKILL)
             waitpid(pid, nil, 0)
             close(errorFD)

@@ -127,6 +127,8 @@ public struct Puller {
                     return false
                 }
                 stream?.feed(bytes)
+                // Its declared size is all there will be (more is refused).
+                if writer.size == blobs[index].size { stream?.endInput() }
                 progress.advance(by: bytes.count, total: total)
                 return true
             }
@@ -148,6 +150,8 @@ public struct Puller {
                 throw response.status == 404 ? .notFound("blob \(blobs[i].digest)") : .status(code: response.status, what: "blob \(blobs[i].digest)")
             }
         }
+        // The unpackers whose blob was short are waiting for more.
+        streams.forEach { $0?.endInput() }
         // Every blob is verified before any layer is published.
         var failure: StoreError?
         var written: [BlobWrite?] = []

@@ -127,6 +127,25 @@ struct ImageTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/planted") && !FileManager.default.fileExists(atPath: "/abs-escape"))
     }
 
+    /// Layers in every encoding registries serve: gzip in two members, gzip
+    /// followed by zeros, plain tar, zstd and one-member gzip (devbox
+    /// inflates gzip in memory and streams the rest through libarchive).
+    static let encodings = ["gzip-members", "gzip-padded", "tar", "zstd", "gzip"]
+    static let encodingScript = "cat /d/x; for e in \(encodings.joined(separator: " ")); do stat -c \"$e %s\" /enc/$e; done; cat /enc/gzip-members"
+    static var encodingOutput: String {
+        "v1\n" + encodings.enumerated().map { "\($1) \(9 * (40000 + $0))\n" }.joined()
+            + (0..<40000).map { String(format: "%08d\n", $0) }.joined()
+    }
+
+    @Test("layers in every encoding (gzip members, padding, tar, zstd) load from an archive byte for byte", arguments: Runner.all)
+    func encodings(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let load = try s.devbox(["load", "-i", try fixture("encodings", "enc/load:1", in: s)])
+        #expect(load.status == 0, "\(load.stderr)")
+        let r = try s.devbox(["run", "--rm", "enc/load:1", "--", "/bin/sh", "-c", Self.encodingScript])
+        #expect(r.status == 0 && r.out == Self.encodingOutput, "\(r.stderr)")
+    }
+
     @Test("a truncated layer is refused as corrupt", arguments: Runner.all)
     func truncated(runner: Runner) throws {
         let s = try Scratch(runner)

@@ -19,6 +19,18 @@ struct PullTests {
         try expectStoreVerifies(s)
     }
 
+    @Test("layers in every encoding (gzip members, padding, tar, zstd) pull byte for byte", arguments: Runner.all)
+    func encodings(runner: Runner) throws {
+        let s = try Scratch(runner, isolated: true)
+        let registry = try LocalRegistry()
+        try registry.push(layout: try fixture("encodings", "e:1", in: s), name: "e:1", as: "enc/e:1")
+        let pull = try s.devbox(["pull", "-q", "\(registry.host)/enc/e:1"])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        let r = try s.devbox(["run", "--rm", "\(registry.host)/enc/e:1", "--", "/bin/sh", "-c", ImageTests.encodingScript])
+        #expect(r.status == 0 && r.out == ImageTests.encodingOutput, "\(r.stderr)")
+        try expectStoreVerifies(s)
+    }
+
     @Test("devbox run pulls an image the store lacks, as podman does")
     func runPullsMissing() throws {
         let s = try Scratch(Runner.all[0], isolated: true)
