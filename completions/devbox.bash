@@ -769,9 +769,9 @@ _devbox_wait() {
 
 _devbox_attach() {
     repeating_flags=()
-    non_repeating_flags=(--latest -l --version -h --help)
+    non_repeating_flags=(--no-stdin --latest -l --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --log-level --storage-driver)
+    non_repeating_options=(--root --log-level --storage-driver --detach-keys)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -784,6 +784,9 @@ _devbox_attach() {
         return
         ;;
     '--storage-driver')
+        return
+        ;;
+    '--detach-keys')
         return
         ;;
     esac

@@ -27,10 +27,14 @@ public struct ContainerRecord: Codable, Equatable, Sendable {
     public var autoRemove: Bool
     /// Named volumes it uses (not removed with it).
     public var volumes: [String]
+    /// Created with -i: detached, its stdin stays open for `devbox attach`
+    /// (podman's OpenStdin). Optional: records written before it read as no.
+    public var openStdin: Bool?
 
     public init(id: String, name: String, created: Timestamp, image: String?, imageDigest: String?, project: String?,
                 projectEnvironment: Bool = false, labels: [String: String], spec: RuntimeSpec, launch: LaunchSettings,
-                stopSignal: Int32 = 15, stopTimeout: Int = 10, autoRemove: Bool = false, volumes: [String] = []) {
+                stopSignal: Int32 = 15, stopTimeout: Int = 10, autoRemove: Bool = false, volumes: [String] = [],
+                openStdin: Bool = false) {
         self.id = id
         self.name = name
         self.created = created
@@ -45,6 +49,7 @@ public struct ContainerRecord: Codable, Equatable, Sendable {
         self.stopTimeout = stopTimeout
         self.autoRemove = autoRemove
         self.volumes = volumes
+        self.openStdin = openStdin ? true : nil
     }
 
     public var shortID: String { String(id.prefix(12)) }

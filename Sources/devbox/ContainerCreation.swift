@@ -52,7 +52,7 @@ enum ContainerCreation {
             id: id, name: args.name ?? generatedName(store), created: .now(), image: planned.image?.reference ?? args.image,
             imageDigest: planned.image?.manifestDigest.description, project: planned.project.root, labels: labels,
             spec: planned.plan.spec, launch: launch, stopSignal: stopSignal, stopTimeout: args.stopTimeout ?? 10,
-            autoRemove: args.remove, volumes: planned.volumeNames)
+            autoRemove: args.remove, volumes: planned.volumeNames, openStdin: args.interactive)
         do { try store.create(record) } catch {
             FileSystem.removeTree(store.directory(id))
             fail(error)

@@ -26,6 +26,7 @@ struct ContainerInspection: Encodable {
         var WorkingDir: String
         var Hostname: String
         var Tty: Bool
+        var OpenStdin: Bool
         var StopSignal: String
         var StopTimeout: Int
     }
@@ -79,7 +80,7 @@ struct ContainerInspection: Encodable {
         RestartCount = status.restartCount
         Config = ConfigInfo(Image: record.image ?? "host", User: "\(process.user.uid):\(process.user.gid)", Env: process.env,
                        Labels: record.labels, Cmd: process.args, Entrypoint: [], WorkingDir: process.cwd,
-                       Hostname: record.spec.hostname ?? "", Tty: process.terminal,
+                       Hostname: record.spec.hostname ?? "", Tty: process.terminal, OpenStdin: record.openStdin == true,
                        StopSignal: SignalName.name(record.stopSignal),
                        StopTimeout: record.stopTimeout)
         Mounts = Self.userMounts(record.spec, dataDir: dataDir)

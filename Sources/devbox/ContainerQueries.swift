@@ -154,15 +154,27 @@ struct LogsCommand: ParsableCommand {
 
 struct AttachCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "attach", abstract: "Follow a running container's output until it exits; SIGINT and SIGTERM are passed to it.")
+        commandName: "attach",
+        abstract: "Follow a running container's output until it exits; SIGINT and SIGTERM are passed to it, and stdin too when it was created with -i.")
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Do not pass stdin to the container.") var noStdin = false
+    @Option(help: ArgumentHelp("Keys that detach from a terminal container and leave it running (\"\" for none).", valueName: "KEYS"))
+    var detachKeys = "ctrl-p,ctrl-q"
     @OptionGroup var selection: ContainerSelection
 
     func run() throws {
+        guard let keys = AttachInput.parseKeys(detachKeys) else {
+            throw ValidationError("--detach-keys \(detachKeys): give keys such as ctrl-p,ctrl-q (ctrl-a..ctrl-z, ctrl-@, ctrl-[, ctrl-\\, ctrl-], ctrl-^, ctrl-_, or single characters)")
+        }
         let store = ContainerCreation.store(dataRoot: global.dataRoot)
         guard let record = try selection.records(store, requireOne: true).first else { return }
         guard store.status(record.id).isRunning else { throw ContainerError.notRunning(record.name) }
-        let code = ContainerLogs.print(record, store: store, tail: 0, follow: true, forwardSignals: true)
+        var input: AttachInput?
+        if !noStdin, record.openStdin == true, let socket = StdinRelay.connect(live: store.liveDirectory(record.id)) {
+            input = AttachInput(socket: socket, terminal: record.spec.process.terminal == true, detachKeys: keys)
+        }
+        let code = ContainerLogs.print(record, store: store, tail: 0, follow: true, forwardSignals: true, input: input)
+        input?.restore()
         Glibc.exit(code ?? 0)
     }
 }
@@ -170,7 +182,10 @@ struct AttachCommand: ParsableCommand {
 /// Reads the log the supervisor keeps (the rotated part first).
 enum ContainerLogs {
     @discardableResult
-    static func print(_ record: ContainerRecord, store: ContainerStore, tail: Int?, follow: Bool, forwardSignals: Bool = false) -> Int32? {
+    /// With `input`, stdin goes to the container while following; the
+    /// detach keys end the attach with 0 and leave the container running.
+    static func print(_ record: ContainerRecord, store: ContainerStore, tail: Int?, follow: Bool, forwardSignals: Bool = false,
+                      input: AttachInput? = nil) -> Int32? {
         let path = store.logPath(record.id)
         var bytes = (FileSystem.readBytes(path + ".1") ?? []) + (FileSystem.readBytes(path) ?? [])
         var offset = FileSystem.readBytes(path)?.count ?? 0
@@ -210,7 +225,11 @@ enum ContainerLogs {
                 let signal = sigtimedwait(&signals, nil, &zero)
                 if signal > 0, let pid1 = store.status(record.id).pid1, pid1.isAlive { kill(pid1.pid, signal) }
             }
-            usleep(50_000)
+            if let input {
+                if !input.pump(milliseconds: 50) { return 0 }
+            } else {
+                usleep(50_000)
+            }
         }
     }
 

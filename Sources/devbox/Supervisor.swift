@@ -85,6 +85,12 @@ enum Supervisor {
         let previous = store.status(record.id)
         let idle = record.launch.idleExit.map { IdleWatch(usersLock: store.usersLockPath(record.id), seconds: $0, store: store, id: record.id) }
         let copier = detached ? startLogCopier(store.logPath(record.id), idle: idle) : nil
+        var relay: pid_t?
+        if detached, record.openStdin == true, let started = StdinRelay.start(live: live) {
+            dup2(started.stdin, 0)
+            close(started.stdin)
+            relay = started.pid
+        }
 
         guard let ready = closeOnExecPipe() else {
             report?.send("error cannot create a pipe: \(String(cString: strerror(errno)))")
@@ -104,6 +110,7 @@ enum Supervisor {
             failure = error.description
         }
         start.closeFDs()
+        if let relay { StdinRelay.stop(relay, live: live) }
         let finished = Timestamp.now()
         var final = store.status(record.id)
         final.state = .exited
@@ -144,7 +151,7 @@ enum Supervisor {
         let env = ProcessEnvironment.current()
         let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessEnvironment.passwdEntry(uid: getuid())?.home ?? "/"
         var environment = LaunchEnvironment(mapHelpers: helpers, hostsFile: record.launch.hostsFile, debug: false,
-                                            forwardStdin: !detached, runtimeDir: store.runtimeDir)
+                                            forwardStdin: !detached || record.openStdin == true, runtimeDir: store.runtimeDir)
         environment.seccompCache = SeccompCache.standard(environment: env, home: home)
         if record.spec.annotations?[DevboxAnnotation.storageDriver] == "fuse" {
             environment.storeUserNamespaceFD = StoreAccess.fuseNamespace(for: record.spec, host: HostFacts.current(dataRoot: nil))

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// `devbox attach` to detached containers: stdin reaches a container created
+/// with -i (and only such a container), through any number of attaches in
+/// turn; a terminal container takes keys and lets the user detach.
+@Suite("attach: stdin of detached containers")
+struct AttachTests {
+    static let echoLoop = "while read l; do echo got:$l; [ \"$l\" = quit ] && exit 7; done; echo eof"
+
+    init() {
+        // A client that failed early must not take the test process with it.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Waits until the container's log holds `text`.
+    func waitForLog(_ s: Scratch, _ name: String, _ text: String) throws -> Bool {
+        for _ in 0..<100 {
+            if try s.devbox(["logs", name]).out.contains(text) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    @Test("run -d -i: stdin stays open across attaches; an attach killed leaves the container; exit code through attach",
+          arguments: Runner.all)
+    func stdinAcrossAttaches(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        let run = try s.devbox(["run", "-d", "-i", "--name", name, "--", "sh", "-c", Self.echoLoop])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try s.devbox(["inspect", "--format", "{{.Config.OpenStdin}}", name]).out == "true\n")
+
+        // A first client sends two lines and is killed (SIGKILL: no signal
+        // is passed on); the container keeps reading.
+        let first = try Shell.start(s.command(["attach", name]), cwd: s.project)
+        first.stdinPipe.fileHandleForWriting.write(Data("one\ntwo\n".utf8))
+        #expect(try waitForLog(s, name, "got:two"))
+        kill(first.pid, SIGKILL)
+        first.process.waitUntilExit()
+        #expect(try s.devbox(["inspect", "--format", "{{.State.Status}}", name]).out == "running\n")
+
+        // Its stdin ended without closing the container's; the next one ends it.
+        let second = try s.devbox(["attach", name], stdin: Data("three\nquit\n".utf8))
+        #expect(second.status == 7, "\(second.stderr)")
+        #expect(second.out.contains("got:three\ngot:quit\n"), "\(second.out)")
+        let logs = try s.devbox(["logs", name]).out
+        #expect(logs == "got:one\ngot:two\ngot:three\ngot:quit\n", "\(logs)")
+        #expect(!logs.contains("eof"))
+    }
+
+    @Test("stdin reaches the container byte for byte (binary, 1 MB, no detach keys looked for)", arguments: Runner.all)
+    func binaryStdin(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        // 1 MiB with every byte value, ctrl-p ctrl-q included.
+        let payload = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) } + [0x10, 0x11])
+        let script = "head -c \(payload.count) | sha256sum | cut -c1-64"
+        let run = try s.devbox(["run", "-d", "-i", "--name", name, "--", "sh", "-c", script])
+        #expect(run.status == 0, "\(run.stderr)")
+        let attach = try s.devbox(["attach", name], stdin: payload)
+        #expect(attach.status == 0, "\(attach.stderr)")
+        let expected = try Shell.run(["/usr/bin/sha256sum"], stdin: payload).out.prefix(64)
+        #expect(attach.out == expected + "\n", "\(attach.out)")
+    }
+
+    @Test("without -i the container's stdin is empty and attach passes none; --no-stdin passes none", arguments: Runner.all)
+    func noStdin(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let plain = Scratch.containerName(), open = Scratch.containerName()
+        defer { s.removeContainers([plain, open]) }
+        #expect(try s.devbox(["run", "-d", "--name", plain, "--", "sh", "-c", "read l; echo read:$?:$l; sleep 30"]).status == 0)
+        #expect(try waitForLog(s, plain, "read:1:"))
+        #expect(try s.devbox(["run", "-d", "-i", "--name", open, "--", "sh", "-c", Self.echoLoop]).status == 0)
+        // --no-stdin: the input is not passed; the attach is ended from outside.
+        let quiet = try Shell.start(s.command(["attach", "--no-stdin", open]), cwd: s.project)
+        quiet.stdinPipe.fileHandleForWriting.write(Data("ignored\n".utf8))
+        usleep(500_000)
+        kill(quiet.pid, SIGKILL)
+        quiet.process.waitUntilExit()
+        let openLogs = try s.devbox(["logs", open]).out
+        #expect(openLogs == "", "\(openLogs)")
+        let bad = try s.devbox(["attach", "--detach-keys", "ctrl-1", open])
+        #expect(bad.status == 125, "\(bad.status)")
+        #expect(try s.devbox(["inspect", "--format", "{{.Config.OpenStdin}}", plain]).out == "false\n")
+        #expect(bad.stderr.contains("--detach-keys"), "\(bad.stderr)")
+    }
+
+    @Test("a terminal container: keys go to its terminal, ctrl-p ctrl-q detaches and leaves it running", arguments: Runner.all)
+    func terminalDetach(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        #expect(try s.devbox(["run", "-d", "-i", "-t", "--name", name, "--", "sh", "-c", "read l; echo tty-got:$l; sleep 30"]).status == 0)
+        let typed = try s.devbox(["attach", name], stdin: Data("hello\r".utf8 + [0x10, 0x11]))
+        #expect(typed.status == 0, "\(typed.stderr)")
+        let seen = try waitForLog(s, name, "tty-got:hello")
+        let logs = try s.devbox(["logs", name]).out
+        #expect(seen, "\(logs) \(typed.out)")
+        let state = try s.devbox(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name]).out
+        #expect(state == "running 0\n", "\(state)")
+    }
+}
