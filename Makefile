@@ -131,7 +131,9 @@ profiles:
 # after editing Sources/Project/RunFlags+Table.swift, then the completions.
 run-flags:
 	$(SWIFT) build --product GenerateRunFlags
-	.build/debug/GenerateRunFlags > Sources/devbox/RunFlagOptions.swift
+	.build/debug/GenerateRunFlags run > Sources/devbox/RunFlagOptions.swift
+	.build/debug/GenerateRunFlags create > Sources/devbox/CreateFlagOptions.swift
+	.build/debug/GenerateRunFlags exec > Sources/devbox/ExecFlagOptions.swift
 
 completions: build
 	.build/debug/devbox --generate-completion-script bash > completions/devbox.bash

@@ -475,10 +475,128 @@ _devbox_info() {
 
 _devbox_create() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=()
+    non_repeating_flags=(-t --tty -i --interactive --rm --read-only --allow-project-profile --env-host --init --gui --version -h --help)
+    repeating_options=(-l --label --add-host --dns --cap-add --cap-drop --security-opt --group-add -v --volume --mount --tmpfs --device -e --env --env-file --ulimit)
+    non_repeating_options=(--root --log-level --storage-driver --name --network --net --profile --project --config -u --user --userns --home --shm-size -w --workdir --hostname --entrypoint --pull --stop-signal --stop-timeout)
     __devbox_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--log-level')
+        __devbox_add_completions -W 'error'$'\n''warn'$'\n''info'$'\n''debug'
+        return
+        ;;
+    '--storage-driver')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '-l'|'--label')
+        return
+        ;;
+    '--network'|'--net')
+        __devbox_add_completions -W 'host'$'\n''none'
+        return
+        ;;
+    '--add-host')
+        return
+        ;;
+    '--dns')
+        return
+        ;;
+    '--profile')
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion create -- --profile "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--cap-add')
+        return
+        ;;
+    '--cap-drop')
+        return
+        ;;
+    '--security-opt')
+        return
+        ;;
+    '--project')
+        __devbox_add_completions -d
+        return
+        ;;
+    '--config')
+        __devbox_add_completions -f
+        return
+        ;;
+    '-u'|'--user')
+        return
+        ;;
+    '--group-add')
+        return
+        ;;
+    '--userns')
+        return
+        ;;
+    '--home')
+        __devbox_add_completions -W 'container'$'\n''host'
+        return
+        ;;
+    '-v'|'--volume')
+        __devbox_add_completions -f
+        return
+        ;;
+    '--mount')
+        return
+        ;;
+    '--tmpfs')
+        return
+        ;;
+    '--device')
+        __devbox_add_completions -f
+        return
+        ;;
+    '--shm-size')
+        return
+        ;;
+    '-e'|'--env')
+        return
+        ;;
+    '--env-file')
+        __devbox_add_completions -f
+        return
+        ;;
+    '-w'|'--workdir')
+        return
+        ;;
+    '--hostname')
+        return
+        ;;
+    '--entrypoint')
+        return
+        ;;
+    '--pull')
+        __devbox_add_completions -W 'always'$'\n''missing'$'\n''never'$'\n''newer'
+        return
+        ;;
+    '--ulimit')
+        return
+        ;;
+    '--stop-signal')
+        return
+        ;;
+    '--stop-timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __devbox_add_completions -W "$(__devbox_custom_complete ---completion create -- positional@0 "${COMP_CWORD}" "$(__devbox_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _devbox_start() {
@@ -837,9 +955,9 @@ _devbox_events() {
 
 _devbox_exec() {
     repeating_flags=()
-    non_repeating_flags=(--interactive -i --tty -t --detach -d --privileged --latest -l --allow-project-profile --version -h --help)
-    repeating_options=(--env -e --env-file)
-    non_repeating_options=(--root --log-level --storage-driver --workdir -w --user -u --preserve-fds --project --config)
+    non_repeating_flags=(-t --tty -i --interactive -d --detach --allow-project-profile --privileged --latest -l --version -h --help)
+    repeating_options=(-e --env --env-file)
+    non_repeating_options=(--root --log-level --storage-driver --project --config --preserve-fds -u --user -w --workdir)
     __devbox_offer_flags_options -1
 
     # Offer option value completions
@@ -854,27 +972,28 @@ _devbox_exec() {
     '--storage-driver')
         return
         ;;
-    '--env'|'-e')
-        return
-        ;;
-    '--env-file')
-        return
-        ;;
-    '--workdir'|'-w')
-        return
-        ;;
-    '--user'|'-u')
-        return
-        ;;
-    '--preserve-fds')
-        return
-        ;;
     '--project')
         __devbox_add_completions -d
         return
         ;;
     '--config')
         __devbox_add_completions -f
+        return
+        ;;
+    '--preserve-fds')
+        return
+        ;;
+    '-u'|'--user')
+        return
+        ;;
+    '-e'|'--env')
+        return
+        ;;
+    '--env-file')
+        __devbox_add_completions -f
+        return
+        ;;
+    '-w'|'--workdir')
         return
         ;;
     esac

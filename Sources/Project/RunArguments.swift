@@ -10,7 +10,7 @@
 public struct RunArguments: Equatable, Sendable {
     public var dataRoot: String?
     public var logLevel = "warn"
-    /// `--storage-driver`: overlay or copy (RunOptions.StorageDriver).
+    /// `--storage-driver`: overlay, fuse or copy (RunOptions.StorageDriver).
     public var storageDriver: String?
     public var tty = false
     public var interactive = false

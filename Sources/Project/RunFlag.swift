@@ -8,7 +8,7 @@ import Platform
 /// `make run-flags`), `--help` and the shell completions all read these
 /// values, so adding a flag is one entry in `RunFlags.table`.
 public struct RunFlag: Sendable {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Hashable {
         /// No value: `--rm`.
         case flag
         /// One value; given again, the last one wins.

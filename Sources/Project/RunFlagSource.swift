@@ -21,7 +21,11 @@ public enum RunFlagSource {
             let help = flag.kind == .flag
                 ? literal(flag.help)
                 : "ArgumentHelp(\(literal(flag.help)), valueName: \(literal(flag.valueName)))"
-            var arguments = "name: [\(names.joined(separator: ", "))], help: \(help)"
+            // The next word is the value even when it starts with `-`, as
+            // the fast parser and podman (pflag) take it: `--name -x` is a
+            // bad name, not a missing value.
+            let parsing = [.option: ", parsing: .unconditional", .repeatable: ", parsing: .unconditionalSingleValue"][flag.kind] ?? ""
+            var arguments = "name: [\(names.joined(separator: ", "))]\(parsing), help: \(help)"
             switch flag.completion {
             case .none: break
             case .list(let items): arguments += ", completion: .list([\(items.map(literal).joined(separator: ", "))])"

@@ -15,14 +15,14 @@ extension RunFlags {
         },
         RunFlag("storage-driver", .option, value: "DRIVER", completion: .list(RunOptions.StorageDriver.allCases.map(\.rawValue)),
                 commands: .all, global: true,
-                help: "Layering: overlay (kernel overlayfs) or copy (the image's layers copied into the container's own root); default: DEVBOX_STORAGE_DRIVER, else what `devbox info` found works.") { a, v in
+                help: "Layering: overlay (kernel overlayfs), fuse (devbox's FUSE overlay, kernel overlay's on-disk format) or copy (the image's layers copied into the container's own root); default: DEVBOX_STORAGE_DRIVER, else what `devbox info` found works.") { a, v in
             guard RunOptions.StorageDriver(rawValue: v) != nil else { return false }
             a.storageDriver = v
             return true
         },
         RunFlag("tty", short: "t", .flag, commands: .all, help: "Allocate a pseudo-terminal.") { a, _ in a.tty = true; return true },
         RunFlag("interactive", short: "i", .flag, commands: .all,
-                help: "Keep stdin attached (stdin is always passed through; accepted for docker compatibility).") { a, _ in
+                help: "Keep stdin open: in the foreground it is always passed through; detached, `devbox attach` can write to it.") { a, _ in
             a.interactive = true
             return true
         },
@@ -30,7 +30,7 @@ extension RunFlags {
             a.remove = true
             return true
         },
-        RunFlag("detach", short: "d", .flag, commands: [.run, .exec], help: "Run in the background as a named container; print its id.") { a, _ in
+        RunFlag("detach", short: "d", .flag, commands: [.run, .exec], help: "Run in the background (run: as a named container, printing its id).") { a, _ in
             a.detach = true
             return true
         },

@@ -32,13 +32,19 @@ struct CreateCommand: ParsableCommand {
         abstract: "Create a named container without starting it (takes `run`'s flags).",
         usage: "devbox create [--name NAME] [RUN OPTIONS] [IMAGE] [-- COMMAND [ARG...]]")
 
-    @Argument(parsing: .captureForPassthrough, help: "`devbox run`'s options, the image and the command.")
-    var arguments: [String] = []
+    @OptionGroup var global: GlobalOptions
+    /// `run`'s flags but -d and the one-shot ones (RunFlags.table, `make run-flags`).
+    @OptionGroup var flags: CreateFlagOptions
+    @Argument(help: "Image to run (default: the project's devbox.toml or devcontainer.json, else the host itself).",
+              completion: .custom(DynamicCompletion.imagesAndTasks))
+    var image: String?
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after -- (default: the image's).")
+    var command: [String] = []
 
     func run() throws {
-        guard let args = RunArguments.parse(arguments, for: .create, requireCommand: false) else {
-            throw ValidationError("cannot read these options; they are `devbox run`'s but -d (see `devbox run --help`)")
-        }
+        var args = try RunCommand.apply(flags.given, global: global)
+        args.image = image
+        args.command = command
         let (record, _) = ContainerCreation.create(args)
         print(record.id)
     }

@@ -24,7 +24,7 @@ struct GlobalOptions: ParsableArguments {
     var logLevel: LogLevel = .warn
 
     @Option(name: .customLong("storage-driver"),
-            help: ArgumentHelp("overlay or copy (default: DEVBOX_STORAGE_DRIVER, else what `devbox info` found works).", valueName: "DRIVER"))
+            help: ArgumentHelp("overlay (kernel overlayfs), fuse (devbox's FUSE overlay) or copy (default: DEVBOX_STORAGE_DRIVER, else what `devbox info` found works).", valueName: "DRIVER"))
     var storageDriver: String?
 }
 

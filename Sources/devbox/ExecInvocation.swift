@@ -34,6 +34,22 @@ struct ExecArguments: Equatable {
     /// marked for exec), applied by the same code.
     static let ownFlags: [(long: String, short: Character?)] = [("privileged", nil), ("latest", "l")]
 
+    /// The table's flags, as `RunFlags.apply` recorded them (both parsers).
+    mutating func take(_ run: RunArguments) {
+        dataRoot = run.dataRoot
+        interactive = run.interactive
+        tty = run.tty
+        detach = run.detach
+        env = run.env
+        envFiles = run.envFiles
+        workdir = run.workdir
+        user = run.user
+        preserveFDs = run.preserveFDs
+        project = run.project
+        configFile = run.configFile
+        allowProjectProfile = run.allowProjectProfile
+    }
+
     /// nil: let ArgumentParser decide (and explain).
     static func parse(_ args: [String]) -> ExecArguments? {
         var result = ExecArguments()
@@ -58,18 +74,7 @@ struct ExecArguments: Equatable {
             }
             guard taken else { return nil }
         }
-        result.dataRoot = run.dataRoot
-        result.interactive = run.interactive
-        result.tty = run.tty
-        result.detach = run.detach
-        result.env = run.env
-        result.envFiles = run.envFiles
-        result.workdir = run.workdir
-        result.user = run.user
-        result.preserveFDs = run.preserveFDs
-        result.project = run.project
-        result.configFile = run.configFile
-        result.allowProjectProfile = run.allowProjectProfile
+        result.take(run)
         if !result.latest, terminated {
             // `exec -- CMD`: no container, the project's environment.
             result.command = Array(args[i...])
@@ -163,32 +168,18 @@ struct ExecCommand: ParsableCommand {
         discussion: "The command joins the container's namespaces with the container's capabilities, seccomp filter, limits and environment; stdio passes through unbuffered.")
 
     @OptionGroup var global: GlobalOptions
-    @Flag(name: .shortAndLong, help: "Keep stdin open (it always is; accepted for podman compatibility).") var interactive = false
-    @Flag(name: .shortAndLong, help: "Allocate a pseudo-terminal.") var tty = false
-    @Flag(name: .shortAndLong, help: "Run in the background; print the container's id.") var detach = false
-    @Option(name: .shortAndLong, help: ArgumentHelp("Set KEY=VAL, or pass KEY from the host.", valueName: "KEY=VAL")) var env: [String] = []
-    @Option(name: .customLong("env-file"), help: ArgumentHelp("Read KEY=VAL lines from a file.", valueName: "FILE")) var envFile: [String] = []
-    @Option(name: .shortAndLong, help: ArgumentHelp("Working directory inside.", valueName: "DIR")) var workdir: String?
-    @Option(name: .shortAndLong, help: ArgumentHelp("User (name or uid) and optional group inside.", valueName: "USER[:GROUP]")) var user: String?
+    /// The table's flags marked for exec (RunFlags.table, `make run-flags`).
+    @OptionGroup var flags: ExecFlagOptions
     @Flag(help: "Refused: an exec is never stronger than its container.") var privileged = false
     @Flag(name: .shortAndLong, help: "The container created last.") var latest = false
-    @Option(name: .customLong("preserve-fds"), help: ArgumentHelp("Pass fds 3 to 3+N-1 into the command.", valueName: "N")) var preserveFDs: Int = 0
-    @Option(name: .customLong("project"), help: ArgumentHelp("With no container: the project whose environment to use.", valueName: "DIR"),
-            completion: .directory) var project: String?
-    @Option(name: .customLong("config"), help: ArgumentHelp("With no container: the project's devcontainer.json.", valueName: "FILE"),
-            completion: .file()) var config: String?
-    @Flag(name: .customLong("allow-project-profile"), help: "With no container: accept what the project's config asks that weakens the sandbox.")
-    var allowProjectProfile = false
     @Argument(help: ArgumentHelp("The container's name or id.", valueName: "CONTAINER"), completion: .custom(DynamicCompletion.containers))
     var container: String?
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
 
     func run() throws {
         var args = ExecArguments()
-        args.dataRoot = global.dataRoot
-        (args.interactive, args.tty, args.detach, args.privileged, args.latest) = (interactive, tty, detach, privileged, latest)
-        (args.env, args.envFiles, args.workdir, args.user, args.preserveFDs) = (env, envFile, workdir, user, preserveFDs)
-        (args.project, args.configFile, args.allowProjectProfile) = (project, config, allowProjectProfile)
+        args.take(try RunCommand.apply(flags.given, global: global))
+        (args.privileged, args.latest) = (privileged, latest)
         var words = command
         if latest {
             if let container { words.insert(container, at: 0) }
@@ -205,7 +196,6 @@ struct ExecCommand: ParsableCommand {
         }
         if words.first == "--" { words.removeFirst() }
         guard !words.isEmpty else { throw ValidationError("give the command to run after the container") }
-        guard preserveFDs >= 0 else { throw ValidationError("--preserve-fds must be 0 or more") }
         args.command = words
         ExecInvocation.execute(args)
     }

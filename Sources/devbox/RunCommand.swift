@@ -33,8 +33,17 @@ struct RunCommand: ParsableCommand {
 
     /// The same value the fast parser makes (ArgumentParityTests compares them).
     func arguments() throws -> RunArguments {
+        var args = try Self.apply(flags.given, global: global)
+        args.command = command
+        args.image = image
+        return args
+    }
+
+    /// The global options and a generated struct's `given`, through the
+    /// table's own code (run, create and exec all end here).
+    static func apply(_ flags: [(long: String, values: [String])], global: GlobalOptions) throws -> RunArguments {
         var args = RunArguments()
-        var given = flags.given
+        var given = flags
         if let root = global.dataRoot { given.insert(("root", [root]), at: 0) }
         if let driver = global.storageDriver { given.insert(("storage-driver", [driver]), at: 0) }
         given.insert(("log-level", [global.logLevel.rawValue]), at: 0)
@@ -46,8 +55,6 @@ struct RunCommand: ParsableCommand {
                 args.flagArguments += RunFlags.named(long)?.kind == .flag ? ["--" + long] : ["--" + long, value]
             }
         }
-        args.command = command
-        args.image = image
         return args
     }
 }

@@ -5,11 +5,12 @@ import Testing
 
 @Suite("the run flag table")
 struct RunFlagTableTests {
-    @Test("Sources/devbox/RunFlagOptions.swift is what the table generates (run `make run-flags` after editing it)")
-    func generatedDeclarationsMatch() throws {
+    @Test("Sources/devbox/{Run,Create,Exec}FlagOptions.swift are what the table generates (run `make run-flags` after editing it)",
+          arguments: [("RunFlagOptions", RunFlag.Commands.run), ("CreateFlagOptions", .create), ("ExecFlagOptions", .exec)])
+    func generatedDeclarationsMatch(typeName: String, command: RunFlag.Commands) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let committed = try String(contentsOf: root.appendingPathComponent("Sources/devbox/RunFlagOptions.swift"), encoding: .utf8)
-        #expect(committed == RunFlagSource.render(typeName: "RunFlagOptions", command: .run))
+        let committed = try String(contentsOf: root.appendingPathComponent("Sources/devbox/\(typeName).swift"), encoding: .utf8)
+        #expect(committed == RunFlagSource.render(typeName: typeName, command: command))
     }
 
     @Test("no two flags share a name")
