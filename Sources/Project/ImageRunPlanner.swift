@@ -60,11 +60,8 @@ enum ImageRunPlanner {
             capabilities: .init(uniform: DefaultCapabilities.docker), noNewPrivileges: true)
         var ours = [
             DevboxAnnotation.image: image.reference,
-            DevboxAnnotation.upperDir: layers.upper,
-            DevboxAnnotation.workDir: layers.work,
             DevboxAnnotation.network: options.network.rawValue,
         ]
-        if options.storageDriver == .fuse { ours[DevboxAnnotation.storageDriver] = "fuse" }
         var rootPath = image.layers.first ?? "/"
         if options.storageDriver == .copy {
             // A root directory of the container's own, the image's layers
@@ -72,8 +69,8 @@ enum ImageRunPlanner {
             rootPath = (container?.directory ?? layers.runDirectory ?? layers.upper) + "/rootfs"
             ours[DevboxAnnotation.rootKind] = DevboxAnnotation.copiedRoot
             ours[DevboxAnnotation.lowerDirs] = image.layers.concatenated(separator: ":")
-            ours[DevboxAnnotation.upperDir] = nil
-            ours[DevboxAnnotation.workDir] = nil
+        } else {
+            layers.attach(to: &mounts, fuse: options.storageDriver == .fuse, squashToRoot: false)
         }
         let annotations = RunExtras.annotations(options).merging(ours) { _, ours in ours }
         let spec = RuntimeSpec(

@@ -1,3 +1,5 @@
+import OCI
+
 /// Where a run's overlay upper and work directories live.
 ///
 /// - persistent: `containers/<id>/upper` and a per-run `work/<pid>`;
@@ -10,11 +12,19 @@ public struct LayerPlacement: Equatable, Sendable {
     public var container: ContainerLayout?
     /// Removed when the run ends.
     public var runDirectory: String?
-    /// Annotation values: a host path, or "tmpfs" for the scratch tmpfs.
+    /// Host paths, or `onTmpfs` for the run's scratch tmpfs.
     public var upper: String
     public var work: String
 
     public static let onTmpfs = "tmpfs"
+
+    /// The overlay mounts' upperdir/workdir options (none on tmpfs: the
+    /// executor's scratch) and the FUSE driver's options.
+    func attach(to mounts: inout [RuntimeSpec.Mount], fuse: Bool, squashToRoot: Bool) {
+        let kept = upper != Self.onTmpfs
+        OverlayMount.attachLayers(to: &mounts, upper: kept ? upper : nil, work: kept ? work : nil,
+                                  fuse: fuse, squashToRoot: squashToRoot)
+    }
 
     /// Parent of the per-run throwaway layer directories.
     public static func scratchRoot(dataDir: String) -> String { dataDir + "/scratch" }

@@ -78,18 +78,11 @@ public enum RunPlanner {
             capabilities: .init(uniform: DefaultCapabilities.docker),
             noNewPrivileges: true)
 
-        var ours = [
-            DevboxAnnotation.upperDir: layers.upper,
-            DevboxAnnotation.workDir: layers.work,
-            DevboxAnnotation.network: options.network.rawValue,
-        ]
-        if options.storageDriver == .fuse {
-            ours[DevboxAnnotation.storageDriver] = "fuse"
-            // Rootless, the host's root-owned files are unmapped (nobody):
-            // shown as the container's root, apt and dpkg can change them
-            // (in the writable layer; the host's files stay as they are).
-            if host.uid != 0 { ours[DevboxAnnotation.squashToRoot] = "true" }
-        }
+        // Rootless under FUSE, the host's root-owned files are unmapped
+        // (nobody): shown as the container's root, apt and dpkg can change
+        // them (in the writable layer; the host's files stay as they are).
+        layers.attach(to: &mounts, fuse: options.storageDriver == .fuse, squashToRoot: host.uid != 0)
+        let ours = [DevboxAnnotation.network: options.network.rawValue]
         let annotations = RunExtras.annotations(options).merging(ours) { _, ours in ours }
         let spec = RuntimeSpec(
             process: process,

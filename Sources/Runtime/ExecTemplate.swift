@@ -56,7 +56,9 @@ public struct ExecTemplate: Equatable, Sendable {
         add(String(spec.root.readonly))
         add(spec.hostname)
         for mount in spec.mounts {
-            add(mount.destination); add(mount.type); add(mount.source); add((mount.options ?? []).joined(separator: ","))
+            // Each run of a project environment has a work dir of its own.
+            let options = (mount.options ?? []).filter { !(mount.type == "overlay" && $0.hasPrefix("workdir=")) }
+            add(mount.destination); add(mount.type); add(mount.source); add(options.joined(separator: ","))
         }
         for ns in spec.linux.namespaces { add(ns.type.rawValue) }
         for map in spec.linux.uidMappings + spec.linux.gidMappings { add("\(map.containerID):\(map.hostID):\(map.size)") }

@@ -12,26 +12,28 @@ public enum SetupCompiler {
 
     public static func compile(_ spec: RuntimeSpec, hostsFile: String? = nil) -> [SetupStep] {
         let annotations = spec.annotations ?? [:]
-        let upper = layerBase(annotations[DevboxAnnotation.upperDir], scratch: "/scratch/upper")
-        let work = layerBase(annotations[DevboxAnnotation.workDir], scratch: "/scratch/work")
         var steps: [SetupStep] = []
 
-        let fuse = annotations[DevboxAnnotation.storageDriver] == "fuse"
         var fuseMounts = 0
-        func overlay(at destination: String, lowers: [String], key: String) {
-            steps.append(.init(.mkdir, destination: upper + "/" + key, mode: 0o755))
-            steps.append(.init(.mkdir, destination: work + "/" + key, mode: 0o755))
-            if fuse {
+        // An overlay's writable layer: its upperdir/workdir options, else
+        // (containers created before those) the annotations' directories,
+        // else a throwaway one in scratch.
+        func overlay(at destination: String, _ mount: RuntimeSpec.Mount?, lowers: [String], key: String) {
+            let upper = mount?.option("upperdir").map(host) ?? layerBase(annotations[DevboxAnnotation.upperDir], scratch: "/scratch/upper") + "/" + key
+            let work = mount?.option("workdir").map(host) ?? layerBase(annotations[DevboxAnnotation.workDir], scratch: "/scratch/work") + "/" + key
+            steps.append(.init(.mkdir, destination: upper, mode: 0o755))
+            steps.append(.init(.mkdir, destination: work, mode: 0o755))
+            if mount?.hasOption(OverlayMount.fuseOption) == true || annotations[DevboxAnnotation.storageDriver] == "fuse" {
                 // Served from the host's mount namespace: the host's paths.
                 let daemonView = { (path: String) in path.hasPrefix(oldRoot + "/") ? String(path.dropFirst(oldRoot.count)) : path }
-                var data = overlayOptions(lowers: lowers.map(daemonView), upper: daemonView(upper + "/" + key),
-                                          work: daemonView(work + "/" + key))
-                if annotations[DevboxAnnotation.squashToRoot] == "true" { data += ",squash_to_root" }
+                var data = overlayOptions(lowers: lowers.map(daemonView), upper: daemonView(upper), work: daemonView(work))
+                if mount?.hasOption(OverlayMount.squashOption) == true || annotations[DevboxAnnotation.squashToRoot] == "true" {
+                    data += ",squash_to_root"
+                }
                 steps.append(.init(.fuse, source: host("/dev/fuse"), destination: destination, data: data, mode: UInt32(fuseMounts)))
                 fuseMounts += 1
             } else {
-                steps.append(.init(.overlay, destination: destination,
-                                   data: overlayOptions(lowers: lowers, upper: upper + "/" + key, work: work + "/" + key)))
+                steps.append(.init(.overlay, destination: destination, data: overlayOptions(lowers: lowers, upper: upper, work: work)))
             }
         }
 
@@ -42,7 +44,7 @@ public enum SetupCompiler {
             if rootMount.type == "tmpfs" {
                 steps.append(.init(.tmpfs, destination: newRoot, data: dataOptions(rootMount)))
             } else {
-                overlay(at: newRoot, lowers: ASCII.split(rootMount.option("lowerdir") ?? "", on: UInt8(ascii: ":")).map(host), key: "root")
+                overlay(at: newRoot, rootMount, lowers: ASCII.split(rootMount.option("lowerdir") ?? "", on: UInt8(ascii: ":")).map(host), key: "root")
             }
         } else if annotations[DevboxAnnotation.rootKind] == "host" {
             // The root holds only mountpoints and symlinks: a tmpfs per run.
@@ -53,7 +55,7 @@ public enum SetupCompiler {
             // The copy driver: the container's own root directory, bound rw.
             steps.append(.init(.bind, source: host(spec.root.path), destination: newRoot))
         } else if annotations[DevboxAnnotation.rootKind] == "image", let lowers = annotations[DevboxAnnotation.lowerDirs] {
-            overlay(at: newRoot, lowers: ASCII.split(lowers, on: UInt8(ascii: ":")).map(host), key: "root")
+            overlay(at: newRoot, nil, lowers: ASCII.split(lowers, on: UInt8(ascii: ":")).map(host), key: "root")
         } else {
             // A plain OCI bundle: the root is made read-only last (single,
             // as runc does), after its mountpoints were made in it.
@@ -65,7 +67,7 @@ public enum SetupCompiler {
             switch mount.type ?? "bind" {
             case "overlay":
                 let lowers = ASCII.split(mount.option("lowerdir") ?? "", on: UInt8(ascii: ":")).map(host)
-                overlay(at: target, lowers: lowers, key: layerKey(mount.destination))
+                overlay(at: target, mount, lowers: lowers, key: OverlayMount.layerKey(mount.destination))
             case "bind", "rbind":
                 if mount.destination == "/etc/hosts", let hostsFile {
                     steps.append(.init(.writeFile, destination: "/scratch/files/hosts", data: hostsFile, mode: 0o644))
@@ -183,19 +185,6 @@ public enum SetupCompiler {
 
     static func host(_ path: String) -> String { path == "/" ? oldRoot : oldRoot + path }
     static func inside(_ path: String) -> String { path == "/" ? newRoot : newRoot + path }
-
-    /// A directory name for a mount destination's layer: "/usr/local" -> "usr%2Flocal".
-    static func layerKey(_ destination: String) -> String {
-        var key = ""
-        for ch in destination.drop(while: { $0 == "/" }) {
-            switch ch {
-            case "/": key += "%2F"
-            case "%": key += "%25"
-            default: key.append(ch)
-            }
-        }
-        return key.isEmpty ? "root" : key
-    }
 
     /// The `key=value` options a filesystem takes as mount data; flags such
     /// as nosuid are applied by the C side.

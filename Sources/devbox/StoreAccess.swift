@@ -37,7 +37,7 @@ enum StoreAccess {
     /// namespace, whose ids the layers were unpacked with: under keep-id
     /// the container's differs, and the daemon's view maps the owners.
     static func fuseNamespace(for spec: RuntimeSpec, host: HostFacts) -> Int32 {
-        guard spec.annotations?[DevboxAnnotation.storageDriver] == "fuse" else { return -1 }
+        guard spec.usesFuseOverlay else { return -1 }
         return userNamespace(host: host) ?? -1
     }
 

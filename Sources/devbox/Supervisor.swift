@@ -153,7 +153,7 @@ enum Supervisor {
         var environment = LaunchEnvironment(mapHelpers: helpers, hostsFile: record.launch.hostsFile, debug: false,
                                             forwardStdin: !detached || record.openStdin == true, runtimeDir: store.runtimeDir)
         environment.seccompCache = SeccompCache.standard(environment: env, home: home)
-        if record.spec.annotations?[DevboxAnnotation.storageDriver] == "fuse" {
+        if record.spec.usesFuseOverlay {
             environment.storeUserNamespaceFD = StoreAccess.fuseNamespace(for: record.spec, host: HostFacts.current(dataRoot: nil))
         }
         return environment

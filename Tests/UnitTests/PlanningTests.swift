@@ -85,10 +85,12 @@ struct PlanningTests {
     @Test("--rm uses tmpfs layers; a persistent run names its layer and work dirs")
     func layers() throws {
         let persistent = try plan()
-        #expect(persistent.spec.annotations?[DevboxAnnotation.upperDir]?.hasSuffix("/upper") == true)
+        let usr = try #require(persistent.spec.mounts.first { $0.destination == "/usr" && $0.type == "overlay" })
+        #expect(usr.option("upperdir")?.hasSuffix("/upper/usr") == true)
+        #expect(usr.option("workdir")?.hasSuffix("/work/42/usr") == true)
         #expect(persistent.runWorkDir?.hasSuffix("/work/42") == true)
         let throwaway = try plan { $0.remove = true }
-        #expect(throwaway.spec.annotations?[DevboxAnnotation.upperDir] == "tmpfs")
+        #expect(throwaway.spec.mounts.filter { $0.type == "overlay" }.allSatisfy { $0.option("upperdir") == nil })
         #expect(throwaway.container == nil && throwaway.runWorkDir == nil)
         #expect(throwaway.spec.mounts.first { $0.destination == "/home/ada" }?.type == "tmpfs")
     }

@@ -14,15 +14,24 @@ struct UpperLayerPlanningTests {
         for image in [false, true] {
             let p = try plan({ $0.remove = true; if image { $0.image = testImage() } }, host: host)
             let annotations = p.spec.annotations ?? [:]
+            #expect(annotations[DevboxAnnotation.upperDir] == nil && annotations[DevboxAnnotation.workDir] == nil)
+            let overlays = p.spec.mounts.filter { $0.type == "overlay" }
+            #expect(!overlays.isEmpty)
             #expect(p.container == nil)
             if tmpfsHoldsLayers {
-                #expect(annotations[DevboxAnnotation.upperDir] == "tmpfs" && annotations[DevboxAnnotation.workDir] == "tmpfs")
+                // No upperdir: a throwaway layer in the run's scratch tmpfs.
+                #expect(overlays.allSatisfy { $0.option("upperdir") == nil && $0.option("workdir") == nil })
                 #expect(p.runWorkDir == nil, "nothing on disk to remove")
+                let steps = SetupCompiler.compile(p.spec)
+                let overlay = try #require(steps.first { $0.kind == .overlay })
+                #expect(overlay.data?.contains("upperdir=/scratch/upper/") == true, "\(overlay.data ?? "")")
             } else {
                 let dir = "/home/ada/.local/share/devbox/scratch/42"
                 #expect(p.runWorkDir == dir, "removed after the run")
-                #expect(annotations[DevboxAnnotation.upperDir] == dir + "/upper")
-                #expect(annotations[DevboxAnnotation.workDir] == dir + "/work")
+                for mount in overlays {
+                    let key = OverlayMount.layerKey(mount.destination)
+                    #expect(mount.option("upperdir") == dir + "/upper/" + key && mount.option("workdir") == dir + "/work/" + key)
+                }
                 let steps = SetupCompiler.compile(p.spec)
                 let overlay = try #require(steps.first { $0.kind == .overlay })
                 #expect(overlay.data?.contains("upperdir=/oldroot" + dir + "/upper/") == true, "\(overlay.data ?? "")")
@@ -36,7 +45,8 @@ struct UpperLayerPlanningTests {
         host.tmpfsHoldsLayers = false
         let p = try plan(host: host)
         let container = try #require(p.container)
-        #expect(p.spec.annotations?[DevboxAnnotation.upperDir] == container.upper)
+        let root = try #require(p.spec.mounts.first { $0.type == "overlay" })
+        #expect(root.option("upperdir") == container.upper + "/" + OverlayMount.layerKey(root.destination))
         #expect(p.runWorkDir == container.work(run: "42"))
     }
 
