@@ -61,7 +61,7 @@ enum EnvProbe {
             return mkstemp(base)
         }
         guard out >= 0 else { return nil }
-        let file = String(cString: path)
+        let file = String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { close(out); unlink(file) }
         let saved = (dup(0), dup(1), dup(2))
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
