@@ -16,7 +16,7 @@ PY=/usr/bin/python3
 MODE=root
 
 build() {  # $1: output binary
-    gcc -O2 -Wall -Wextra -I "$SRC/Sources/CFuseOverlay/include" "$SRC"/Sources/CFuseOverlay/*.c \
+    gcc -O2 -Wall -Wextra -I "$SRC/Sources/CFuseOverlay/include" $(ls "$SRC"/Sources/CFuseOverlay/*.c | grep -v /daemon.c) \
         "$SRC/Tests/fuse/fuseovl_main.c" $(pkg-config --cflags --libs fuse3) -lpthread -o "$1"
 }
 
