@@ -6,7 +6,7 @@ import Platform
 public struct ImageRoot: Equatable, Sendable {
     public var reference: String
     public var manifestDigest: Digest
-    /// Layer directories, top-most first.
+    /// Layer directories, top-most first, each once.
     public var layers: [String]
     public var config: ImageConfig.Execution
     public var passwd: String?
@@ -16,7 +16,12 @@ public struct ImageRoot: Equatable, Sendable {
                 passwd: String?, group: String?) {
         self.reference = reference
         self.manifestDigest = manifestDigest
-        self.layers = layers
+        // Images may list one layer more than once (older Docker images
+        // repeat the empty layer). Overlayfs refuses a directory twice
+        // (ELOOP), and the top-most copy alone gives the same view: it
+        // re-adds on top whatever the layers between changed.
+        var seen = Set<String>()
+        self.layers = layers.filter { seen.insert($0).inserted }
         self.config = config
         self.passwd = passwd
         self.group = group

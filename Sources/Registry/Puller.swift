@@ -51,11 +51,14 @@ public struct Puller {
         } catch {
             throw .store(error)
         }
-        let blobs = ([manifest.config] + manifest.layers).filter { !store.blobs.contains($0.digest) }
+        // A layer listed twice is fetched and unpacked once.
+        var listed = Set<Digest>()
+        let blobs = ([manifest.config] + manifest.layers).filter { !store.blobs.contains($0.digest) && listed.insert($0.digest).inserted }
         do { try StoreSpace.check(store.layout, needed: blobs.reduce(0) { $0 + $1.size }) } catch { throw .store(error) }
         try download(blobs, layers: Set(manifest.layers.map(\.digest)), config: manifest.config.digest, client: client, store: store)
         do {
-            for layer in manifest.layers {
+            var unpacked = Set<Digest>()
+            for layer in manifest.layers where unpacked.insert(layer.digest).inserted {
                 progress.line("unpacking layer \(layer.digest.short)")
                 try LayerUnpacker(layout: store.layout, userNamespace: store.userNamespace).unpack(layer.digest)
             }

@@ -146,6 +146,16 @@ struct ImageTests {
         #expect(r.status == 0 && r.out == Self.encodingOutput, "\(r.stderr)")
     }
 
+    @Test("an image listing one layer twice (as older Docker images do with the empty layer) runs under every storage driver",
+          arguments: Runner.all, ["overlay", "fuse", "copy"])
+    func repeatedLayer(runner: Runner, driver: String) throws {
+        let s = try Scratch(runner)
+        let load = try s.devbox(["load", "-i", try fixture("repeated", "rep/load:1", in: s)])
+        #expect(load.status == 0, "\(load.stderr)")
+        let r = try s.devbox(["run", "--rm", "--storage-driver", driver, "rep/load:1", "--", "/bin/sh", "-c", PullTests.treeScript])
+        #expect(r.status == 0 && r.out == PullTests.treeOutput, "\(r.stderr)")
+    }
+
     @Test("a truncated layer is refused as corrupt", arguments: Runner.all)
     func truncated(runner: Runner) throws {
         let s = try Scratch(runner)

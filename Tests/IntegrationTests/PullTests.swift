@@ -31,6 +31,21 @@ struct PullTests {
         try expectStoreVerifies(s)
     }
 
+    @Test("a layer listed twice is fetched and unpacked once, and the image runs", arguments: Runner.all)
+    func repeatedLayer(runner: Runner) throws {
+        let s = try Scratch(runner, isolated: true)
+        let registry = try LocalRegistry()
+        try registry.push(layout: try fixture("repeated", "r:1", in: s), name: "r:1", as: "rep/r:1")
+        let pull = try s.devbox(["pull", "\(registry.host)/rep/r:1"])
+        #expect(pull.status == 0, "\(pull.stderr)")
+        // The config and four distinct layers of five listed.
+        #expect(pull.stderr.components(separatedBy: "copying blob").count - 1 == 5, "\(pull.stderr)")
+        #expect(pull.stderr.components(separatedBy: "unpacking layer").count - 1 == 4, "\(pull.stderr)")
+        let r = try s.devbox(["run", "--rm", "\(registry.host)/rep/r:1", "--", "/bin/sh", "-c", Self.treeScript])
+        #expect(r.status == 0 && r.out == Self.treeOutput, "\(r.stderr)")
+        try expectStoreVerifies(s)
+    }
+
     @Test("devbox run pulls an image the store lacks, as podman does")
     func runPullsMissing() throws {
         let s = try Scratch(Runner.all[0], isolated: true)
