@@ -161,12 +161,23 @@ public struct ContainerStore: Sendable {
         return last
     }
 
+    /// The status as the supervisor last wrote it, uncorrected: for the
+    /// supervisor itself, which holds the alive lock that `status` waits on.
+    public func recordedStatus(_ id: String) -> ContainerStatus {
+        (try? read(ContainerStatus.self, from: statusPath(id))) ?? ContainerStatus()
+    }
+
     /// The recorded status, corrected by what is true now: a container whose
     /// supervisor is gone (killed, or the machine rebooted) has exited.
     public func status(_ id: String) -> ContainerStatus {
         guard var status = try? read(ContainerStatus.self, from: statusPath(id)) else { return ContainerStatus() }
         if status.state == .running, !ContainerLock.isHeld(aliveLockPath(id)) || !(status.pid1?.isAlive ?? false) {
-            // The supervisor may be writing the exit right now: read again.
+            // PID 1 is gone and its supervisor, still here, is about to
+            // record how it ended: wait for that (briefly) rather than guess.
+            for _ in 0..<150 where ContainerLock.isHeld(aliveLockPath(id)) {
+                if let again = try? read(ContainerStatus.self, from: statusPath(id)), again.state != .running { return again }
+                usleep(20_000)
+            }
             if let again = try? read(ContainerStatus.self, from: statusPath(id)), again.state != .running { return again }
             status.state = .exited
             status.finishedAt = status.finishedAt ?? status.startedAt

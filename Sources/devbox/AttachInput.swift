@@ -64,8 +64,20 @@ final class AttachInput {
         return true
     }
 
+    /// The container may end while we send: then the relay is gone, and
+    /// the rest of our input is dropped (MSG_NOSIGNAL: no SIGPIPE; attach
+    /// still reports the container's exit code).
     private func forward(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty, StdinRelay.writeAll(socket, bytes, count: bytes.count) else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                stdinOpen = false
+                return
+            }
+            offset += n
+        }
     }
 
     /// The terminal as it was.

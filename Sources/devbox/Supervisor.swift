@@ -110,9 +110,9 @@ enum Supervisor {
             failure = error.description
         }
         start.closeFDs()
-        if let relay { StdinRelay.stop(relay, live: live) }
         let finished = Timestamp.now()
-        var final = store.status(record.id)
+        // Not `status`: it would wait for this very supervisor to record the exit.
+        var final = store.recordedStatus(record.id)
         final.state = .exited
         final.exitCode = status
         final.finishedAt = finished
@@ -123,6 +123,7 @@ enum Supervisor {
         try? store.setStatus(final, of: record.id)
         FileSystem.removeTree(ExecTemplate.path(in: live))
         EventLog(runtimeDir: store.runtimeDir).append(ContainerEvent(record: record, status: "die", at: finished, exitCode: status))
+        if let relay { StdinRelay.stop(relay, live: live) }
 
         if let copier {
             // The container's end of the log pipe is ours alone now.

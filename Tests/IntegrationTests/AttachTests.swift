@@ -88,6 +88,18 @@ struct AttachTests {
         #expect(bad.stderr.contains("--detach-keys"), "\(bad.stderr)")
     }
 
+    @Test("an attach still sending when the container exits gives the container's exit code (no SIGPIPE)", arguments: Runner.all)
+    func containerEndsWhileSending(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        #expect(try s.devbox(["run", "-d", "-i", "--name", name, "--", "sh", "-c", "read l; exit 3"]).status == 0)
+        // Far more than the pipe and socket buffers hold.
+        let flood = Data(repeating: UInt8(ascii: "y"), count: 16 << 20).enumerated().map { $0.offset % 2 == 1 ? UInt8(ascii: "\n") : $0.element }
+        let attach = try s.devbox(["attach", name], stdin: Data(flood))
+        #expect(attach.status == 3, "\(attach.status) \(attach.stderr)")
+    }
+
     @Test("a terminal container: keys go to its terminal, ctrl-p ctrl-q detaches and leaves it running", arguments: Runner.all)
     func terminalDetach(runner: Runner) throws {
         let s = try Scratch(runner)
