@@ -79,16 +79,14 @@ enum LayerInput {
             return archive_read_open_filename(reader, path, 1 << 20)
         case .memory(let tar):
             context = StreamContext(tar: tar)
-            fallthrough
-        case .stream:
-            if context == nil, case .stream(let prefix, let fd) = self { context = StreamContext(prefix: prefix, fd: fd) }
-            guard let stream = context else { return ARCHIVE_FATAL }
-            context = stream
-            return archive_read_open(reader, Unmanaged.passUnretained(stream).toOpaque(), nil, { _, client, out in
-                guard let client, let out else { return -1 }
-                return Unmanaged<StreamContext>.fromOpaque(client).takeUnretainedValue().next(out)
-            }, nil)
+        case .stream(let prefix, let fd):
+            context = StreamContext(prefix: prefix, fd: fd)
         }
+        guard let stream = context else { return ARCHIVE_FATAL }
+        return archive_read_open(reader, Unmanaged.passUnretained(stream).toOpaque(), nil, { _, client, out in
+            guard let client, let out else { return -1 }
+            return Unmanaged<StreamContext>.fromOpaque(client).takeUnretainedValue().next(out)
+        }, nil)
     }
 
     /// MemAvailable, in bytes (1 GiB when /proc does not say).

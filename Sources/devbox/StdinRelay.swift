@@ -34,6 +34,7 @@ enum StdinRelay {
         guard withShortPath(live, { bindUnix(listener, $0) ? true : nil }) == true, listen(listener, 8) == 0,
               let fds = closeOnExecPipe() else {
             close(listener)
+            unlink(path)
             return nil
         }
         let parent = getpid()
@@ -52,7 +53,11 @@ enum StdinRelay {
         }
         close(listener)
         close(fds[1])
-        guard pid > 0 else { close(fds[0]); return nil }
+        guard pid > 0 else {
+            close(fds[0])
+            unlink(path)
+            return nil
+        }
         return (pid, fds[0])
     }
 

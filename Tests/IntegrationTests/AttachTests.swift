@@ -100,6 +100,39 @@ struct AttachTests {
         #expect(attach.status == 3, "\(attach.status) \(attach.stderr)")
     }
 
+    @Test("a link planted where the attach socket goes (to a host file, to a host directory) is replaced, never followed",
+          arguments: Runner.all, ["file", "directory"])
+    func plantedSocketPath(runner: Runner, target: String) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        let create = try s.devbox(["create", "-i", "--name", name, "--", "sh", "-c", Self.echoLoop])
+        #expect(create.status == 0, "\(create.stderr)")
+        let id = create.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A host path the user owns, and a link to it where the relay binds.
+        let host = s.root.appendingPathComponent("host-" + target)
+        if target == "file" {
+            try "keep\n".write(to: host, atomically: false, encoding: .utf8)
+        } else {
+            try FileManager.default.createDirectory(at: host, withIntermediateDirectories: true)
+        }
+        let live = s.runtime.appendingPathComponent("devbox/containers/" + id)
+        try FileManager.default.createDirectory(at: live, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: live.appendingPathComponent("attach.sock").path, withDestinationPath: host.path)
+        if runner.user != nil {
+            _ = try Shell.run(["/bin/chown", "-R", "-h", "\(runner.uid):\(runner.gid)", s.runtime.path, host.path])
+        }
+        #expect(try s.devbox(["start", name]).status == 0)
+        let attach = try s.devbox(["attach", name], stdin: Data("quit\n".utf8))
+        #expect(attach.status == 7 && attach.out == "got:quit\n", "\(attach.status) \(attach.out) \(attach.stderr)")
+        // The host path is as it was; nothing was bound inside it.
+        if target == "file" {
+            #expect(try String(contentsOf: host, encoding: .utf8) == "keep\n")
+        } else {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: host.path).isEmpty)
+        }
+    }
+
     @Test("a terminal container: keys go to its terminal, ctrl-p ctrl-q detaches and leaves it running", arguments: Runner.all)
     func terminalDetach(runner: Runner) throws {
         let s = try Scratch(runner)
