@@ -58,11 +58,11 @@ static void close_range_or_loop(unsigned int first, unsigned int last) {
 // project, under any profile) and devbox's own fds (the held user
 // namespace's): gone before anything of the container runs. Kept: stdio,
 // the fds the user passes on with --preserve-fds, and `keep`.
-static void close_inherited_fds(const struct dbx_config *c, int keep1, int keep2, int keep3, int keep4) {
+static void close_inherited_fds(const struct dbx_config *c, int keep1, int keep2, int keep3, int keep4, int keep5) {
     unsigned int next = 3u + (unsigned int)(c->preserve_fds > 0 ? c->preserve_fds : 0);
-    enum { N = 4 };
-    int keeps[N] = {keep1, keep2, keep3, keep4};
-    for (int i = 0; i < N; i++)  // sorted: four values
+    enum { N = 5 };
+    int keeps[N] = {keep1, keep2, keep3, keep4, keep5};
+    for (int i = 0; i < N; i++)  // sorted: five values
         for (int j = i + 1; j < N; j++)
             if (keeps[j] < keeps[i]) { int t = keeps[i]; keeps[i] = keeps[j]; keeps[j] = t; }
     for (int i = 0; i < N; i++) {
@@ -100,7 +100,7 @@ static void close_ready(const struct dbx_config *c) {
     if (c->ready_fd >= 0) close(c->ready_fd);
 }
 
-void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd) {
+void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd, int exit_fd) {
     // Die with devbox: when it is killed, this PID 1 dies and the kernel
     // kills everything else in the PID namespace. No orphans.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -110,7 +110,8 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     close(sync_fd);
     dbx_join_namespaces(c);
     set_oom_score_adj(c);
-    close_inherited_fds(c, console_fd, c->ready_fd, c->wait_for_start ? c->start_fd : -1, c->fuse_socket_fd);
+    close_inherited_fds(c, console_fd, c->ready_fd, c->wait_for_start ? c->start_fd : -1, c->fuse_socket_fd,
+                        exit_fd);
     // Not dumpable: the command may neither ptrace its init nor open
     // /proc/1/exe (devbox's own binary, the runc CVE-2019-5736 path). Only
     // now: a process that is not dumpable has its /proc files owned by
@@ -162,7 +163,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
         if (spread) give_cpus_back(cmd, &cpus);
         (void)!write(ready[1], "g", 1);
         close(ready[1]);
-        dbx_init_loop(c, cmd, &oldmask);
+        dbx_init_loop(c, cmd, &oldmask, exit_fd);
     }
 
     if (dbx_setup_mounts(c, NULL) < 0) _exit(DBX_EXIT_SETUP);
@@ -184,5 +185,5 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
     if (cmd == 0) dbx_exec_command(c, c->tty ? slave : NULL, &oldmask);
     close_ready(c);
     if (c->wait_for_start) close(c->start_fd);
-    dbx_init_loop(c, cmd, &oldmask);
+    dbx_init_loop(c, cmd, &oldmask, exit_fd);
 }

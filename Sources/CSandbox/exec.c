@@ -292,7 +292,7 @@ int dbx_exec(const struct dbx_exec_config *e, char *err, size_t errlen) {
         master = dbx_recv_fd(console[0]);
     }
     int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-    rc = dbx_supervise(c, child, master, sigfd);
+    rc = dbx_supervise(c, child, master, sigfd, -1);
     if (sigfd >= 0) close(sigfd);
     if (master >= 0) close(master);
 out:

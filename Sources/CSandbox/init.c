@@ -238,7 +238,17 @@ void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy
     dbx_exec_in_path(c);
 }
 
-void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask) {
+// The command's end as PID 1's exit status, told to the parent first when
+// it asked (exit_fd): PID 1's own exit then takes the namespaces down.
+static void __attribute__((noreturn)) exit_with(int code, int exit_fd) {
+    if (exit_fd >= 0) {
+        unsigned char byte = (unsigned char)code;
+        (void)!write(exit_fd, &byte, 1);
+    }
+    _exit(code);
+}
+
+void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask, int exit_fd) {
     (void)oldmask;
     dbx_trace(c, "init: waiting for command", NULL);
     // PID 1 keeps no pipe ends open, so readers see EOF when the command ends.
@@ -261,8 +271,8 @@ void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *ol
             pid_t p;
             while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
                 if (p != command) continue;
-                if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
-                if (WIFSIGNALED(status)) _exit(128 + WTERMSIG(status));
+                if (WIFEXITED(status)) exit_with(WEXITSTATUS(status), exit_fd);
+                if (WIFSIGNALED(status)) exit_with(128 + WTERMSIG(status), exit_fd);
             }
             continue;
         }

@@ -63,7 +63,9 @@ int dbx_bind_legacy(int dirfd, const char *src, int target, int recursive);
 int dbx_magic_path(int fd, char *buf, size_t len);
 
 // PID 1 of the container: mounts, pivot_root, then runs the command and reaps.
-void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd)
+// exit_fd (or -1): where the init loop writes the command's exit status
+// (see dbx_config.return_before_teardown).
+void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd, int exit_fd)
     __attribute__((noreturn));
 // Another of the container's processes applying the masked and read-only
 // paths while PID 1 mounts the rest: it starts when PID 1 writes to
@@ -75,7 +77,7 @@ struct dbx_policy_helper {
 };
 int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper);
 void dbx_apply_policy(const struct dbx_config *c);
-void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask)
+void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask, int exit_fd)
     __attribute__((noreturn));
 void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const sigset_t *oldmask)
     __attribute__((noreturn));
@@ -113,6 +115,8 @@ int dbx_open_pty(char *slave_path, size_t len);
 int dbx_send_fd(int sock, int fd);
 void dbx_mount_fuse(const struct dbx_config *c, const struct dbx_op *op, int target);
 int dbx_recv_fd(int sock);
-int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd);
+// exit_fd (or -1): PID 1's report of the command's exit status; once it
+// is read, PID 1 is not waited for.
+int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd, int exit_fd);
 
 #endif

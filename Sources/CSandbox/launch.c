@@ -131,9 +131,10 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
     dbx_forwarded_signals(&fwd);
     sigprocmask(SIG_BLOCK, &fwd, &oldmask);
 
-    int sync[2] = {-1, -1}, console[2] = {-1, -1};
+    int sync[2] = {-1, -1}, console[2] = {-1, -1}, exited[2] = {-1, -1};
     if (pipe2(sync, O_CLOEXEC) < 0 ||
-        (c->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)) {
+        (c->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0) ||
+        (c->return_before_teardown && pipe2(exited, O_CLOEXEC) < 0)) {
         snprintf(err, errlen, "cannot create sync channel: %s", strerror(errno));
         sigprocmask(SIG_SETMASK, &oldmask, NULL);
         return -1;
@@ -173,14 +174,17 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
     if (child == 0) {
         close(sync[1]);
         if (console[0] >= 0) close(console[0]);
-        dbx_container_main(c, sync[0], console[1]);
+        if (exited[0] >= 0) close(exited[0]);
+        dbx_container_main(c, sync[0], console[1], exited[1]);
     }
     close(sync[0]);
     if (console[1] >= 0) close(console[1]);
+    if (exited[1] >= 0) close(exited[1]);
 
     if ((c->userns_fd < 0 || c->nest_userns) && write_maps(c, child, err, errlen) < 0) {
         kill(child, SIGKILL);
         waitpid(child, NULL, 0);
+        if (exited[0] >= 0) close(exited[0]);
         sigprocmask(SIG_SETMASK, &oldmask, NULL);
         return -1;
     }
@@ -201,7 +205,8 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
         }
     }
     int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-    int status = dbx_supervise(c, child, master, sigfd);
+    int status = dbx_supervise(c, child, master, sigfd, exited[0]);
+    if (exited[0] >= 0) close(exited[0]);
     if (sigfd >= 0) close(sigfd);
     if (master >= 0) close(master);
     sigprocmask(SIG_SETMASK, &oldmask, NULL);

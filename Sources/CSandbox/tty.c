@@ -83,7 +83,7 @@ static int status_to_exit(int status) {
 }
 
 // Waits for PID 1, passing signals on and, with a terminal, copying bytes.
-int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd) {
+int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd, int exit_fd) {
     if (master >= 0) {
         make_raw();
         copy_winsize(master);
@@ -93,14 +93,24 @@ int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd
     int exit_status = -1;
     char buf[65536];
     for (;;) {
-        struct pollfd fds[3];
+        struct pollfd fds[4];
         int nfds = 0;
         fds[nfds++] = (struct pollfd){sigfd, POLLIN, 0};
+        if (exit_fd >= 0) fds[nfds++] = (struct pollfd){exit_fd, POLLIN, 0};
         if (master >= 0) fds[nfds++] = (struct pollfd){master, POLLIN, 0};
         if (stdin_open) fds[nfds++] = (struct pollfd){0, POLLIN, 0};
         if (poll(fds, (nfds_t)nfds, -1) < 0) {
             if (errno == EINTR) continue;
             break;
+        }
+        if (exit_fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+            unsigned char code;
+            ssize_t n = read(exit_fd, &code, 1);
+            if (n == 1) { exit_status = code; break; }
+            // EOF: PID 1 ended without a report (a failed setup); its own
+            // status comes with SIGCHLD.
+            if (n == 0 || (errno != EINTR && errno != EAGAIN)) exit_fd = -1;
+            continue;
         }
         if (fds[0].revents & POLLIN) {
             struct signalfd_siginfo si;
@@ -117,7 +127,7 @@ int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd
                 }
             }
         }
-        for (int i = 1; i < nfds; i++) {
+        for (int i = exit_fd >= 0 ? 2 : 1; i < nfds; i++) {
             if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             if (fds[i].fd == master) {
                 ssize_t n = read(master, buf, sizeof buf);

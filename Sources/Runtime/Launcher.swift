@@ -37,6 +37,10 @@ public struct LaunchEnvironment: Sendable {
     /// ids the layers were unpacked with (it differs from the container's
     /// under keep-id). -1: the container's own when it joins a held one.
     public var storeUserNamespaceFD: Int32 = -1
+    /// Return the command's exit status as soon as it ends, without waiting
+    /// for PID 1 to take the namespaces down (see dbx_config). Only for a
+    /// caller that removes nothing of the container afterwards.
+    public var returnBeforeTeardown = false
 
     public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
                 staging: String = "/tmp", forwardStdin: Bool = true, runtimeDir: String? = nil) {
@@ -226,6 +230,7 @@ public enum Launcher {
         config.tty = spec.process.terminal ? 1 : 0
         config.forward_stdin = environment.forwardStdin ? 1 : 0
         config.debug = environment.debug ? 1 : 0
+        config.return_before_teardown = environment.returnBeforeTeardown ? 1 : 0
 
         var errbuf = [CChar](repeating: 0, count: 512)
         let status = bpf.withUnsafeBytes { program -> Int32 in

@@ -50,6 +50,9 @@ enum RunInvocation {
         let plan = planned.plan, host = planned.host
         var environment = prepare(plan, host: host, image: planned.image, debugging: planned.debugging)
         environment.preserveFDs = args.preserveFDs
+        // What is removed after the run must be out of use first.
+        let removesAfter = plan.runWorkDir != nil || (args.remove && !planned.anonymousVolumes.isEmpty)
+        environment.returnBeforeTeardown = !removesAfter
         let status: Int32
         do {
             status = try Launcher.run(plan.spec, environment: environment)

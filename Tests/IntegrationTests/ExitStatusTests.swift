@@ -53,6 +53,21 @@ struct ExitStatusTests {
         try waitFor(seconds: 5) { (try? processCount(matching: marker)) == 0 }
     }
 
+    // A --rm run returns when the command ends, before PID 1 has taken the
+    // namespaces down; what the command left running still dies with PID 1,
+    // whatever it does with SIGTERM and SIGHUP.
+    @Test("--rm: the command's status at its end, and what it left running dies", arguments: Runner.all, ["", "-v /scratch"])
+    func returnBeforeTeardown(runner: Runner, volume: String) throws {
+        let s = try Scratch(runner)
+        let marker = String(Int.random(in: 100_000...999_999))
+        let script = "trap '' TERM HUP; (trap '' TERM HUP; exec sleep 3\(marker)) & echo started; exit 5"
+        let flags = volume.split(separator: " ").map(String.init)
+        let r = try s.devbox(["run", "--rm"] + flags + ["--", "sh", "-c", script])
+        #expect(r.status == 5, "\(r.stderr)")
+        #expect(r.out == "started\n")
+        try waitFor(seconds: 5) { (try? processCount(matching: marker)) == 0 }
+    }
+
     @Test("PID 1 reaps orphaned zombies", arguments: Runner.all)
     func zombiesReaped(runner: Runner) throws {
         let s = try Scratch(runner)
