@@ -192,6 +192,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     }
     case DBX_OP_OVERLAY:
         target = must_open_target(op, 1);
+        dbx_upper_root_like_lower(op->data);
         if ((rc = dbx_mount_overlay(target, op->data)) < 0) dbx_die("cannot mount the overlay on", op->dst, -rc);
         close(target);
         break;

@@ -102,6 +102,20 @@ public enum FileSystem {
         return names
     }
 
+    /// True for a directory holding nothing but . and .. (read no further
+    /// than its first other entry); false when it cannot be read.
+    public static func isEmptyDirectory(_ path: String) -> Bool {
+        guard let dir = opendir(path) else { return false }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let dots = withUnsafeBytes(of: entry.pointee.d_name) { name in
+                name[0] == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
+            }
+            if !dots { return false }
+        }
+        return true
+    }
+
     public static func readLink(_ path: String) -> String? {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink(path, &buf, buf.count - 1)

@@ -18,7 +18,12 @@ extension HostFacts {
             var st = stat()
             guard lstat("/" + name, &st) == 0 else { continue }
             switch st.st_mode & S_IFMT {
-            case S_IFDIR: entries.append(.init(name: name, kind: .directory))
+            case S_IFDIR:
+                // A directory with a subdirectory has more than two links
+                // (btrfs says 1 for every directory): only the others are read.
+                let empty = st.st_nlink <= 2 && FileSystem.isEmptyDirectory("/" + name)
+                entries.append(.init(name: name, kind: .directory,
+                                     emptyDirectory: empty ? .init(mode: UInt32(st.st_mode & 0o7777)) : nil))
             case S_IFREG: entries.append(.init(name: name, kind: .file))
             case S_IFLNK: entries.append(.init(name: name, kind: .symlink(target: FileSystem.readLink("/" + name) ?? "")))
             default: entries.append(.init(name: name, kind: .other))

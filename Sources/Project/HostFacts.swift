@@ -13,10 +13,23 @@ public struct HostFacts: Equatable, Sendable {
 
         public var name: String
         public var kind: Kind
+        /// A directory with nothing in it (else nil): a throwaway layer over
+        /// it is a plain tmpfs (HostRootLayout).
+        public var emptyDirectory: EmptyDirectory?
 
-        public init(name: String, kind: Kind) {
+        public init(name: String, kind: Kind, emptyDirectory: EmptyDirectory? = nil) {
             self.name = name
             self.kind = kind
+            self.emptyDirectory = emptyDirectory
+        }
+    }
+
+    /// An empty directory on the host: its permission bits.
+    public struct EmptyDirectory: Equatable, Sendable {
+        public var mode: UInt32
+
+        public init(mode: UInt32) {
+            self.mode = mode
         }
     }
 

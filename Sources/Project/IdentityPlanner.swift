@@ -12,6 +12,14 @@ public struct Identity: Equatable, Sendable {
 }
 
 public enum IdentityPlanner {
+    /// The id a host id has inside under `mappings`; nil when unmapped.
+    public static func inside(_ id: UInt32, _ mappings: [RuntimeSpec.IDMapping]) -> UInt32? {
+        for m in mappings where id >= m.hostID && UInt64(id - m.hostID) < UInt64(m.size) {
+            return m.containerID + (id - m.hostID)
+        }
+        return nil
+    }
+
     public static func plan(mode: RunOptions.UserNamespaceMode, host: HostFacts) -> Identity {
         var inside: (uid: UInt32, gid: UInt32) = (0, 0)
         if case .keepID(let uid, let gid) = mode { inside = (uid ?? host.uid, gid ?? host.gid) }

@@ -57,8 +57,15 @@ public enum RunPlanner {
         // The root itself: a tmpfs per run holding only mountpoints and
         // symlinks, the host's directories overlaid on it one by one.
         var mounts: [RuntimeSpec.Mount] = [.init(destination: "/", type: "tmpfs", source: "tmpfs", options: ["mode=0755"])]
+        // An overlaid directory shows its upper layer's owner, devbox's user
+        // (the skeleton's too): so does the tmpfs standing in for one.
+        var emptyAsTmpfs: (uid: UInt32, gid: UInt32)?
+        if layers.upper == LayerPlacement.onTmpfs && options.storageDriver == .overlay,
+           let uid = IdentityPlanner.inside(host.uid, identity.uidMappings), let gid = IdentityPlanner.inside(host.gid, identity.gidMappings) {
+            emptyAsTmpfs = (uid, gid)
+        }
         mounts += HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
-                                        dataDir: host.dataDir, skeleton: host.hostSkeleton)
+                                        dataDir: host.dataDir, skeleton: host.hostSkeleton, emptyAsTmpfs: emptyAsTmpfs)
         mounts += HostRootLayout.systemMounts()
         mounts += hostFiles(host, options: options)
         mounts.append(homeMount(options: options, host: host, container: container, identity: identity))

@@ -86,6 +86,26 @@ struct UpperLayerTests {
         }
     }
 
+    // A --rm layer in memory makes an empty host directory a tmpfs of its
+    // own (no overlay): it must look and behave as the overlay would, which
+    // a persistent run still uses.
+    @Test("an empty host directory is empty, writable and shows the host's mode, --rm and persistent; writes stay inside",
+          arguments: Runner.all)
+    func emptyHostDirectory(runner: Runner) throws {
+        let dir = "/devbox-empty-" + String(UUID().uuidString.prefix(8)).lowercased()
+        #expect(mkdir(dir, 0o700) == 0 && chmod(dir, 0o1775) == 0)
+        defer { _ = try? Shell.run(["/bin/rm", "-rf", dir]) }
+        let s = try Scratch(runner)
+        let script = "stat -c '%a %U' \"$1\"; ls -A \"$1\"; touch \"$1/probe\" && ls -A \"$1\""
+        for remove in [true, false] {
+            let r = try s.devbox(["run"] + (remove ? ["--rm"] : []) + ["--", "sh", "-c", script, "sh", dir])
+            #expect(r.status == 0 && r.out == "1775 root\nprobe\n", "--rm \(remove): \(r.out)\(r.stderr)")
+        }
+        let again = try s.devbox(["run", "--rm", "--", "ls", "-A", dir])
+        #expect(again.status == 0 && again.out.isEmpty, "\(again.out)\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "the host's directory stays empty")
+    }
+
     @Test("under --rm a lower file and its directory have the same st_dev, so du -sx counts the files",
           arguments: Runner.all, Root.allCases)
     func oneDevice(runner: Runner, root: Root) throws {

@@ -95,6 +95,32 @@ struct PlanningTests {
         #expect(throwaway.spec.mounts.first { $0.destination == "/home/ada" }?.type == "tmpfs")
     }
 
+    @Test("a --rm layer in memory makes an empty host directory a tmpfs with the mode and owner its overlay would show")
+    func emptyDirectoriesAsTmpfs() throws {
+        var host = fakeHost(skeleton: "/data/hostroot/v1-1")
+        host.rootEntries += [.init(name: "srv", kind: .directory, emptyDirectory: .init(mode: 0o1750)),
+                             .init(name: "media", kind: .directory, emptyDirectory: .init(mode: 0o555))]
+        func mount(_ plan: RunPlan, _ path: String) -> RuntimeSpec.Mount? { plan.spec.mounts.first { $0.destination == path } }
+        // Rootless: the skeleton's mode (the host's, owner rwx added) and the user as owner.
+        let throwaway = try plan({ $0.remove = true }, host: host)
+        #expect(mount(throwaway, "/srv")?.type == "tmpfs")
+        #expect(mount(throwaway, "/srv")?.options == ["mode=01750", "uid=0", "gid=0"])
+        #expect(mount(throwaway, "/media")?.options == ["mode=0755", "uid=0", "gid=0"])
+        #expect(mount(throwaway, "/usr")?.type == "overlay", "a directory with content keeps its overlay")
+        let keepID = try plan({ $0.remove = true; $0.userns = .keepID(uid: nil, gid: nil) }, host: host)
+        #expect(mount(keepID, "/media")?.options == ["mode=0755", "uid=1000", "gid=1000"])
+        // A kept layer, or one on disk, or the FUSE driver: the overlay stays.
+        #expect(mount(try plan(host: host), "/srv")?.type == "overlay")
+        var onDisk = host
+        onDisk.tmpfsHoldsLayers = false
+        #expect(mount(try plan({ $0.remove = true }, host: onDisk), "/srv")?.type == "overlay")
+        #expect(mount(try plan({ $0.remove = true; $0.storageDriver = .fuse }, host: host), "/srv")?.type == "overlay")
+        // As root there is no skeleton: the host's own mode.
+        var root = fakeHost(uid: 0)
+        root.rootEntries.append(.init(name: "media", kind: .directory, emptyDirectory: .init(mode: 0o555)))
+        #expect(mount(try plan({ $0.remove = true }, host: root), "/media")?.options == ["mode=0555", "uid=0", "gid=0"])
+    }
+
     @Test("namespaces: user, mount, pid, uts, ipc always; network only with --network none")
     func namespaces() throws {
         #expect(try plan().spec.linux.namespaces.map(\.type) == [.user, .mount, .pid, .uts, .ipc])
