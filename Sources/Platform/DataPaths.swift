@@ -9,13 +9,18 @@ public enum DataPaths {
     /// (NetworkStore), unless DEVBOX_ALLOW_NETWORK_STORE=1.
     public static func data(root: String?, environment: [String: String], home: String,
                             mountinfo: () -> String? = { FileSystem.read("/proc/self/mountinfo", limit: 4 << 20) }) -> String {
+        data(root: root, environment: environment, home: home, mounts: { mountinfo().map(MountTable.init(parsing:)) })
+    }
+
+    /// The same, from a mount table already read.
+    public static func data(root: String?, environment: [String: String], home: String, mounts: () -> MountTable?) -> String {
         if let root { return root }
         let base = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/share"
         let store = base + "/devbox"
-        guard environment["DEVBOX_ALLOW_NETWORK_STORE"] != "1", let text = mountinfo(),
-              let type = NetworkStore.filesystemType(of: store, mountinfo: text), NetworkStore.isNetwork(type) else { return store }
+        guard environment["DEVBOX_ALLOW_NETWORK_STORE"] != "1", let table = mounts(),
+              let type = table.filesystemType(of: store), NetworkStore.isNetwork(type) else { return store }
         let local = NetworkStore.localStore(uid: getuid())
-        if let localType = NetworkStore.filesystemType(of: local, mountinfo: text), NetworkStore.isNetwork(localType) { return store }
+        if let localType = table.filesystemType(of: local), NetworkStore.isNetwork(localType) { return store }
         // /var/tmp is everyone's: a name someone else made first (or a
         // link) is not taken for ours.
         guard NetworkStore.isOwnDirectoryOrAbsent(local, uid: getuid()) else { return store }

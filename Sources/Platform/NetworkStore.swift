@@ -14,15 +14,7 @@ public enum NetworkStore {
     /// The filesystem type of the mount holding `path` (its nearest
     /// existing ancestor), from /proc/self/mountinfo's text. Pure.
     public static func filesystemType(of path: String, mountinfo: String) -> String? {
-        var best: (point: String, type: String)?
-        for line in ASCII.split(mountinfo, on: UInt8(ascii: "\n")) {
-            let fields = ASCII.split(line, on: UInt8(ascii: " "))
-            guard fields.count > 8, let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count else { continue }
-            let point = MountInfoText.unescape(fields[4])
-            let inside = point == "/" || path == point || path.hasPrefix(point + "/")
-            if inside, point.count >= (best?.point.count ?? -1) { best = (point, fields[dash + 1]) }
-        }
-        return best?.type
+        MountTable(parsing: mountinfo).filesystemType(of: path)
     }
 
     public static func isNetwork(_ type: String) -> Bool { networkTypes.contains(type) }
@@ -36,27 +28,5 @@ public enum NetworkStore {
         var st = stat()
         guard lstat(path, &st) == 0 else { return errno == ENOENT }
         return st.st_mode & S_IFMT == S_IFDIR && st.st_uid == uid && st.st_mode & 0o077 == 0
-    }
-}
-
-/// /proc/self/mountinfo's fields: the kernel writes space, tab, newline
-/// and backslash as octal escapes.
-public enum MountInfoText {
-    public static func unescape(_ field: String) -> String {
-        guard field.utf8.contains(UInt8(ascii: "\\")) else { return field }
-        var bytes: [UInt8] = []
-        let utf8 = Array(field.utf8)
-        var i = 0
-        while i < utf8.count {
-            if utf8[i] == UInt8(ascii: "\\"), i + 3 < utf8.count,
-               let value = UInt8(String(decoding: utf8[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
-                bytes.append(value)
-                i += 4
-            } else {
-                bytes.append(utf8[i])
-                i += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -36,15 +36,15 @@ extension HostFacts {
             ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"].map { $0 + name }.first(where: FileSystem.isExecutable)
         }
 
-        let mountinfo = FileSystem.read("/proc/self/mountinfo") ?? ""
+        let mounts = MountTable.current()
         var facts = HostFacts(
             uid: uid, gid: gid, home: home, cwd: cwd, environment: env,
             hostname: ProcessEnvironment.hostname(),
             rootEntries: entries,
-            mountPoints: MountInfo.mountPoints(in: mountinfo),
+            mountPoints: mounts.mountPoints,
             subordinateUIDs: subUID, subordinateGIDs: subGID,
             newuidmap: helper("newuidmap"), newgidmap: helper("newgidmap"),
-            dataDir: DataPaths.data(root: dataRoot, environment: env, home: home, mountinfo: { mountinfo }),
+            dataDir: DataPaths.data(root: dataRoot, environment: env, home: home, mounts: { mounts }),
             runtimeDir: DataPaths.runtime(environment: env, uid: uid),
             resolvConf: FileSystem.realPath("/etc/resolv.conf"))
         facts.passwdHome = passwd?.home

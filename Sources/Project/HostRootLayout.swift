@@ -27,11 +27,21 @@ public enum HostRootLayout {
     static func nestedNames(mountPoints: [String], dataDir: String) -> Set<String> {
         var names = Set<String>()
         for path in mountPoints {
-            let parts = ASCII.split(path, on: UInt8(ascii: "/"))
-            if parts.count >= 2 { names.insert(parts[0]) }
+            if let (top, deeper) = topComponent(path), deeper { names.insert(top) }
         }
-        if let top = ASCII.split(dataDir, on: UInt8(ascii: "/")).first { names.insert(top) }
+        if let (top, _) = topComponent(dataDir) { names.insert(top) }
         return names
+    }
+
+    /// The first component of a path, and whether a non-empty one follows
+    /// ("/a//" has none, "/a/b" has), as splitting on "/" would say.
+    static func topComponent(_ path: String) -> (String, Bool)? {
+        let bytes = path.utf8
+        let slash = UInt8(ascii: "/")
+        guard let start = bytes.firstIndex(where: { $0 != slash }) else { return nil }
+        let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
+        let deeper = bytes[end...].contains { $0 != slash }
+        return (String(decoding: bytes[start..<end], as: UTF8.self), deeper)
     }
 
     /// `emptyAsTmpfs`: the run's writable layer is thrown away and lives in

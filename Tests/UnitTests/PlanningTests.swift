@@ -82,6 +82,15 @@ struct PlanningTests {
         #expect(mounts.first?.type == "bind")
     }
 
+    @Test("a top-level directory with a mount below it is bound read-only, however the mount point is spelled")
+    func nestedMountPoints() {
+        let entries: [HostFacts.RootEntry] = ["mnt", "srv", "opt", "usr", "data"].map { .init(name: $0, kind: .directory) }
+        let mounts = HostRootLayout.mounts(entries: entries, mountPoints: ["/", "/mnt/disk", "/srv//", "//opt//x", "/usr"],
+                                           dataDir: "/data/ann/devbox", skeleton: nil)
+        let types = Dictionary(uniqueKeysWithValues: mounts.map { ($0.destination, $0.type) })
+        #expect(types == ["/mnt": "bind", "/srv": "overlay", "/opt": "bind", "/usr": "overlay", "/data": "bind"])
+    }
+
     @Test("--rm uses tmpfs layers; a persistent run names its layer and work dirs")
     func layers() throws {
         let persistent = try plan()

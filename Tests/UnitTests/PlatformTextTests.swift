@@ -54,3 +54,51 @@ struct PlatformTextTests {
         #expect(Project(root: "/").id.hasPrefix("root-"))
     }
 }
+
+@Suite("host tables read at byte level: mountinfo, passwd")
+struct HostTableTests {
+    @Test("mountinfo: points unescaped, the type after the optional fields' dash, junk lines skipped")
+    func mountTable() {
+        let text = """
+            22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+            40 22 0:50 / /home rw,relatime shared:2 master:7 - nfs4 server:/home rw
+            41 22 0:51 /sub /mnt/a\\040b\\011c\\134d rw - tmpfs tmpfs rw
+            garbage line
+            43 22 0:53 / /mnt/bad\\09x rw - xfs /dev/sdb rw
+            44 22 0:54 / /no/type rw shared:3
+
+            45 22 0:55 / /mnt/- rw - fuse.sshfs host: rw
+            """
+        let table = MountTable(parsing: text)
+        #expect(table.entries.map(\.point) == ["/", "/home", "/mnt/a b\tc\\d", "/mnt/bad\\09x", "/mnt/-"])
+        #expect(table.entries.map(\.type) == ["ext4", "nfs4", "tmpfs", "xfs", "fuse.sshfs"])
+        #expect(table.filesystemType(of: "/home/ann/x") == "nfs4")
+        #expect(table.filesystemType(of: "/homework") == "ext4")
+        #expect(table.filesystemType(of: "/mnt/a b\tc\\d") == "tmpfs")
+        #expect(table.filesystemType(of: "/mnt/-/deep") == "fuse.sshfs")
+        #expect(MountTable(parsing: "").entries.isEmpty)
+        #expect(MountTable(parsing: "1 2 3 4").entries.isEmpty)
+        // The same mount point twice: the later mount is the one in view.
+        let stacked = MountTable(parsing: "1 0 0:1 / /x rw - ext4 a rw\n2 1 0:2 / /x rw - tmpfs b rw\n")
+        #expect(stacked.filesystemType(of: "/x/y") == "tmpfs")
+    }
+
+    @Test("passwd: the first line with the uid, short and odd lines skipped", arguments: [
+        ("root:x:0:0:root:/root:/bin/bash\nada:x:1000:1000:Ada:/home/ada:/bin/sh\n", 1000, "ada", "/home/ada"),
+        ("ada:x:1000:1000::/home/ada\n", 1000, "ada", "/home/ada"),
+        ("bad:x:10a0:1::/x:/bin/sh\nmallory:x:1000\nada:x:01000:1::/h:/bin/sh", 1000, "ada", "/h"),
+        ("a:x:99999999999:1::/x:/bin/sh\nb:x:4294967295:1::/y:/bin/sh\n", 4_294_967_295, "b", "/y"),
+        (":x:1000:1:::\n", 1000, "", ""),
+    ] as [(String, UInt32, String, String)])
+    func passwd(text: String, uid: UInt32, name: String, home: String) {
+        var text = text
+        let entry = text.withUTF8 { ProcessEnvironment.passwdEntry(in: $0, uid: uid) }
+        #expect(entry?.name == name && entry?.home == home)
+    }
+
+    @Test("passwd: no line with the uid")
+    func passwdMissing() {
+        var text = "root:x:0:0:root:/root:/bin/bash\nbob:x:1001:1001::/home/bob:/bin/sh"
+        #expect(text.withUTF8 { ProcessEnvironment.passwdEntry(in: $0, uid: 1000) } == nil)
+    }
+}
