@@ -5,9 +5,6 @@ import Glibc
 public enum ProcessEnvironment {
     public static func current() -> [String: String] {
         var result: [String: String] = [:]
-        var count = 0
-        while environ[count] != nil { count += 1 }
-        result.reserveCapacity(count)
         var pointer = environ
         while let entry = pointer.pointee {
             // Split at the first "=" on the C string itself: no Character

@@ -31,7 +31,7 @@ public struct MountTable: Equatable, Sendable {
         MountTable(parsing: FileSystem.read("/proc/self/mountinfo", limit: 4 << 20) ?? "")
     }
 
-    public var mountPoints: [String] { entries.map(\.point) }
+    public var mountPoints: [String] { entries.map { $0.point } }
 
     /// The filesystem type of the mount holding `path`: the longest mount
     /// point that is `path` or one of its ancestors (the last one mounted
@@ -39,9 +39,7 @@ public struct MountTable: Equatable, Sendable {
     public func filesystemType(of path: String) -> String? {
         var best: Entry?
         for entry in entries {
-            let inside = entry.point == "/" || path == entry.point
-                || (path.utf8.count > entry.point.utf8.count && path.hasPrefix(entry.point)
-                    && path.utf8[path.utf8.index(path.utf8.startIndex, offsetBy: entry.point.utf8.count)] == UInt8(ascii: "/"))
+            let inside = entry.point == "/" || path == entry.point || path.hasPrefix(entry.point + "/")
             if inside, entry.point.utf8.count >= (best?.point.utf8.count ?? -1) { best = entry }
         }
         return best?.type

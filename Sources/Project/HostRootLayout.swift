@@ -36,12 +36,18 @@ public enum HostRootLayout {
     /// The first component of a path, and whether a non-empty one follows
     /// ("/a//" has none, "/a/b" has), as splitting on "/" would say.
     static func topComponent(_ path: String) -> (String, Bool)? {
-        let bytes = path.utf8
-        let slash = UInt8(ascii: "/")
-        guard let start = bytes.firstIndex(where: { $0 != slash }) else { return nil }
-        let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
-        let deeper = bytes[end...].contains { $0 != slash }
-        return (String(decoding: bytes[start..<end], as: UTF8.self), deeper)
+        var path = path
+        return path.withUTF8 { bytes -> (String, Bool)? in
+            let slash = UInt8(ascii: "/")
+            var start = 0
+            while start < bytes.count && bytes[start] == slash { start += 1 }
+            guard start < bytes.count else { return nil }
+            var end = start
+            while end < bytes.count && bytes[end] != slash { end += 1 }
+            var rest = end
+            while rest < bytes.count && bytes[rest] == slash { rest += 1 }
+            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self), rest < bytes.count)
+        }
     }
 
     /// `emptyAsTmpfs`: the run's writable layer is thrown away and lives in
@@ -50,6 +56,19 @@ public enum HostRootLayout {
     /// same view (empty, writable, gone with the run) without an overlay
     /// superblock, which costs ~50 us to make and an RCU grace period to
     /// free, about ten per run otherwise.
+    /// "0755", "01777": four digits at least, as mode= options are written.
+    static func octal(_ mode: UInt32) -> String {
+        var digits: [UInt8] = []
+        var rest = mode
+        while rest > 0 || digits.count < 4 {
+            digits.append(UInt8(ascii: "0") + UInt8(rest & 7))
+            rest >>= 3
+        }
+        if digits.last != UInt8(ascii: "0") { digits.append(UInt8(ascii: "0")) }
+        digits.reverse()
+        return String(decoding: digits, as: UTF8.self)
+    }
+
     public static func mounts(entries: [HostFacts.RootEntry], mountPoints: [String], dataDir: String,
                               skeleton: String?, emptyAsTmpfs: (uid: UInt32, gid: UInt32)? = nil) -> [RuntimeSpec.Mount] {
         let nested = nestedNames(mountPoints: mountPoints, dataDir: dataDir)
@@ -69,7 +88,7 @@ public enum HostRootLayout {
                     // The skeleton's mode when there is one (the host's, owner rwx added).
                     let mode = skeleton == nil ? empty.mode : empty.mode | 0o700
                     return RuntimeSpec.Mount(destination: path, type: "tmpfs", source: "tmpfs",
-                                             options: ["mode=0" + String(mode, radix: 8), "uid=\(owner.uid)", "gid=\(owner.gid)"])
+                                             options: ["mode=" + octal(mode), "uid=\(owner.uid)", "gid=\(owner.gid)"])
                 }
                 let lowers = skeleton.map { [$0 + path, path] } ?? [path]
                 return RuntimeSpec.Mount(destination: path, type: "overlay", source: "overlay",
