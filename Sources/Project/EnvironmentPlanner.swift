@@ -13,9 +13,11 @@ public enum EnvironmentPlanner {
         env.set("HOSTNAME", hostname)
         env.set("container", "devbox")
         if let term = host["TERM"] { env.set("TERM", term) } else if tty { env.set("TERM", "xterm") }
-        for (key, value) in host.sorted(by: { $0.key < $1.key }) where key == "LANG" || key == "LANGUAGE" || key.hasPrefix("LC_") {
-            env.set(key, value)
-        }
+        // The locale's few names, sorted; not the whole environment.
+        var locale: [String] = []
+        for key in host.keys where key == "LANG" || key == "LANGUAGE" || key.hasPrefix("LC_") { locale.append(key) }
+        locale.sort()
+        for key in locale { if let value = host[key] { env.set(key, value) } }
         for item in additions {
             if let eq = item.utf8.firstIndex(of: UInt8(ascii: "=")) {
                 env.set(String(item[..<eq]), String(item[item.utf8.index(after: eq)...]))

@@ -30,9 +30,14 @@ enum ProcessFields {
     static func capabilities(_ caps: RuntimeSpec.Capabilities?) throws(SandboxError) -> CapabilityMasks {
         guard let caps else { return CapabilityMasks() }
         do {
-            return CapabilityMasks(bounding: try CapabilitySet.mask(caps.bounding), effective: try CapabilitySet.mask(caps.effective),
-                                   permitted: try CapabilitySet.mask(caps.permitted), inheritable: try CapabilitySet.mask(caps.inheritable),
-                                   ambient: try CapabilitySet.mask(caps.ambient))
+            // The sets are usually one list five times: libcap resolves each
+            // name by a search of its table, so a list is resolved once.
+            let bounding = try CapabilitySet.mask(caps.bounding)
+            func mask(_ names: [String]) throws(CapabilityError) -> UInt64 {
+                names == caps.bounding ? bounding : try CapabilitySet.mask(names)
+            }
+            return CapabilityMasks(bounding: bounding, effective: try mask(caps.effective), permitted: try mask(caps.permitted),
+                                   inheritable: try mask(caps.inheritable), ambient: try mask(caps.ambient))
         } catch {
             throw .capability(error)
         }
