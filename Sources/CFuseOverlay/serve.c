@@ -73,7 +73,12 @@ static int serve_single(struct fuse_session *se, long spin_ns) {
             spin_ns = 0;
     }
     struct fuse_buf buf = {.mem = NULL};
-    long long until = 0;
+    long long until = 0, done = 0;
+    // Spinning pays only while requests come in bursts (an untar, a walk);
+    // between a compiler's sparse requests it would take the CPU the
+    // compiler needs (make -j2 on two CPUs). After a sleep, the gap that
+    // ended it says which: a short one turns spinning (back) on.
+    bool slept = false, bursty = true;
     int rc = 0;
     while (!fuse_session_exited(se)) {
         rc = fuse_session_receive_buf(se, &buf);
@@ -85,15 +90,20 @@ static int serve_single(struct fuse_session *se, long spin_ns) {
                 rc = -errno;
                 break;
             }
+            slept = true;
             continue;
         }
         if (rc == -EINTR)
             continue;
         if (rc <= 0)
             break;
+        if (slept) {
+            bursty = now_ns() - done < 4 * spin_ns;
+            slept = false;
+        }
         fuse_session_process_buf(se, &buf);
-        if (spin_ns > 0)
-            until = now_ns() + spin_ns;
+        done = now_ns();
+        until = spin_ns > 0 && bursty ? done + spin_ns : 0;
     }
     free(buf.mem);
     fuse_session_reset(se);
