@@ -57,8 +57,36 @@ static void make_raw(void) {
     tcsetattr(0, TCSAFLUSH, &raw);
 }
 
-static void copy_winsize(int master) {
+// "ROWS COLS" from the attach client's file (0700 directory of the user's;
+// a link planted there is not followed); each within 1..65535.
+static int read_winsize_file(const char *path, struct winsize *ws) {
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char text[32];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    text[n] = '\0';
+    unsigned long rows, cols;
+    char *end;
+    rows = strtoul(text, &end, 10);
+    if (end == text || *end != ' ') return -1;
+    char *start = end + 1;
+    cols = strtoul(start, &end, 10);
+    if (end == start || (*end != '\0' && *end != '\n')) return -1;
+    if (rows < 1 || rows > 65535 || cols < 1 || cols > 65535) return -1;
+    memset(ws, 0, sizeof *ws);
+    ws->ws_row = (unsigned short)rows;
+    ws->ws_col = (unsigned short)cols;
+    return 0;
+}
+
+static void copy_winsize(int master, const char *file) {
     struct winsize ws;
+    if (file) {
+        if (read_winsize_file(file, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
+        return;
+    }
     if (ioctl(0, TIOCGWINSZ, &ws) == 0 || ioctl(1, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
 }
 
@@ -86,7 +114,7 @@ static int status_to_exit(int status) {
 int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd, int exit_fd) {
     if (master >= 0) {
         make_raw();
-        copy_winsize(master);
+        copy_winsize(master, c->winsize_path);
         fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
     }
     int stdin_open = master >= 0 && c->forward_stdin;
@@ -119,7 +147,7 @@ int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd
                     int status;
                     if (waitpid(child, &status, WNOHANG) == child) { exit_status = status_to_exit(status); break; }
                 } else if (si.ssi_signo == SIGWINCH && master >= 0) {
-                    copy_winsize(master);
+                    copy_winsize(master, c->winsize_path);
                 } else if (si.ssi_code != SI_KERNEL || master >= 0) {
                     // Terminal-generated signals already reached the command
                     // (same foreground group) unless it has its own pty.

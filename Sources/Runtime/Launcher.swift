@@ -41,6 +41,9 @@ public struct LaunchEnvironment: Sendable {
     /// for PID 1 to take the namespaces down (see dbx_config). Only for a
     /// caller that removes nothing of the container afterwards.
     public var returnBeforeTeardown = false
+    /// With a terminal and no terminal of our own (a detached container):
+    /// where `devbox attach` writes the window size (see dbx_config).
+    public var windowSizeFile: String?
 
     public init(mapHelpers: (uid: String, gid: String)? = nil, hostsFile: String? = nil, debug: Bool = false,
                 staging: String = "/tmp", forwardStdin: Bool = true, runtimeDir: String? = nil) {
@@ -231,6 +234,7 @@ public enum Launcher {
         config.forward_stdin = environment.forwardStdin ? 1 : 0
         config.debug = environment.debug ? 1 : 0
         config.return_before_teardown = environment.returnBeforeTeardown ? 1 : 0
+        config.winsize_path = strings.copy(environment.windowSizeFile)
 
         var errbuf = [CChar](repeating: 0, count: 512)
         let status = bpf.withUnsafeBytes { program -> Int32 in

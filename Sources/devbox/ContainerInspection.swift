@@ -10,6 +10,8 @@ struct ContainerInspection: Encodable {
         var Running: Bool
         var Paused = false
         var Pid: Int32
+        /// The supervisor's pid (podman's name: conmon is its supervisor).
+        var ConmonPid: Int32
         var ExitCode: Int32
         var Error: String
         var StartedAt: String
@@ -73,7 +75,7 @@ struct ContainerInspection: Encodable {
         Args = Array(process.args.dropFirst())
         let zero = "0001-01-01T00:00:00Z"
         State = StateInfo(Status: status.state.rawValue, Running: status.isRunning, Pid: status.isRunning ? status.pid1?.pid ?? 0 : 0,
-                      ExitCode: status.exitCode ?? 0, Error: status.error ?? "", StartedAt: status.startedAt?.rfc3339 ?? zero,
+                          ConmonPid: status.isRunning ? status.supervisor ?? 0 : 0, ExitCode: status.exitCode ?? 0, Error: status.error ?? "", StartedAt: status.startedAt?.rfc3339 ?? zero,
                       FinishedAt: status.finishedAt?.rfc3339 ?? zero)
         Image = record.imageDigest ?? ""
         ImageName = record.image ?? "host"

@@ -173,7 +173,15 @@ struct AttachCommand: ParsableCommand {
         if !noStdin, record.openStdin == true, let socket = StdinRelay.connect(live: store.liveDirectory(record.id)) {
             input = AttachInput(socket: socket, terminal: record.spec.process.terminal == true, detachKeys: keys)
         }
-        let code = ContainerLogs.print(record, store: store, tail: 0, follow: true, forwardSignals: true, input: input)
+        // A terminal container gets our window size now and at each change.
+        var resize: (() -> Void)?
+        if record.spec.process.terminal, WindowSize.current() != nil, let supervisor = store.status(record.id).supervisor {
+            let live = store.liveDirectory(record.id)
+            resize = { WindowSize.send(live: live, supervisor: supervisor) }
+            resize?()
+        }
+        let code = ContainerLogs.print(record, store: store, tail: 0, follow: true, forwardSignals: true, input: input,
+                                       onWindowChange: resize)
         input?.restore()
         Glibc.exit(code ?? 0)
     }
@@ -185,7 +193,7 @@ enum ContainerLogs {
     /// With `input`, stdin goes to the container while following; the
     /// detach keys end the attach with 0 and leave the container running.
     static func print(_ record: ContainerRecord, store: ContainerStore, tail: Int?, follow: Bool, forwardSignals: Bool = false,
-                      input: AttachInput? = nil) -> Int32? {
+                      input: AttachInput? = nil, onWindowChange: (() -> Void)? = nil) -> Int32? {
         let path = store.logPath(record.id)
         var bytes = (FileSystem.readBytes(path + ".1") ?? []) + (FileSystem.readBytes(path) ?? [])
         var offset = FileSystem.readBytes(path)?.count ?? 0
@@ -210,6 +218,7 @@ enum ContainerLogs {
         sigemptyset(&signals)
         if forwardSignals {
             for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, s) }
+            if onWindowChange != nil { sigaddset(&signals, SIGWINCH) }
             sigprocmask(SIG_BLOCK, &signals, nil)
         }
         while true {
@@ -223,7 +232,11 @@ enum ContainerLogs {
             if forwardSignals {
                 var zero = timespec(tv_sec: 0, tv_nsec: 0)
                 let signal = sigtimedwait(&signals, nil, &zero)
-                if signal > 0, let pid1 = store.status(record.id).pid1, pid1.isAlive { kill(pid1.pid, signal) }
+                if signal == SIGWINCH {
+                    onWindowChange?()
+                } else if signal > 0, let pid1 = store.status(record.id).pid1, pid1.isAlive {
+                    kill(pid1.pid, signal)
+                }
             }
             if let input {
                 if !input.pump(milliseconds: 50) { return 0 }

@@ -154,6 +154,9 @@ enum Supervisor {
         var environment = LaunchEnvironment(mapHelpers: helpers, hostsFile: record.launch.hostsFile, debug: false,
                                             forwardStdin: !detached || record.openStdin == true, runtimeDir: store.runtimeDir)
         environment.seccompCache = SeccompCache.standard(environment: env, home: home)
+        if detached && record.spec.process.terminal {
+            environment.windowSizeFile = WindowSize.file(live: store.liveDirectory(record.id))
+        }
         if record.spec.usesFuseOverlay {
             environment.storeUserNamespaceFD = StoreAccess.fuseNamespace(for: record.spec, host: HostFacts.current(dataRoot: nil))
         }

@@ -147,4 +147,49 @@ struct AttachTests {
         let state = try s.devbox(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name]).out
         #expect(state == "running 0\n", "\(state)")
     }
+
+    // A detached terminal container has no terminal to take a size from:
+    // attach passes its own (a file in the live directory and SIGWINCH to
+    // the supervisor). What else lands in that file is refused or ignored.
+    @Test("a terminal container gets the attaching terminal's size and its changes; a bad size file changes nothing",
+          arguments: Runner.all)
+    func windowSize(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        let loop = "trap 'stty size' WINCH; while :; do sleep 0.1; done"
+        #expect(try s.devbox(["run", "-d", "-i", "-t", "--name", name, "--", "sh", "-c", loop]).status == 0)
+        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let attach = s.command(["attach", name]).map(quoted).joined(separator: " ")
+        // script(1) gives attach a terminal of 33x101, resized to 40x120 while attached.
+        let resize = "python3 -c 'import fcntl,termios,struct,time; time.sleep(1); "
+            + "fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack(\"HHHH\", 40, 120, 0, 0))'"
+        let running = try Shell.start(["/usr/bin/script", "-qfec", "stty rows 33 cols 101; \(resize) & \(attach)", "/dev/null"], cwd: s.project)
+        #expect(try waitForLog(s, name, "33 101"))
+        #expect(try waitForLog(s, name, "40 120"))
+        running.stdinPipe.fileHandleForWriting.write(Data([0x10, 0x11]))
+        let detached = try Shell.finish(running, timeout: 20)
+        #expect(detached.status == 0, "\(detached.stderr)")
+
+        // Sizes out of range, junk, and a link planted in the file's place.
+        let inspect = try s.devbox(["inspect", "--format", "{{.Id}}", name]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let file = s.runtime.path + "/devbox/containers/" + inspect + "/winsize"
+        let supervisor = try #require(Int32(try s.devbox(["inspect", "--format", "{{.State.ConmonPid}}", name]).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let target = s.root.appendingPathComponent("size-target").path
+        try "7 7\n".write(toFile: target, atomically: false, encoding: .utf8)
+        for content in ["0 0\n", "70000 5\n", "12 x\n", "12\n", "-1 5\n", String(repeating: "9", count: 40)] {
+            try? FileManager.default.removeItem(atPath: file)
+            try content.write(toFile: file, atomically: false, encoding: .utf8)
+            kill(supervisor, SIGWINCH)
+        }
+        try? FileManager.default.removeItem(atPath: file)
+        #expect(symlink(target, file) == 0)
+        kill(supervisor, SIGWINCH)
+        usleep(500_000)
+        let logs = try s.devbox(["logs", name]).out.replacingOccurrences(of: "\r", with: "")
+        #expect(logs.split(separator: "\n").map(String.init) == ["33 101", "40 120"], "\(logs)")
+        let state = try s.devbox(["inspect", "--format", "{{.State.Status}}", name]).out
+        #expect(state == "running\n", "\(state)")
+    }
 }

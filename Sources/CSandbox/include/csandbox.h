@@ -164,6 +164,11 @@ struct dbx_config {
     // as before, a moment later. Only for a caller that touches nothing of
     // the container afterwards (no layer or volume to remove).
     int return_before_teardown;
+    // With tty and no terminal of our own (a detached container's
+    // supervisor): the window size comes from this file ("ROWS COLS"),
+    // written by `devbox attach`, which then sends us SIGWINCH. NULL: our
+    // own stdin's or stdout's terminal.
+    const char *winsize_path;
 };
 
 
