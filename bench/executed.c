@@ -1,6 +1,6 @@
 // Prints the address of every instruction a command executes, once each, by
-// single-stepping it with ptrace. Only the command itself is traced: the
-// processes it starts run untraced. bench/link-order.sh uses it to find the
+// single-stepping it with ptrace, and the processes it forks until they
+// exec another program. bench/link-order.sh uses it to find the
 // code `devbox run` runs on this CPU (valgrind would pick other variants of
 // glibc's string functions, and cannot run devbox's container setup).
 //
@@ -41,6 +41,33 @@ static void grow(void) {
     free(old);
 }
 
+// Every process devbox forks is followed (PID 1, the command's process up
+// to its exec, the policy helper): the container's setup runs in them, and
+// its code belongs in the order as much as the launcher's. A process is
+// let go at its second exec (the command, newuidmap): that is another
+// program. Tracees run one at a time, each single-stepped.
+struct tracee { pid_t pid; int exec_seen; };
+static struct tracee tracees[64];
+static int ntracees;
+
+static struct tracee *find(pid_t pid) {
+    for (int i = 0; i < ntracees; i++) if (tracees[i].pid == pid) return &tracees[i];
+    return NULL;
+}
+
+static struct tracee *add(pid_t pid, int exec_seen) {
+    struct tracee *t = find(pid);
+    if (t) return t;
+    if (ntracees == (int)(sizeof tracees / sizeof *tracees)) return NULL;
+    tracees[ntracees] = (struct tracee){pid, exec_seen};
+    return &tracees[ntracees++];
+}
+
+static void drop(pid_t pid) {
+    for (int i = 0; i < ntracees; i++)
+        if (tracees[i].pid == pid) { tracees[i] = tracees[--ntracees]; return; }
+}
+
 int main(int argc, char **argv) {
     if (argc < 4 || strcmp(argv[2], "--") != 0) {
         fprintf(stderr, "usage: executed OUT -- COMMAND [ARG...]\n");
@@ -57,30 +84,51 @@ int main(int argc, char **argv) {
         perror("executed: exec");
         _exit(127);
     }
-    int status, exec_seen = 0;
+    int status, result = 0;
     if (waitpid(child, &status, 0) < 0) { perror("executed: waitpid"); return 1; }
-    ptrace(PTRACE_SETOPTIONS, child, NULL, (void *)(long)PTRACE_O_TRACEEXEC);
-    int signal_to_pass = 0;
-    for (;;) {
-        if (ptrace(PTRACE_SINGLESTEP, child, NULL, (void *)(long)signal_to_pass) < 0) {
-            perror("executed: ptrace");
-            return 1;
+    long options = PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+    ptrace(PTRACE_SETOPTIONS, child, NULL, (void *)options);
+    add(child, 0);
+    ptrace(PTRACE_SINGLESTEP, child, NULL, NULL);
+    while (ntracees > 0) {
+        pid_t pid = waitpid(-1, &status, __WALL);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            break;
         }
-        signal_to_pass = 0;
-        if (waitpid(child, &status, 0) < 0) { perror("executed: waitpid"); return 1; }
-        if (WIFEXITED(status) || WIFSIGNALED(status)) break;
+        struct tracee *t = find(pid);
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            if (pid == child) {
+                result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                break;  // what is left (PID 1 tearing down) is let go with us
+            }
+            drop(pid);
+            continue;
+        }
         if (!WIFSTOPPED(status)) continue;
-        int sig = WSTOPSIG(status);
-        if (sig == SIGTRAP && (status >> 16) == PTRACE_EVENT_EXEC) { exec_seen = 1; continue; }
-        if (sig != SIGTRAP) { signal_to_pass = sig; continue; }
-        if (!exec_seen) continue;   // still in this program, before exec
-        struct user_regs_struct regs;
-        if (ptrace(PTRACE_GETREGS, child, NULL, &regs) == 0) remember(regs.rip);
+        if (!t) t = add(pid, 1);  // a new child's first stop can come before its parent's event
+        if (!t) { ptrace(PTRACE_DETACH, pid, NULL, NULL); continue; }
+        int sig = WSTOPSIG(status), event = status >> 16, pass = 0;
+        if (sig == SIGTRAP && (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE)) {
+            unsigned long born = 0;
+            if (ptrace(PTRACE_GETEVENTMSG, pid, NULL, &born) == 0) add((pid_t)born, 1);
+        } else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
+            if (t->exec_seen) { ptrace(PTRACE_DETACH, pid, NULL, NULL); drop(pid); continue; }
+            t->exec_seen = 1;
+        } else if (sig == SIGTRAP) {
+            struct user_regs_struct regs;
+            if (t->exec_seen && ptrace(PTRACE_GETREGS, pid, NULL, &regs) == 0) remember(regs.rip);
+        } else if (sig == SIGSTOP && event == 0) {
+            // A new tracee's first stop: not a signal to pass on.
+        } else {
+            pass = sig;
+        }
+        if (ptrace(PTRACE_SINGLESTEP, pid, NULL, (void *)(long)pass) < 0 && errno == ESRCH) drop(pid);
     }
     FILE *out = fopen(argv[1], "w");
     if (!out) { perror(argv[1]); return 1; }
     for (size_t i = 0; i < capacity; i++)
         if (slots[i]) fprintf(out, "%llx\n", (unsigned long long)slots[i]);
     fclose(out);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
 }
