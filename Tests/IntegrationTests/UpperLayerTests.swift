@@ -92,9 +92,11 @@ struct UpperLayerTests {
     @Test("an empty host directory is empty, writable and shows the host's mode, --rm and persistent; writes stay inside",
           arguments: Runner.all)
     func emptyHostDirectory(runner: Runner) throws {
-        let dir = "/devbox-empty-" + String(UUID().uuidString.prefix(8)).lowercased()
-        #expect(mkdir(dir, 0o700) == 0 && chmod(dir, 0o1775) == 0)
-        defer { _ = try? Shell.run(["/bin/rm", "-rf", dir]) }
+        // One name, made once and left in place: removing it while other
+        // tests run would pull a host directory from under a run that has
+        // just listed / (its overlay's lower would be gone).
+        let dir = "/devbox-test-empty"
+        #expect((mkdir(dir, 0o700) == 0 || errno == EEXIST) && chmod(dir, 0o1775) == 0)
         let s = try Scratch(runner)
         let script = "stat -c '%a %U' \"$1\"; ls -A \"$1\"; touch \"$1/probe\" && ls -A \"$1\""
         for remove in [true, false] {
