@@ -243,15 +243,6 @@ static int fs_setup(struct ovl_fs *fs, const struct dbx_fuse_overlay_config *c) 
     if (us.st_dev != ws.st_dev)
         return -EXDEV;  // renames from work into upper must be atomic
     fs->upper_dev = us.st_dev;
-    // The root shows the upper's mode: made the top lower's, it shows what
-    // the layers say, as kernel overlay's root does (dbx_upper_root_like_lower).
-    struct stat ls;
-    if (fs->nlayers > 1 && fstat(fs->root_fds[1], &ls) == 0 && (ls.st_mode & 07777) != (us.st_mode & 07777)) {
-        char self[64];  // an O_PATH fd: chmod through its magic link
-        snprintf(self, sizeof self, "/proc/self/fd/%d", fs->root_fds[0]);
-        if (chmod(self, ls.st_mode & 07777) == 0)
-            us.st_mode = (us.st_mode & ~07777) | (ls.st_mode & 07777);
-    }
     // The root merges every layer; lowers' roots are never opaque to it.
     struct ovl_node *r = fs->root;
     r->dirs = calloc((size_t)fs->nlayers, sizeof *r->dirs);

@@ -61,9 +61,6 @@ int dbx_bind_legacy(int dirfd, const char *src, int target, int recursive);
 // /oldroot), and whether it can be used: mount(2) onto it is one call where
 // the new API takes four or five, the same target either way.
 int dbx_magic_path(int fd, char *buf, size_t len);
-// An overlay's root shows its upper directory's mode: made like the top
-// lower directory's, it shows what the layers below say.
-void dbx_upper_root_like_lower(const char *overlay_options);
 
 // PID 1 of the container: mounts, pivot_root, then runs the command and reaps.
 // exit_fd (or -1): where the init loop writes the command's exit status

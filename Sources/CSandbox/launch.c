@@ -136,8 +136,7 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
         (c->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0) ||
         (c->return_before_teardown && pipe2(exited, O_CLOEXEC) < 0)) {
         snprintf(err, errlen, "cannot create sync channel: %s", strerror(errno));
-        sigprocmask(SIG_SETMASK, &oldmask, NULL);
-        return -1;
+        goto unwind;
     }
 
     int flags = c->clone_flags;
@@ -146,8 +145,7 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
         // caller (single-threaded) gets full capabilities in it.
         if (setns(c->userns_fd, CLONE_NEWUSER) < 0) {
             snprintf(err, errlen, "cannot join the user namespace: %s", strerror(errno));
-            sigprocmask(SIG_SETMASK, &oldmask, NULL);
-            return -1;
+            goto unwind;
         }
         if (!c->nest_userns) flags &= ~CLONE_NEWUSER;
     }
@@ -155,8 +153,7 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
         if (c->join_types[i] != CLONE_NEWPID) continue;
         if (setns(c->join_fds[i], CLONE_NEWPID) < 0) {
             snprintf(err, errlen, "cannot join the existing pid namespace: %s", strerror(errno));
-            sigprocmask(SIG_SETMASK, &oldmask, NULL);
-            return -1;
+            goto unwind;
         }
     }
 
@@ -168,8 +165,7 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
         snprintf(err, errlen, "cannot create the sandbox's namespaces: %s%s", strerror(e),
                  e == EINVAL ? " (devbox must be single-threaded here)"
                  : (e == EPERM || e == ENOSPC) ? " (unprivileged user namespaces are disabled; run `devbox doctor`)" : "");
-        sigprocmask(SIG_SETMASK, &oldmask, NULL);
-        return -1;
+        goto unwind;
     }
     if (child == 0) {
         close(sync[1]);
@@ -211,6 +207,15 @@ int dbx_run(const struct dbx_config *c, char *err, size_t errlen) {
     if (master >= 0) close(master);
     sigprocmask(SIG_SETMASK, &oldmask, NULL);
     return status;
+
+unwind:  // nothing was started: every channel made so far goes
+    for (int i = 0; i < 2; i++) {
+        if (sync[i] >= 0) close(sync[i]);
+        if (console[i] >= 0) close(console[i]);
+        if (exited[i] >= 0) close(exited[i]);
+    }
+    sigprocmask(SIG_SETMASK, &oldmask, NULL);
+    return -1;
 }
 
 int dbx_unshare(int flags) {

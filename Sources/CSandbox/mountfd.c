@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -113,37 +112,6 @@ int dbx_fd_path(int fd, char *buf, size_t len) {
 // fsconfig(2) (256 bytes a value) only layer by layer from Linux 6.8 on.
 // So mount(2) it is, onto the target through its magic link, which names
 // exactly the resolved directory; the new API for lists beyond a page.
-// The value of `key=` in overlay options, unescaped, up to the first
-// unescaped `stop` (',' always ends it). 0, or -1 when absent or too long.
-static int option_value(const char *data, const char *key, char stop, char *out, size_t len) {
-    size_t klen = strlen(key);
-    for (const char *p = data; *p;) {
-        if (strncmp(p, key, klen) == 0) {
-            size_t n = 0;
-            for (p += klen; *p && *p != ',' && *p != stop; p++) {
-                if (*p == '\\' && p[1]) p++;
-                if (n + 1 >= len) return -1;
-                out[n++] = *p;
-            }
-            out[n] = '\0';
-            return 0;
-        }
-        while (*p && *p != ',') p += (*p == '\\' && p[1]) ? 2 : 1;
-        if (*p == ',') p++;
-    }
-    return -1;
-}
-
-void dbx_upper_root_like_lower(const char *data) {
-    char lower[4096], upper[4096];
-    struct stat lst, ust;
-    if (option_value(data, "lowerdir=", ':', lower, sizeof lower) < 0 || option_value(data, "upperdir=", ',', upper, sizeof upper) < 0) return;
-    if (stat(lower, &lst) < 0 || stat(upper, &ust) < 0 || !S_ISDIR(lst.st_mode) || !S_ISDIR(ust.st_mode)) return;
-    // The mode only: the owner stays devbox's (the user's, or root's), who
-    // must be able to remove the layer later.
-    if ((lst.st_mode & 07777) != (ust.st_mode & 07777)) (void)!chmod(upper, lst.st_mode & 07777);
-}
-
 int dbx_mount_overlay(int target, const char *data) {
     if (strlen(data) < 4000) {
         char path[64];

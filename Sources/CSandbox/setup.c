@@ -38,6 +38,20 @@ static int mkdir_p(const char *path, mode_t mode) {
     return 0;
 }
 
+// An overlay's upper directory takes its top lower's permission bits (an
+// overlay's root shows the upper's). Neither is followed if it is a link;
+// the owner is left as it is (devbox's user, who removes the layer later).
+static void mode_like(const char *dir, const char *like) {
+    struct stat want, have;
+    int from = open(like, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (from >= 0 && fd >= 0 && fstat(from, &want) == 0 && S_ISDIR(want.st_mode) && fstat(fd, &have) == 0 &&
+        (want.st_mode & 07777) != (have.st_mode & 07777))
+        (void)!fchmod(fd, want.st_mode & 07777);
+    if (from >= 0) close(from);
+    if (fd >= 0) close(fd);
+}
+
 static int write_staging_file(const char *dst, const char *data, mode_t mode) {
     char dir[4096];
     size_t len = strlen(dst);
@@ -170,6 +184,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         rc = dbx_in_root(op->dst, &rel) ? dbx_root_mkdirs(rel, op->mode ? op->mode : 0755) : mkdir_p(op->dst, op->mode ? op->mode : 0755);
         if (rc < 0) dbx_die("cannot create directory", op->dst, -rc);
         if (rc > 0) close(rc);
+        if (op->src) mode_like(op->dst, op->src);
         break;
     case DBX_OP_TMPFS:
         mount_new(op, "tmpfs", op->data, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | op_attrs(op), "cannot mount tmpfs on");
@@ -192,7 +207,6 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     }
     case DBX_OP_OVERLAY:
         target = must_open_target(op, 1);
-        dbx_upper_root_like_lower(op->data);
         if ((rc = dbx_mount_overlay(target, op->data)) < 0) dbx_die("cannot mount the overlay on", op->dst, -rc);
         close(target);
         break;

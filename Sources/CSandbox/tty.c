@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -62,8 +63,9 @@ static void make_raw(void) {
 static int read_winsize_file(const char *path, struct winsize *ws) {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return -1;
+    struct stat st;
     char text[32];
-    ssize_t n = read(fd, text, sizeof text - 1);
+    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, text, sizeof text - 1) : -1;
     close(fd);
     if (n <= 0) return -1;
     text[n] = '\0';

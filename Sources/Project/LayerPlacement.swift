@@ -18,11 +18,13 @@ public struct LayerPlacement: Equatable, Sendable {
 
     public static let onTmpfs = "tmpfs"
 
+    /// Thrown away with the run's private tmpfs (kernel overlay only: see `plan`).
+    public var inMemory: Bool { upper == Self.onTmpfs }
+
     /// The overlay mounts' upperdir/workdir options (none on tmpfs: the
     /// executor's scratch) and the FUSE driver's options.
     func attach(to mounts: inout [RuntimeSpec.Mount], fuse: Bool, squashToRoot: Bool) {
-        let kept = upper != Self.onTmpfs
-        OverlayMount.attachLayers(to: &mounts, upper: kept ? upper : nil, work: kept ? work : nil,
+        OverlayMount.attachLayers(to: &mounts, upper: inMemory ? nil : upper, work: inMemory ? nil : work,
                                   fuse: fuse, squashToRoot: squashToRoot)
     }
 

@@ -60,8 +60,7 @@ public enum RunPlanner {
         // An overlaid directory shows its upper layer's owner, devbox's user
         // (the skeleton's too): so does the tmpfs standing in for one.
         var emptyAsTmpfs: (uid: UInt32, gid: UInt32)?
-        if layers.upper == LayerPlacement.onTmpfs && options.storageDriver == .overlay,
-           let uid = IdentityPlanner.inside(host.uid, identity.uidMappings), let gid = IdentityPlanner.inside(host.gid, identity.gidMappings) {
+        if layers.inMemory, let uid = IdentityPlanner.inside(host.uid, identity.uidMappings), let gid = IdentityPlanner.inside(host.gid, identity.gidMappings) {
             emptyAsTmpfs = (uid, gid)
         }
         mounts += HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,

@@ -21,7 +21,9 @@ public enum SetupCompiler {
         func overlay(at destination: String, _ mount: RuntimeSpec.Mount?, lowers: [String], key: String) {
             let upper = mount?.option("upperdir").map(host) ?? layerBase(annotations[DevboxAnnotation.upperDir], scratch: "/scratch/upper") + "/" + key
             let work = mount?.option("workdir").map(host) ?? layerBase(annotations[DevboxAnnotation.workDir], scratch: "/scratch/work") + "/" + key
-            steps.append(.init(.mkdir, destination: upper, mode: 0o755))
+            // An overlay's root shows its upper's mode: the top lower's, so
+            // it shows what the layers say (the step's source; dbx_op MKDIR).
+            steps.append(.init(.mkdir, source: lowers.first, destination: upper, mode: 0o755))
             steps.append(.init(.mkdir, destination: work, mode: 0o755))
             if mount?.hasOption(OverlayMount.fuseOption) == true || annotations[DevboxAnnotation.storageDriver] == "fuse" {
                 // Served from the host's mount namespace: the host's paths.

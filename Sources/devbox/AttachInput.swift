@@ -68,16 +68,7 @@ final class AttachInput {
     /// the rest of our input is dropped (MSG_NOSIGNAL: no SIGPIPE; attach
     /// still reports the container's exit code).
     private func forward(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                stdinOpen = false
-                return
-            }
-            offset += n
-        }
+        if !StdinRelay.writeAll(socket, bytes, count: bytes.count, socket: true) { stdinOpen = false }
     }
 
     /// The terminal as it was.

@@ -132,10 +132,13 @@ enum StdinRelay {
     }
 
     @discardableResult
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], count: Int) -> Bool {
+    /// `socket`: send with MSG_NOSIGNAL (a peer gone is false, not SIGPIPE).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], count: Int, socket: Bool = false) -> Bool {
         var offset = 0
         while offset < count {
-            let n = bytes[offset..<count].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[offset..<count].withUnsafeBytes {
+                socket ? send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) : write(fd, $0.baseAddress, $0.count)
+            }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return false }
             offset += n

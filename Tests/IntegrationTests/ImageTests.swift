@@ -156,6 +156,27 @@ struct ImageTests {
         #expect(r.status == 0 && r.out == PullTests.treeOutput, "\(r.stderr)")
     }
 
+    // The runtime gives an overlay's upper root the top layer's mode (the
+    // root shows it): an image must not choose that mode, nor make the
+    // root a link, for a throwaway layer or a kept one on the host.
+    @Test("layers that name the root (special mode bits, a link to /) set neither the root's mode nor the host-side layer's",
+          arguments: Runner.all, ["overlay", "fuse"])
+    func rootEntry(runner: Runner, driver: String) throws {
+        let s = try Scratch(runner)
+        let load = try s.devbox(["load", "-i", try fixture("rootentry", "rootentry:1", in: s)])
+        #expect(load.status == 0, "\(load.stderr)")
+        let script = "stat -c %a /; cat /marker; test -e /bin/busybox && echo ok"
+        let throwaway = try s.devbox(["run", "--rm", "--storage-driver", driver, "rootentry:1", "--", "/bin/sh", "-c", script])
+        let kept = try s.devbox(["run", "--storage-driver", driver, "rootentry:1", "--", "/bin/sh", "-c", script])
+        #expect(throwaway.status == 0 && throwaway.out == "755\nmarker\nok\n", "\(throwaway.out)\(throwaway.stderr)")
+        #expect(kept.status == 0 && kept.out == throwaway.out, "\(kept.out)\(kept.stderr)")
+        // The kept layer's root on the host: a directory of the user's, no special bits.
+        let uppers = try Shell.run(["/usr/bin/find", s.data.path + "/devbox/containers", "-mindepth", "3", "-maxdepth", "3",
+                                    "-path", "*/upper/*", "-printf", "%y %m %u\n"])
+        let lines = uppers.out.split(separator: "\n").map(String.init)
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("d 755 ") }, "\(uppers.out)")
+    }
+
     @Test("a truncated layer is refused as corrupt", arguments: Runner.all)
     func truncated(runner: Runner) throws {
         let s = try Scratch(runner)
