@@ -193,9 +193,12 @@ enum Shell {
         let deadline = Date().addingTimeInterval(timeout)
         while running.process.isRunning && Date() < deadline { usleep(10_000) }
         if running.process.isRunning {
+            // Where it hangs, before anything is killed: a flake seen once
+            // in CI must say which process waited on what.
+            let tree = ProcessTree.describe(root: running.pid)
             kill(running.pid, SIGKILL)
             running.process.waitUntilExit()
-            throw TimeoutError(command: running.process.arguments ?? [])
+            throw TimeoutError(command: running.process.arguments ?? [], tree: tree)
         }
         running.process.waitUntilExit()
         group.wait()
@@ -208,6 +211,7 @@ enum Shell {
 
     struct TimeoutError: Error, CustomStringConvertible {
         let command: [String]
-        var description: String { "timed out: \(command.joined(separator: " "))" }
+        var tree = ""
+        var description: String { "timed out: \(command.joined(separator: " "))\n\(tree)" }
     }
 }
