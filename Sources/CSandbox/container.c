@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void loopback_up(void) {
+void dbx_loopback_up(void) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) dbx_die("cannot open a socket to bring up lo", NULL, errno);
     struct ifreq ifr;
@@ -100,7 +100,20 @@ static void close_ready(const struct dbx_config *c) {
     if (c->ready_fd >= 0) close(c->ready_fd);
 }
 
-void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd, int exit_fd) {
+// A network namespace left to the command's process (dbx_run's defer_net):
+// made and brought up there, on the other CPU, while PID 1 mounts; PID 1
+// joins it before it reports the mounts done, so nothing outside (exec,
+// hooks, the supervisor) sees PID 1 in any other.
+static void join_deferred_network(int net_socket) {
+    int ns = dbx_recv_fd(net_socket);
+    // None: the command's process could not make it (its message is out).
+    if (ns < 0) _exit(DBX_EXIT_SETUP);
+    close(net_socket);
+    if (setns(ns, CLONE_NEWNET) < 0) dbx_die("cannot join the container's network namespace", NULL, errno);
+    close(ns);
+}
+
+void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd, int exit_fd, int defer_net) {
     // Die with devbox: when it is killed, this PID 1 dies and the kernel
     // kills everything else in the PID namespace. No orphans.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -120,15 +133,20 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
 
     if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
         dbx_die("cannot set hostname", c->hostname, errno);
-    if (c->loopback_up) loopback_up();
+    if (c->loopback_up && !defer_net) dbx_loopback_up();
 
     sigset_t oldmask;
     sigemptyset(&oldmask);  // the command starts with nothing blocked
     if (c->prepare_early) {
         // The command's process sets its identity and loads its filter on
         // the other core while this one mounts.
-        int ready[2], policy[2] = {-1, -1}, policy_done[2] = {-1, -1};
-        if (pipe2(ready, O_CLOEXEC) < 0) dbx_die("cannot create a pipe", NULL, errno);
+        int ready[2], policy[2] = {-1, -1}, policy_done[2] = {-1, -1}, net[2] = {-1, -1}, proc = -1;
+        if (pipe2(ready, O_CLOEXEC) < 0 || (defer_net && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, net) < 0))
+            dbx_die("cannot create a pipe", NULL, errno);
+        // The host's /proc, where the command's process names its new
+        // network namespace whatever PID 1 has mounted over /proc by then.
+        if (defer_net && (proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+            dbx_die("cannot open", "/proc", errno);
         // The masked and read-only paths too, once /proc and /sys are there.
         struct dbx_policy_helper helper = {dbx_policy_start(c), -1, -1, -1};
         if (helper.after >= 0 && (pipe2(policy, O_CLOEXEC) < 0 || pipe2(policy_done, O_CLOEXEC) < 0))
@@ -140,9 +158,11 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
         if (cmd == 0) {
             close(ready[1]);
             if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
-            dbx_exec_command_early(c, ready[0], policy[0], policy_done[1], &oldmask);
+            if (defer_net) close(net[0]);
+            dbx_exec_command_early(c, ready[0], policy[0], policy_done[1], net[1], proc, &oldmask);
         }
         close(ready[0]);
+        if (defer_net) { close(net[1]); close(proc); }
         if (c->wait_for_start) close(c->start_fd);
         if (helper.after >= 0) {
             close(policy[0]);
@@ -157,6 +177,7 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
         // and exits with its status.
         signal(SIGPIPE, SIG_IGN);
         if (dbx_setup_mounts(c, helper.after >= 0 ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
+        if (defer_net) join_deferred_network(net[0]);
         report_mounted(c);
         close_ready(c);
         if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }

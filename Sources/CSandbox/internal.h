@@ -6,6 +6,11 @@
 #define _GNU_SOURCE
 #include "csandbox.h"
 #include <signal.h>
+#include <sys/syscall.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 
 // Exit status for a failure inside the sandbox before the command runs
 // (podman and docker use 125 for the same).
@@ -64,9 +69,12 @@ int dbx_magic_path(int fd, char *buf, size_t len);
 
 // PID 1 of the container: mounts, pivot_root, then runs the command and reaps.
 // exit_fd (or -1): where the init loop writes the command's exit status
-// (see dbx_config.return_before_teardown).
-void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd, int exit_fd)
+// (see dbx_config.return_before_teardown). defer_net: the clone made no
+// network namespace; the early command process makes it and PID 1 joins.
+void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd, int exit_fd, int defer_net)
     __attribute__((noreturn));
+// lo up in the caller's network namespace (a new one has it down).
+void dbx_loopback_up(void);
 // Another of the container's processes applying the masked and read-only
 // paths while PID 1 mounts the rest: it starts when PID 1 writes to
 // start_fd after step `after` and reports on done_fd.
@@ -84,9 +92,11 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
 // The same, started before the mounts: the policy steps when policy_fd
 // (or -1) says so, reporting on policy_done_fd; everything up to the
 // filter; then a wait on `ready_fd` until PID 1 has mounted the container,
-// then exec.
-void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy_fd, int policy_done_fd,
-                            const sigset_t *oldmask)
+// then exec. With net_socket (else -1), first a new network namespace
+// with lo up, its fd (named under proc_fd, the host's /proc) sent there
+// for PID 1 to join.
+void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy_fd, int policy_done_fd, int net_socket,
+                            int proc_fd, const sigset_t *oldmask)
     __attribute__((noreturn));
 
 // The command's side, shared by a run's command and `devbox exec`: identity,

@@ -145,6 +145,27 @@ struct IsolationTests {
         #expect(hostLines.first == hostNet && hostLines.dropFirst(2).first == "host-reached", "\(host.out)")
     }
 
+    @Test("PID 1, the command and an exec share the container's one network namespace, with and without a terminal",
+          arguments: Runner.all)
+    func oneNetworkNamespace(runner: Runner) throws {
+        // Without a terminal the command's process makes the namespace while
+        // PID 1 mounts, and PID 1 joins it; with one, the clone makes it.
+        let s = try Scratch(runner)
+        let hostNet = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        for terminal in [false, true] {
+            let name = Scratch.containerName()
+            defer { s.removeContainers([name]) }
+            try s.runDetached(name, ["--network", "none"] + (terminal ? ["-t"] : []) + ["--", "sleep", "600"])
+            let pid1 = try #require(try s.state(name)["Pid"] as? Int)
+            let initNet = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid1)/ns/net")
+            let command = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(try s.mainProcess(name))/ns/net")
+            let exec = try s.devbox(["exec", name, "--", "sh", "-c", "readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"])
+            #expect(initNet != hostNet, "terminal \(terminal): PID 1 is not in the host's network namespace")
+            #expect(command == initNet, "terminal \(terminal): the command is where PID 1 is")
+            #expect(exec.out == initNet + "\nlo\n", "terminal \(terminal): \(exec.out) \(exec.stderr)")
+        }
+    }
+
     @Test("--userns keep-id keeps the user's uid inside, mapped onto itself", arguments: Runner.all)
     func keepID(runner: Runner) throws {
         let s = try Scratch(runner)

@@ -158,6 +158,33 @@ import Testing
         #expect(try String(contentsOfFile: marks + "-poststop", encoding: .utf8).contains("\"status\":\"stopped\""))
     }
 
+    /// A createRuntime hook configures the container's network (CNI does):
+    /// when it runs, PID 1 must already be in the container's namespace.
+    @Test(arguments: Runner.all)
+    func hooksFindPID1InTheContainersNetwork(runner: Runner) throws {
+        let b = try Bundle(runner)
+        let mark = b.scratch.root.path + "/hook-net"
+        let script = "import json, os, sys\ntry: print(os.readlink('/proc/%d/ns/net' % json.load(sys.stdin)['pid']))\nexcept OSError: print('unreadable')"
+        try b.edit { spec in
+            var linux = spec["linux"] as! [String: Any]
+            var namespaces = linux["namespaces"] as! [[String: Any]]
+            namespaces.removeAll { $0["type"] as? String == "network" }
+            namespaces.append(["type": "network"])
+            linux["namespaces"] = namespaces
+            spec["linux"] = linux
+            spec["hooks"] = ["createRuntime": [["path": "/bin/sh", "args": ["sh", "-c", "/usr/bin/python3 -c \"$0\" > \(mark)", script]]]]
+        }
+        try b.process(["sh", "-c", "ls -l /proc/self/ns/net"])
+        let r = try b.oci(["run", "n1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let inside = try #require(r.out.components(separatedBy: "-> ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let hook = try String(contentsOfFile: mark, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let hostNet = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        #expect(inside.hasPrefix("net:[") && inside != hostNet, "\(r.out)")
+        // A rootless hook may not read a PID 1 that is not dumpable.
+        #expect(hook == inside || (runner.user != nil && hook == "unreadable"), "hook saw \(hook), the command \(inside)")
+    }
+
     @Test(arguments: Runner.all)
     func failingCreateRuntimeHookAbortsCreate(runner: Runner) throws {
         let b = try Bundle(runner)
