@@ -147,8 +147,11 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
         // network namespace whatever PID 1 has mounted over /proc by then.
         if (defer_net && (proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
             dbx_die("cannot open", "/proc", errno);
-        // The masked and read-only paths too, once /proc and /sys are there.
-        struct dbx_policy_helper helper = {dbx_policy_start(c), -1, -1, -1};
+        // The masked and read-only paths too, once /proc and /sys are there;
+        // not when it makes the network namespace: the kernel work that
+        // follows lo up (linkwatch, RCU) keeps that CPU busy, and PID 1 was
+        // found waiting ~0.5 ms for the masks after its own mounts.
+        struct dbx_policy_helper helper = {defer_net ? -1 : dbx_policy_start(c), -1, -1, -1};
         if (helper.after >= 0 && (pipe2(policy, O_CLOEXEC) < 0 || pipe2(policy_done, O_CLOEXEC) < 0))
             dbx_die("cannot create a pipe", NULL, errno);
         cpu_set_t cpus;
