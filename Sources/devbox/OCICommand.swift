@@ -58,12 +58,28 @@ struct OCIOptions: ParsableArguments {
     @Flag(name: .customLong("systemd-cgroup"), help: ArgumentHelp("Accepted for runc compatibility (devbox manages no cgroups).", visibility: .hidden))
     var systemdCgroup = false
 
-    var runtime: OCIRuntime {
+    var debug: Bool { logLevel == .debug || debugFlag }
+    var runtime: OCIRuntime { Self.runtime(root: root, debug: debug) }
+
+    static func runtime(root: String?, debug: Bool) -> OCIRuntime {
         var environment: [String: String] = [:]
         if let value = getenv("XDG_RUNTIME_DIR") { environment["XDG_RUNTIME_DIR"] = String(cString: value) }
         let store = OCIStateStore(root: root ?? OCIStateStore.defaultRoot(environment: environment))
-        return OCIRuntime(store: store, debug: logLevel == .debug || debugFlag)
+        return OCIRuntime(store: store, debug: debug)
     }
+
+    func arguments(_ verb: OCIArguments.Verb, id: String) -> OCIArguments {
+        OCIArguments(verb: verb, id: id, root: root, debug: debug)
+    }
+}
+
+/// A lifecycle verb: ArgumentParser's parse, run as the fast parser's.
+protocol OCIVerbCommand: ParsableCommand {
+    var parsed: OCIArguments { get }
+}
+
+extension OCIVerbCommand {
+    func run() throws { parsed.execute() }
 }
 
 /// Runs one operation; an OCIError is one line and exit status 1.
@@ -75,7 +91,7 @@ func ociOperation<T>(_ body: () throws(OCIError) -> T) -> T {
     }
 }
 
-struct OCICreate: ParsableCommand {
+struct OCICreate: OCIVerbCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a container from a bundle; its process waits for `start`.")
     @OptionGroup var options: OCIOptions
     @Option(name: [.short, .customLong("bundle")], help: ArgumentHelp("The bundle directory (default: the current one).", valueName: "DIR"))
@@ -90,38 +106,30 @@ struct OCICreate: ParsableCommand {
     var noNewKeyring = false
     @Argument(help: "The container's id.") var id: String
 
-    func run() throws {
-        let runtime = options.runtime
-        ociOperation { () throws(OCIError) in
-            _ = try runtime.create(id: id, options: .init(bundle: bundle, pidFile: pidFile, consoleSocket: consoleSocket))
-        }
+    var parsed: OCIArguments {
+        var arguments = options.arguments(.create, id: id)
+        (arguments.bundle, arguments.pidFile, arguments.consoleSocket) = (bundle, pidFile, consoleSocket)
+        return arguments
     }
 }
 
-struct OCIStart: ParsableCommand {
+struct OCIStart: OCIVerbCommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Run the user process of a created container.")
     @OptionGroup var options: OCIOptions
     @Argument(help: "The container's id.") var id: String
 
-    func run() throws {
-        let runtime = options.runtime
-        ociOperation { () throws(OCIError) in try runtime.start(id: id) }
-    }
+    var parsed: OCIArguments { options.arguments(.start, id: id) }
 }
 
-struct OCIState: ParsableCommand {
+struct OCIState: OCIVerbCommand {
     static let configuration = CommandConfiguration(commandName: "state", abstract: "Print a container's state document (JSON).")
     @OptionGroup var options: OCIOptions
     @Argument(help: "The container's id.") var id: String
 
-    func run() throws {
-        let runtime = options.runtime
-        let record = ociOperation { () throws(OCIError) in try runtime.store.load(id) }
-        print(try jsonText(runtime.store.state(record)))
-    }
+    var parsed: OCIArguments { options.arguments(.state, id: id) }
 }
 
-struct OCIKill: ParsableCommand {
+struct OCIKill: OCIVerbCommand {
     static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal (default TERM) to a container's process.")
     @OptionGroup var options: OCIOptions
     @Flag(name: [.short, .customLong("all")], help: ArgumentHelp("Accepted for runc compatibility: PID 1 passes the signal on.", visibility: .hidden))
@@ -129,28 +137,27 @@ struct OCIKill: ParsableCommand {
     @Argument(help: "The container's id.") var id: String
     @Argument(help: "A signal name (TERM, SIGKILL) or number.") var signal = "TERM"
 
-    func run() throws {
-        guard let number = SignalName.number(signal) else {
-            fail("unknown signal '\(signal)': use a name such as TERM, KILL, HUP or a number", code: ExitStatus.usage)
-        }
-        let runtime = options.runtime
-        ociOperation { () throws(OCIError) in try runtime.kill(id: id, signal: number) }
+    var parsed: OCIArguments {
+        var arguments = options.arguments(.kill, id: id)
+        arguments.signal = signal
+        return arguments
     }
 }
 
-struct OCIDelete: ParsableCommand {
+struct OCIDelete: OCIVerbCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a stopped container (with --force, kill it first).")
     @OptionGroup var options: OCIOptions
     @Flag(name: .shortAndLong, help: "Kill the container if it is still running.") var force = false
     @Argument(help: "The container's id.") var id: String
 
-    func run() throws {
-        let runtime = options.runtime
-        ociOperation { () throws(OCIError) in try runtime.delete(id: id, force: force) }
+    var parsed: OCIArguments {
+        var arguments = options.arguments(.delete, id: id)
+        arguments.force = force
+        return arguments
     }
 }
 
-struct OCIRun: ParsableCommand {
+struct OCIRun: OCIVerbCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Create and start a container; wait for it unless --detach.")
     @OptionGroup var options: OCIOptions
     @Option(name: [.short, .customLong("bundle")], help: ArgumentHelp("The bundle directory (default: the current one).", valueName: "DIR"))
@@ -164,12 +171,10 @@ struct OCIRun: ParsableCommand {
     var noPivot = false
     @Argument(help: "The container's id.") var id: String
 
-    func run() throws {
-        let runtime = options.runtime
-        let status = ociOperation { () throws(OCIError) in
-            try runtime.run(id: id, options: .init(bundle: bundle, pidFile: pidFile, consoleSocket: consoleSocket, detach: detach))
-        }
-        Glibc.exit(status)
+    var parsed: OCIArguments {
+        var arguments = options.arguments(.run, id: id)
+        (arguments.bundle, arguments.pidFile, arguments.consoleSocket, arguments.detach) = (bundle, pidFile, consoleSocket, detach)
+        return arguments
     }
 }
 

@@ -6,8 +6,9 @@ import Project
 // more than one thread (Dispatch, async/await and Foundation.Process all
 // start some). See docs/ARCHITECTURE.md.
 //
-// `devbox run` with ordinary arguments skips ArgumentParser (see
-// RunArguments); everything else, including every error, goes through it.
+// `devbox run`, `exec` and the `oci` lifecycle verbs with ordinary
+// arguments skip ArgumentParser (see RunArguments, ExecArguments,
+// OCIArguments); everything else, including every error, goes through it.
 let arguments = CommandLine.arguments
 if arguments.first == "devbox-userns" {
     dbx_holder_idle(Int32(arguments.dropFirst().first ?? "") ?? 300)
@@ -17,6 +18,9 @@ if arguments.first == "devbox-supervise" {
 }
 if arguments.count > 2, arguments[1] == "exec", let exec = ExecArguments.parse(Array(arguments.dropFirst(2))) {
     ExecInvocation.execute(exec)
+}
+if arguments.count > 2, arguments[1] == "oci", let oci = OCIArguments.parse(Array(arguments.dropFirst(2))) {
+    oci.execute()
 }
 if arguments.count > 2, arguments[1] == "run", let run = RunArguments.parse(Array(arguments.dropFirst(2))) {
     RunInvocation.execute(run)
