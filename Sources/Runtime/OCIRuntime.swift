@@ -38,6 +38,12 @@ public struct OCIRuntime: Sendable {
     /// Returns the supervisor's pid (our child when not detached).
     @discardableResult
     public func create(id: String, options: CreateOptions) throws(OCIError) -> Int32 {
+        try createContainer(id: id, options: options).supervisor
+    }
+
+    /// The supervisor's pid and the record as saved, for `run` to go on
+    /// with without reading it back.
+    private func createContainer(id: String, options: CreateOptions) throws(OCIError) -> (supervisor: Int32, record: OCIRecord) {
         try OCIStateStore.validate(id: id)
         let bundle = try OCIBundle.load(options.bundle)
         let spec = bundle.spec
@@ -61,7 +67,7 @@ public struct OCIRuntime: Sendable {
     }
 
     private func create(id: String, bundle: OCIBundle, helpers: (uid: String, gid: String)?,
-                        options: CreateOptions) throws(OCIError) -> Int32 {
+                        options: CreateOptions) throws(OCIError) -> (supervisor: Int32, record: OCIRecord) {
         let spec = bundle.spec
         var record = OCIRecord(id: id, bundle: bundle.path, annotations: spec.annotations, created: Int64(time(nil)))
         record.hooks = spec.hooks
@@ -134,7 +140,7 @@ public struct OCIRuntime: Sendable {
             _ = dbx_kill(pid1, SIGKILL)
             throw .failed("cannot write the pid file \(pidFile): \(errnoText())")
         }
-        return supervisor
+        return (supervisor, record)
     }
 
     /// The supervisor: launches the spec and waits for PID 1. Never returns.
@@ -173,7 +179,11 @@ public struct OCIRuntime: Sendable {
     }
 
     public func start(id: String) throws(OCIError) {
-        let record = try store.load(id)
+        try start(try store.load(id))
+    }
+
+    private func start(_ record: OCIRecord) throws(OCIError) {
+        let id = record.id
         let status = store.status(record)
         guard status == .created, let pid = record.pid else { throw .notCreated(id, status: status.rawValue) }
         do {
@@ -207,7 +217,11 @@ public struct OCIRuntime: Sendable {
     }
 
     public func delete(id: String, force: Bool) throws(OCIError) {
-        let record = try store.load(id)
+        try delete(try store.load(id), force: force)
+    }
+
+    private func delete(_ record: OCIRecord, force: Bool) throws(OCIError) {
+        let id = record.id
         let status = store.status(record)
         if status != .stopped {
             guard force else { throw .notStopped(id, status: status.rawValue) }
@@ -229,16 +243,16 @@ public struct OCIRuntime: Sendable {
     /// create + start; in the foreground waits and returns the container's
     /// exit status, then deletes it as `runc run` does.
     public func run(id: String, options: CreateOptions) throws(OCIError) -> Int32 {
-        let supervisor = try create(id: id, options: options)
+        let (supervisor, record) = try createContainer(id: id, options: options)
         do {
-            try start(id: id)
+            try start(record)
         } catch {
-            try? delete(id: id, force: true)
+            try? delete(record, force: true)
             throw error
         }
         if options.detach { return 0 }
         let status = dbx_wait_forwarding(supervisor)
-        try? delete(id: id, force: true)
+        try? delete(record, force: true)
         return status
     }
 
