@@ -19,7 +19,7 @@ let package = Package(
         .executableTarget(
             name: "devbox",
             dependencies: [
-                "OCI", "Project", "Runtime", "Platform", "CSandbox", "ImageStore", "Registry", "Containers",
+                "OCI", "Project", "Runtime", "Platform", "CSandbox", "CSyscalls", "ImageStore", "Registry", "Containers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release link's function order (Makefile, bench/link-order.sh).

@@ -11,6 +11,8 @@ import Glibc
 final class AttachInput {
     let socket: Int32
     private var stdinOpen = true
+    /// Whether there is input left to wait for.
+    var wantsInput: Bool { stdinOpen }
     private let detachKeys: [UInt8]
     private var matched: [UInt8] = []
     private var saved: termios?

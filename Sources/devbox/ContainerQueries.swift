@@ -1,5 +1,6 @@
 import ArgumentParser
 import Containers
+import CSyscalls
 import FoundationEssentials
 import Platform
 #if canImport(Glibc)
@@ -195,8 +196,9 @@ enum ContainerLogs {
     static func print(_ record: ContainerRecord, store: ContainerStore, tail: Int?, follow: Bool, forwardSignals: Bool = false,
                       input: AttachInput? = nil, onWindowChange: (() -> Void)? = nil) -> Int32? {
         let path = store.logPath(record.id)
-        var bytes = (FileSystem.readBytes(path + ".1") ?? []) + (FileSystem.readBytes(path) ?? [])
-        var offset = FileSystem.readBytes(path)?.count ?? 0
+        // Read once: what follows continues from exactly there.
+        let current = FileSystem.readBytes(path) ?? []
+        var bytes = (FileSystem.readBytes(path + ".1") ?? []) + current
         if let tail {
             var newlines = 0
             var start = bytes.count
@@ -214,34 +216,53 @@ enum ContainerLogs {
         }
         emit(bytes)
         guard follow else { return nil }
-        var signals = sigset_t()
-        sigemptyset(&signals)
+        var signalFD: Int32 = -1
         if forwardSignals {
-            for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, s) }
-            if onWindowChange != nil { sigaddset(&signals, SIGWINCH) }
+            let forwarded = [SIGINT, SIGTERM, SIGHUP] + (onWindowChange != nil ? [SIGWINCH] : [])
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            for s in forwarded { sigaddset(&signals, s) }
             sigprocmask(SIG_BLOCK, &signals, nil)
+            signalFD = dbx_signal_fd(forwarded, Int32(forwarded.count))
         }
+        // Blocked, forwarded signals; without a signalfd they are fetched
+        // at each turn instead.
+        func forward(_ signal: Int32) {
+            if signal == SIGWINCH {
+                onWindowChange?()
+            } else if let pid1 = store.status(record.id).pid1, pid1.isAlive {
+                kill(pid1.pid, signal)
+            }
+        }
+        defer { if signalFD >= 0 { close(signalFD) } }
+        let follower = LogFollower(path: path, from: current.count)
         while true {
             let running = store.status(record.id).isRunning
-            if let data = FileSystem.readBytes(path) {
-                if data.count < offset { offset = 0 }  // rotated
-                if data.count > offset { emit(Array(data[offset...])) }
-                offset = data.count
-            }
+            emit(follower.readNew())
             if !running { return store.status(record.id).exitCode }
-            if forwardSignals {
+            if forwardSignals && signalFD < 0 {
+                var pending = sigset_t()
+                sigemptyset(&pending)
+                for s in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&pending, s) }
                 var zero = timespec(tv_sec: 0, tv_nsec: 0)
-                let signal = sigtimedwait(&signals, nil, &zero)
-                if signal == SIGWINCH {
-                    onWindowChange?()
-                } else if signal > 0, let pid1 = store.status(record.id).pid1, pid1.isAlive {
-                    kill(pid1.pid, signal)
-                }
+                while case let signal = sigtimedwait(&pending, nil, &zero), signal > 0 { forward(signal) }
             }
-            if let input {
-                if !input.pump(milliseconds: 50) { return 0 }
-            } else {
-                usleep(50_000)
+            var waiting: [pollfd] = []
+            for fd in [follower.wakeFD, signalFD, input?.wantsInput == true ? 0 : -1] where fd >= 0 {
+                waiting.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+            }
+            // inotify says when to look; the timeout covers what it cannot
+            // see (PID 1 killed before its supervisor wrote a word).
+            let timeout: Int32 = follower.wakeFD >= 0 && (signalFD >= 0 || !forwardSignals) ? 250 : 50
+            if poll(&waiting, nfds_t(waiting.count), timeout) <= 0 { continue }
+            for entry in waiting where entry.revents != 0 {
+                if entry.fd == follower.wakeFD {
+                    follower.drainWakeups()
+                } else if entry.fd == signalFD {
+                    while case let signal = dbx_signal_fd_next(signalFD), signal > 0 { forward(signal) }
+                } else if let input, !input.pump(milliseconds: 0) {
+                    return 0
+                }
             }
         }
     }

@@ -252,6 +252,27 @@ struct ContainerHostileTests {
         #expect(try s.devbox(["logs", "--tail", "1", name]).out == "\(line)\n")
     }
 
+    @Test("logs -f follows 20 MB across the log's rotation: every byte once, in order", arguments: Runner.all)
+    func followAcrossRotation(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let name = Scratch.containerName()
+        defer { s.removeContainers([name]) }
+        let line = "0123456789abcdef0123456789abcde"  // 32 bytes with its newline
+        let id = try s.runDetached(name, ["--", "sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.05; done; yes \(line) | head -c 20971520; echo END"])
+        // Following from before the first byte: all of it must come through.
+        let follow = try Shell.start(s.command(["logs", "-f", name]), cwd: s.project)
+        usleep(300_000)
+        #expect(try s.devbox(["exec", name, "--", "touch", "/tmp/go"]).status == 0)
+        let r = try Shell.finish(follow, timeout: 120)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.count == (20 << 20) + 4, "\(r.stdout.count) bytes")
+        let text = r.out
+        #expect(text.hasSuffix("\(line)\nEND\n"))
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == (20 << 20) / 32 + 1 && lines.dropLast().allSatisfy { $0 == line }, "\(lines.count) lines")
+        #expect(FileManager.default.fileExists(atPath: s.data.path + "/devbox/containers/\(id)/container.log.1"), "the log rotated while followed")
+    }
+
     @Test("ten concurrent starts of one created container: all exit 0, one supervisor, one command", arguments: Runner.all)
     func concurrentStarts(runner: Runner) throws {
         let s = try Scratch(runner)

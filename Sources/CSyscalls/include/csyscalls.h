@@ -33,4 +33,10 @@ int dbx_single_threaded(void);
 // The calling process's thread count, or -1 when unknown.
 int dbx_thread_count(void);
 
+// A non-blocking, close-on-exec signalfd for `signals` (which the caller
+// blocks), or -errno; the next pending signal's number from it, 0 when
+// none is pending, or -errno (signals.c).
+int dbx_signal_fd(const int *signals, int count);
+int dbx_signal_fd_next(int fd);
+
 #endif
