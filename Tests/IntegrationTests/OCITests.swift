@@ -104,7 +104,7 @@ import Testing
         #expect(busy.status != 0 && busy.stderr.contains("is running"))
         #expect(try b.oci(["kill", "c1", "KILL"]).status == 0)
         var stopped = false
-        for _ in 0..<200 where !stopped { stopped = try b.status("c1").status == "stopped"; if !stopped { usleep(10_000) } }
+        for _ in 0..<1000 where !stopped { stopped = try b.status("c1").status == "stopped"; if !stopped { usleep(10_000) } }
         #expect(stopped)
         #expect(try b.oci(["kill", "c1"]).status != 0)
         #expect(try b.oci(["delete", "c1"]).status == 0)

@@ -203,7 +203,11 @@ struct ProjectEnvironmentTests {
         try s.write("devbox.toml", "[env]\nJOIN = \"yes\"\n")
         defer { s.removeProjectEnvironments() }
         let run = try Shell.start(s.command(["run", "--", "sh", "-c", "echo started > run.mark; sleep 4; echo done"]), cwd: s.project)
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: s.project.appendingPathComponent("run.mark").path) { usleep(20_000) }
+        // A loaded machine (CI) may take seconds to start it: the exec must
+        // come once the run's command is running, or it tests nothing.
+        let mark = s.project.appendingPathComponent("run.mark").path
+        for _ in 0..<1500 where !FileManager.default.fileExists(atPath: mark) { usleep(20_000) }
+        try #require(FileManager.default.fileExists(atPath: mark), "the run's command did not start within 30 s")
         let exec = try s.devbox(["exec", "--", "sh", "-c", "echo $JOIN; test -e run.mark && echo same-project"])
         #expect(exec.status == 0 && exec.out == "yes\nsame-project\n", "\(exec.out) \(exec.stderr)")
         let finished = try Shell.finish(run, timeout: 30)

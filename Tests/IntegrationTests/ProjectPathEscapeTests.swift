@@ -66,7 +66,7 @@ struct ProjectPathEscapeTests {
         let listener = try Shell.start(["/usr/bin/python3", "-c",
             "import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen(1)\ntime.sleep(60)", socket], cwd: nil)
         defer { kill(listener.pid, SIGTERM) }
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
+        for _ in 0..<1000 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }  // python may start slowly on a loaded machine
         if runner.user != nil {
             for path in [home.path, home.appendingPathComponent(".gitconfig").path, socket] { chown(path, runner.uid, runner.gid) }
         }
