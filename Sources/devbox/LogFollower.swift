@@ -40,7 +40,8 @@ final class LogFollower {
     func readNew() -> [UInt8] {
         var bytes = readToEnd()
         var st = stat()
-        if stat(path, &st) == 0, UInt64(st.st_ino) != inode || fd < 0 {
+        // lstat: the log is opened without following a link either.
+        if lstat(path, &st) == 0, UInt64(st.st_ino) != inode || fd < 0 {
             if fd >= 0 { close(fd) }
             open(at: 0)
             bytes += readToEnd()

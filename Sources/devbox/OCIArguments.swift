@@ -83,13 +83,15 @@ struct OCIArguments: Equatable {
         return parsed
     }
 
-    private struct Option {
+    struct Option {
         var key: String
         var takesValue: Bool
         var isGlobal: Bool
     }
 
-    private static let globalOptions: [String: Option] = [
+    /// runc's global options, which may come before the verb (OCICommand
+    /// moves them after it for ArgumentParser).
+    static let globalOptions: [String: Option] = [
         "--root": .init(key: "root", takesValue: true, isGlobal: true),
         "--log": .init(key: "log", takesValue: true, isGlobal: true),
         "--log-format": .init(key: "log-format", takesValue: true, isGlobal: true),

@@ -21,14 +21,12 @@ struct OCICommand: ParsableCommand {
     /// subcommand's options after its name, so they are moved there.
     static func normalized(_ arguments: [String]) -> [String] {
         guard arguments.first == "oci" else { return arguments }
-        let valued: Set<String> = ["--root", "--log", "--log-format", "--log-level"]
-        let flags: Set<String> = ["--systemd-cgroup", "--debug"]
         var moved: [String] = []
         var rest = Array(arguments.dropFirst())
         while let first = rest.first, first.hasPrefix("--") {
             let name = String(first.split(separator: "=", maxSplits: 1)[0])
-            if flags.contains(first) { moved.append(first); rest.removeFirst(); continue }
-            guard valued.contains(name) else { break }
+            guard let option = OCIArguments.globalOptions[name] else { break }
+            if !option.takesValue { moved.append(first); rest.removeFirst(); continue }
             moved.append(first)
             rest.removeFirst()
             if !first.contains("="), let value = rest.first { moved.append(value); rest.removeFirst() }

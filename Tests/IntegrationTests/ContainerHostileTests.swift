@@ -213,13 +213,17 @@ struct ContainerHostileTests {
         }
     }
 
+    /// 32 bytes with its newline; 20 MiB of it pass the log's 16 MiB cap once.
+    static let logLine = "0123456789abcdef0123456789abcde"
+    static let printTwentyMiB = "yes \(logLine) | head -c 20971520"
+
     @Test("a container that prints 20 MB: the log rotates once at 16 MiB, stays bounded, logs keeps working", arguments: Runner.all)
     func hugeLog(runner: Runner) throws {
         let s = try Scratch(runner)
         let name = Scratch.containerName()
         defer { s.removeContainers([name]) }
-        let line = "0123456789abcdef0123456789abcde"  // 32 bytes with its newline
-        let id = try s.runDetached(name, ["--", "sh", "-c", "yes \(line) | head -c 20971520"])
+        let line = Self.logLine
+        let id = try s.runDetached(name, ["--", "sh", "-c", Self.printTwentyMiB])
         let wait = try s.devbox(["wait", name], timeout: 120)
         #expect(wait.out == "0\n", "\(wait.stderr)")
         let log = s.data.path + "/devbox/containers/\(id)/container.log"
@@ -257,8 +261,8 @@ struct ContainerHostileTests {
         let s = try Scratch(runner)
         let name = Scratch.containerName()
         defer { s.removeContainers([name]) }
-        let line = "0123456789abcdef0123456789abcde"  // 32 bytes with its newline
-        let id = try s.runDetached(name, ["--", "sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.05; done; yes \(line) | head -c 20971520; echo END"])
+        let line = Self.logLine
+        let id = try s.runDetached(name, ["--", "sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.05; done; \(Self.printTwentyMiB); echo END"])
         // Following from before the first byte: all of it must come through.
         let follow = try Shell.start(s.command(["logs", "-f", name]), cwd: s.project)
         usleep(300_000)
