@@ -10,7 +10,7 @@ TEST_USER ?= devbox-test
 DEPS := libcap-dev libseccomp-dev libfuse3-dev libarchive-dev fuse3 uidmap \
         libzstd-dev libacl1-dev nettle-dev libdeflate-dev curl pkg-config bubblewrap util-linux procps \
         python3 python3-cryptography openssl busybox-static docker-registry skopeo apache2-utils \
-        neovim git shellcheck
+        neovim git shellcheck runc umoci
 BENCH_DEPS := hyperfine time crun podman
 
 .PHONY: all deps build release install test test-kernel test-kernels profiles unit-test integration-test run-flags completions check-completions bench link-order clean

@@ -100,19 +100,6 @@ static void close_ready(const struct dbx_config *c) {
     if (c->ready_fd >= 0) close(c->ready_fd);
 }
 
-// A network namespace left to the command's process (dbx_run's defer_net):
-// made and brought up there, on the other CPU, while PID 1 mounts; PID 1
-// joins it before it reports the mounts done, so nothing outside (exec,
-// hooks, the supervisor) sees PID 1 in any other.
-static void join_deferred_network(int net_socket) {
-    int ns = dbx_recv_fd(net_socket);
-    // None: the command's process could not make it (its message is out).
-    if (ns < 0) _exit(DBX_EXIT_SETUP);
-    close(net_socket);
-    if (setns(ns, CLONE_NEWNET) < 0) dbx_die("cannot join the container's network namespace", NULL, errno);
-    close(ns);
-}
-
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd, int exit_fd, int defer_net) {
     // Die with devbox: when it is killed, this PID 1 dies and the kernel
     // kills everything else in the PID namespace. No orphans.
@@ -179,8 +166,9 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
         // "go" meets a closed pipe: no SIGPIPE, and the init loop reaps it
         // and exits with its status.
         signal(SIGPIPE, SIG_IGN);
+        if (defer_net) dbx_defer_network(net[0]);
         if (dbx_setup_mounts(c, helper.after >= 0 ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
-        if (defer_net) join_deferred_network(net[0]);
+        dbx_join_deferred_network();
         report_mounted(c);
         close_ready(c);
         if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }

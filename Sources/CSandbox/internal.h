@@ -125,6 +125,11 @@ int dbx_open_pty(char *slave_path, size_t len);
 int dbx_send_fd(int sock, int fd);
 void dbx_mount_fuse(const struct dbx_config *c, const struct dbx_op *op, int target);
 int dbx_recv_fd(int sock);
+// The network namespace the command's process makes (netdefer.c): PID 1
+// hands over the socket it arrives on, and joins it where a step needs it
+// (sysfs) or once the mounts are done; a no-op when none is pending.
+void dbx_defer_network(int socket);
+void dbx_join_deferred_network(void);
 // exit_fd (or -1): PID 1's report of the command's exit status; once it
 // is read, PID 1 is not waited for.
 int dbx_supervise(const struct dbx_config *c, pid_t child, int master, int sigfd, int exit_fd);

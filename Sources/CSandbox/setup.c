@@ -112,9 +112,8 @@ static int is_directory(int fd) {
     return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// A new filesystem of `type` attached to the op's target.
-static void mount_new(const struct dbx_op *op, const char *type, const char *data, unsigned int attrs, const char *what) {
-    int target = must_open_target(op, 1);
+// A new filesystem of `type` attached to target: 0 or -errno.
+static int attach_new(int target, const char *type, const char *data, unsigned int attrs) {
     char path[64];
     int rc, mnt = dbx_magic_path(target, path, sizeof path) ? -ENOSYS : dbx_fs_mount(type, data, attrs);
     if (mnt >= 0) {
@@ -123,6 +122,13 @@ static void mount_new(const struct dbx_op *op, const char *type, const char *dat
     } else {
         rc = dbx_new_api_refused(mnt) ? dbx_mount_legacy(type, target, data, attrs) : mnt;
     }
+    return rc;
+}
+
+// A new filesystem of `type` attached to the op's target.
+static void mount_new(const struct dbx_op *op, const char *type, const char *data, unsigned int attrs, const char *what) {
+    int target = must_open_target(op, 1);
+    int rc = attach_new(target, type, data, attrs);
     close(target);
     if (rc < 0 && !(op->flags & DBX_OP_FLAG_OPTIONAL)) dbx_die(what, op->dst, -rc);
 }
@@ -171,6 +177,37 @@ static void attach_copy(const struct dbx_op *op, int dirfd, const char *path, in
     if (later) readonly_after_attach(op, target, recursive);
 }
 
+// /sys for a container with a network namespace of its own: a new sysfs,
+// whose /sys/class/net lists that namespace's devices rather than the
+// host's (as runc and podman mount it), taken in the container's network
+// namespace (a deferred one is joined first), with the host's cgroup tree
+// bound below it as the host /sys shows it. Where the kernel refuses a new
+// sysfs (a host /sys with parts hidden under other mounts, an LSM), the
+// host's /sys is bound instead, as for a container on the host's network.
+static void mount_sysfs(const struct dbx_config *c, const struct dbx_op *op) {
+    unsigned int attrs = DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | DBX_MOUNT_NOEXEC | op_attrs(op);
+    dbx_join_deferred_network();
+    int target = must_open_target(op, 1);
+    int rc = attach_new(target, "sysfs", NULL, attrs);
+    if (rc < 0) {
+        dbx_trace(c, "a new sysfs refused, binding the host's", op->dst);
+        attach_copy(op, AT_FDCWD, "/oldroot/sys", target, 1, attrs);
+        close(target);
+        return;
+    }
+    close(target);
+    char cgroup[4096];
+    const char *rel;
+    struct stat st;
+    if (stat("/oldroot/sys/fs/cgroup", &st) < 0 || !S_ISDIR(st.st_mode)) return;
+    if ((size_t)snprintf(cgroup, sizeof cgroup, "%s/fs/cgroup", op->dst) >= sizeof cgroup || !dbx_in_root(cgroup, &rel))
+        dbx_die("cannot bind the cgroup tree below", op->dst, ENAMETOOLONG);
+    // Inside the new sysfs: the kernel's own directory, no symlink of anyone's.
+    if ((target = dbx_root_open(rel, O_PATH | O_DIRECTORY, 1)) < 0) dbx_die("cannot bind the cgroup tree onto", cgroup, -target);
+    attach_copy(op, AT_FDCWD, "/oldroot/sys/fs/cgroup", target, 1, attrs);
+    close(target);
+}
+
 // Masks share one empty read-only tmpfs, mounted once in the staging root.
 #define EMPTY_DIR "/.devbox-empty"
 static int empty_dir_ready;
@@ -217,6 +254,9 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         break;
     case DBX_OP_PROC:
         mount_new(op, "proc", NULL, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | DBX_MOUNT_NOEXEC, "cannot mount proc on");
+        break;
+    case DBX_OP_SYSFS:
+        mount_sysfs(c, op);
         break;
     case DBX_OP_DEVPTS:
         mount_new(op, "devpts", op->data, DBX_MOUNT_NOSUID | DBX_MOUNT_NOEXEC, "cannot mount devpts on");

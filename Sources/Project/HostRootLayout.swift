@@ -100,15 +100,21 @@ public enum HostRootLayout {
     }
 
     /// The kernel-provided parts every container gets: /proc, a minimal /dev,
-    /// /sys read-only, and fresh /tmp and /run.
-    public static func systemMounts() -> [RuntimeSpec.Mount] {
+    /// /sys read-only, and fresh /tmp and /run. `ownNetwork`: the container
+    /// has a network namespace of its own (`--network none`).
+    public static func systemMounts(ownNetwork: Bool) -> [RuntimeSpec.Mount] {
+        // sysfs may only be mounted by the owner of the network namespace:
+        // with the host's network that is not us, so the host's is bound
+        // read-only; with one of its own, a new sysfs shows only its devices
+        // in /sys/class/net (the runtime binds the host's cgroup tree below
+        // it). Right after /proc: the profile's masks on both can then be
+        // laid while /dev is built (see dbx_policy_start).
+        let sys: RuntimeSpec.Mount = ownNetwork
+            ? .init(destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"])
+            : .init(destination: "/sys", type: "bind", source: "/sys", options: ["rbind", "ro", "nosuid", "noexec", "nodev"])
         var mounts: [RuntimeSpec.Mount] = [
             .init(destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"]),
-            // sysfs may only be mounted by the owner of the network namespace;
-            // with the host's network that is not us, so bind it read-only.
-            // Right after /proc: the profile's masks on both can then be laid
-            // while /dev is built (see dbx_policy_start).
-            .init(destination: "/sys", type: "bind", source: "/sys", options: ["rbind", "ro", "nosuid", "noexec", "nodev"]),
+            sys,
             .init(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"]),
         ]
         // Device nodes cannot be created in a user namespace: bind the host's.

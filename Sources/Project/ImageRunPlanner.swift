@@ -39,7 +39,7 @@ enum ImageRunPlanner {
             mounts.append(.init(destination: "/", type: "overlay", source: "overlay",
                                 options: ["lowerdir=" + image.layers.concatenated(separator: ":")]))
         }
-        mounts += HostRootLayout.systemMounts() + RunPlanner.hostFiles(host, options: options) + RunPlanner.projectMounts(options, project: project)
+        mounts += HostRootLayout.systemMounts(ownNetwork: options.network == .none) + RunPlanner.hostFiles(host, options: options) + RunPlanner.projectMounts(options, project: project)
         mounts += RunExtras.mounts(options)
         RunExtras.applyShmSize(options, to: &mounts)
         let namespaces = RunPlanner.namespaces(options)

@@ -65,7 +65,7 @@ public enum RunPlanner {
         }
         mounts += HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
                                         dataDir: host.dataDir, skeleton: host.hostSkeleton, emptyAsTmpfs: emptyAsTmpfs)
-        mounts += HostRootLayout.systemMounts()
+        mounts += HostRootLayout.systemMounts(ownNetwork: options.network == .none)
         mounts += hostFiles(host, options: options)
         mounts.append(homeMount(options: options, host: host, container: container, identity: identity))
         mounts += projectMounts(options, project: project)

@@ -106,11 +106,12 @@ public enum Launcher {
         config.clone_flags = cloneFlags(spec.linux.namespaces)
         let privileged = geteuid() == 0
         config.userns_fd = -1
+        let newUserNamespace = spec.linux.namespaces.contains { $0.type == .user && $0.path == nil }
         if joins.user >= 0 {
             // An existing user namespace (linux.namespaces[].path): its maps
             // are its own; nothing is written.
             config.userns_fd = joins.user
-        } else if let helpers = environment.mapHelpers, let runtimeDir = environment.runtimeDir {
+        } else if newUserNamespace, let helpers = environment.mapHelpers, let runtimeDir = environment.runtimeDir {
             // The holder only saves time: without it, map a fresh namespace.
             do {
                 config.userns_fd = try UserNamespaceHolder.open(runtimeDir: runtimeDir, spec: spec, helpers: helpers,
@@ -120,6 +121,13 @@ public enum Launcher {
             }
         }
         if joins.user >= 0 {
+        } else if !newUserNamespace {
+            // No user namespace (a `runc spec` bundle run by root): nothing
+            // to map. Without root the kernel would refuse every other namespace.
+            guard privileged else {
+                throw .launch("the container has no user namespace (linux.namespaces), and without root devbox needs one "
+                              + "to make the others: add {\"type\": \"user\"} (`runc spec --rootless` makes such a config.json)")
+            }
         } else if config.userns_fd >= 0 {
             // Joined: the held namespace is already mapped. A run that
             // limits its namespace (no nested user namespaces) gets a child

@@ -48,6 +48,7 @@ public struct OCIBundle: Sendable {
 
         if !spec.root.path.hasPrefix("/") { spec.root.path = bundle + "/" + spec.root.path }
         var mounts: [RuntimeSpec.Mount] = []
+        let ownNetwork = spec.linux.namespaces.contains { $0.type == .network && $0.path == nil }
         for var mount in spec.mounts {
             let options = mount.options ?? []
             switch mount.type ?? "" {
@@ -55,7 +56,9 @@ public struct OCIBundle: Sendable {
                 // Covered by the /sys bind; a rootless user namespace cannot
                 // mount a cgroup hierarchy without its own cgroup namespace.
                 continue
-            case "sysfs":
+            case "sysfs" where !ownNetwork:
+                // Only the owner of the network namespace may mount sysfs:
+                // in the host's, or one joined by path, the host's is bound.
                 mount = .init(destination: mount.destination, type: "bind", source: "/sys",
                               options: ["rbind"] + options.filter { ["ro", "nosuid", "nodev", "noexec"].contains($0) })
             case "bind", "rbind", "none", "":

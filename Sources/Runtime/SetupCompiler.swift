@@ -86,6 +86,8 @@ public enum SetupCompiler {
                 steps.append(.init(.tmpfs, destination: target, data: dataOptions(mount), readOnly: mount.hasOption("ro")))
             case "proc":
                 steps.append(.init(.proc, destination: target))
+            case "sysfs":
+                steps.append(.init(.sysfs, destination: target, readOnly: mount.hasOption("ro")))
             case "devpts":
                 steps.append(.init(.devpts, destination: target, data: dataOptions(mount, keep: ["newinstance"])))
             case "mqueue":

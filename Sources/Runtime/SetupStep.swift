@@ -8,6 +8,9 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
         /// The FUSE overlay: `data` holds its layers as the daemon sees them
         /// (host paths, overlay option syntax), `mode` the mount's index.
         case fuse
+        /// A new sysfs (the container's network namespace's devices), the
+        /// host's cgroup tree bound below it; the host's /sys where refused.
+        case sysfs
     }
 
     public var kind: Kind

@@ -166,6 +166,42 @@ struct IsolationTests {
         }
     }
 
+    @Test("/sys follows the network: with --network none a read-only, masked sysfs of its own (only lo) with the host's cgroup tree",
+          arguments: Runner.all)
+    func sysfsFollowsTheNetwork(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let fm = FileManager.default
+        let hostDevices = try fm.contentsOfDirectory(atPath: "/sys/class/net").sorted()
+        let hostCgroup = ((try? fm.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? []).sorted()
+        let script = """
+            ls -1 /sys/class/net | tr '\\n' ' '; echo
+            ls -1 /sys/fs/cgroup | tr '\\n' ' '; echo
+            touch /sys/x 2>/dev/null && echo writable || echo read-only
+            touch /sys/fs/cgroup/x 2>/dev/null && echo writable || echo read-only
+            ls -A /sys/firmware | wc -l
+            """
+        func expected(_ devices: [String]) -> String {
+            devices.map { $0 + " " }.joined() + "\n" + hostCgroup.map { $0 + " " }.joined() + "\nread-only\nread-only\n0\n"
+        }
+        // The command's process makes the namespace while PID 1 mounts (no
+        // terminal), or the clone makes it (-t): sysfs is taken in it either way.
+        for terminal in [false, true] {
+            let name = Scratch.containerName()
+            defer { s.removeContainers([name]) }
+            try s.runDetached(name, ["--network", "none"] + (terminal ? ["-t"] : []) + ["--", "sleep", "600"])
+            let r = try s.devbox(["exec", name, "--", "sh", "-c", script])
+            #expect(r.status == 0 && r.out == expected(["lo"]), "terminal \(terminal): \(r.out) \(r.stderr)")
+        }
+        let once = try s.devbox(["run", "--rm", "--network", "none", "--", "sh", "-c", script])
+        #expect(once.status == 0 && once.out == expected(["lo"]), "\(once.out) \(once.stderr)")
+        let host = try s.devbox(["run", "--rm", "--", "sh", "-c", script])
+        #expect(host.status == 0 && host.out == expected(hostDevices), "\(host.out) \(host.stderr)")
+        // An image without sysfs of its own gets the same.
+        let image = try UpperLayerTests.importImage(s)
+        let inImage = try s.devbox(["run", "--rm", "--network", "none", image, "--", "ls", "/sys/class/net"])
+        #expect(inImage.status == 0 && inImage.out == "lo\n", "\(inImage.out) \(inImage.stderr)")
+    }
+
     @Test("--userns keep-id keeps the user's uid inside, mapped onto itself", arguments: Runner.all)
     func keepID(runner: Runner) throws {
         let s = try Scratch(runner)

@@ -313,6 +313,41 @@ import Testing
         #expect(result.out.contains("from-devbox-spec"))
     }
 
+    @Test("a bundle with its own network namespace gets a sysfs of it; without a user namespace: root runs it, rootless is refused",
+          arguments: Runner.all)
+    func networkNamespaceSysfs(runner: Runner) throws {
+        let b = try Bundle(runner)
+        try b.process(["sh", "-c", "ls /sys/class/net; id -u"])
+        try b.edit { spec in
+            var linux = spec["linux"] as! [String: Any]
+            var namespaces = linux["namespaces"] as! [[String: Any]]
+            namespaces.append(["type": "network"])
+            linux["namespaces"] = namespaces
+            spec["linux"] = linux
+            // `runc spec --rootless` binds the host's /sys; `runc spec` asks for a sysfs.
+            spec["mounts"] = (spec["mounts"] as! [[String: Any]]).map { mount in
+                mount["destination"] as? String != "/sys" ? mount
+                    : ["destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]]
+            }
+        }
+        let own = try b.oci(["run", "n1"])
+        #expect(own.status == 0 && own.out == "lo\n0\n", "\(own.out) \(own.stderr)")
+        // As `runc spec` writes it for root: no user namespace, no id maps.
+        try b.edit { spec in
+            var linux = spec["linux"] as! [String: Any]
+            linux["namespaces"] = (linux["namespaces"] as! [[String: Any]]).filter { $0["type"] as? String != "user" }
+            linux["uidMappings"] = nil
+            linux["gidMappings"] = nil
+            spec["linux"] = linux
+        }
+        let plain = try b.oci(["run", "n2"])
+        if runner.user == nil {
+            #expect(plain.status == 0 && plain.out == "lo\n0\n", "\(plain.out) \(plain.stderr)")
+        } else {
+            #expect(plain.status != 0 && plain.stderr.contains("has no user namespace"), "\(plain.stderr)")
+        }
+    }
+
     @Test func nonNamespacedSysctlIsRefused() throws {
         let b = try Bundle(Runner.all[0])
         try b.edit { spec in

@@ -119,6 +119,18 @@ fds_closed() {
     rm -f /hostside/fd7
     test "$out" = 0123
 }
+net_none() {
+    local out
+    out=$(as "$1" run --rm --network none -- sh -c 'ls /sys/class/net; cat /sys/class/net/lo/operstate; readlink /proc/1/ns/net; readlink /proc/self/ns/net') || return 1
+    set -- $out
+    [ "$1" = lo ] && [ "$2" = unknown ] && [ "$3" = "$4" ] && [ "$3" != "$(readlink /proc/self/ns/net)" ]
+}
+net_none_image() {
+    local out
+    out=$(as "$1" run --rm --network none tiny -- sh -c 'ls /sys/class/net; readlink /proc/1/ns/net; readlink /proc/self/ns/net') || return 1
+    set -- $out
+    [ "$1" = lo ] && [ "$2" = "$3" ] && [ "$2" != "$(readlink /proc/self/ns/net)" ]
+}
 nested_after_strict() { as "$1" run --rm --profile strict -- true && as "$1" run --rm -- unshare -U true; }
 for user in root tester; do
     for case in etc-absolute etc-relative dev tmp home mnt chain files proc loop; do
@@ -134,6 +146,10 @@ for user in root tester; do
         check "$user hostile $case: nothing created on the host" hostside_empty
     done
     check "$user inherited fds stay out" fds_closed $user
+    # --network none: the command's process makes the network namespace
+    # while PID 1 mounts, and PID 1 joins it (deferred_network).
+    check "$user --network none: only lo, up" net_none $user
+    check "$user --network none, tiny image: only lo" net_none_image $user
     check "$user strict then default: nested user namespaces still work" nested_after_strict $user
 done
 

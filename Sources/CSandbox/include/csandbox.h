@@ -33,6 +33,8 @@ enum dbx_op_kind {
     DBX_OP_READONLY_PATH, // make dst (a path inside a mount, e.g. /proc/sys) a read-only mount of its own
     DBX_OP_FUSE,          // FUSE overlay on dst: /dev/fuse (src) opened and mounted here, its fd sent to the
                           // daemon over dbx_config.fuse_socket_fd tagged with `mode` (the mount's index)
+    DBX_OP_SYSFS,         // new sysfs instance on dst (the container's network namespace's devices), the
+                          // host's /sys/fs/cgroup bound below it; where the kernel refuses, the host's /sys bound
 };
 
 #define DBX_OP_FLAG_READONLY 0x1   // for BIND/TMPFS: read-only after mounting
