@@ -1,9 +1,11 @@
 #!/bin/sh
 # devbox oci vs crun vs runc: create+start+delete... measured as `run` of a
 # busybox bundle (runc spec --rootless, /bin/true), the same bundle for all.
-# Usage: bench/oci.sh [DEVBOX_BINARY]
+# Usage: bench/oci.sh [DEVBOX_BINARY]   (default: .build-release/devbox if built, else .build/debug/devbox)
 set -eu
-DEVBOX=${1:-$(dirname "$0")/../.build/debug/devbox}
+release=$(dirname "$0")/../.build-release/devbox
+[ -x "$release" ] || release=$(dirname "$0")/../.build/debug/devbox
+DEVBOX=${1:-$release}
 DEVBOX=$(realpath "$DEVBOX")
 SELF=$(realpath "$0")
 dir=$(mktemp -d)
