@@ -109,6 +109,56 @@ unlock:
     return rc;
 }
 
+// O_TMPFILE: a file with no name in the upper directory of dir (copied up
+// first), as kernel overlay makes one. Its node is an upper one like any
+// other (keyed by device and inode); linkat() later gives it a name through
+// FUSE_LINK, which links the node's file by its /proc/self/fd path.
+// *fd_out is the open file (flags), *e the entry of its node.
+int ovl_create_tmpfile(fuse_req_t req, struct ovl_node *dir, mode_t mode, int flags, int *fd_out, struct fuse_entry_param *e) {
+    struct ovl_fs *fs = ovl_fs(req);
+    const struct fuse_ctx *ctx = fuse_req_ctx(req);
+    ovl_thread_init();
+    int rc = ovl_copy_up(fs, dir, ctx, true);
+    if (rc < 0)
+        return rc;
+    int updir = ovl_upper_dirfd(fs, dir);
+    if (updir < 0)
+        return -EIO;
+    int fd = openat(updir, ".", (flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_TMPFILE | O_NOATIME, mode & 07777);
+    if (fd < 0)
+        return errno == EISDIR || errno == EINVAL ? -EOPNOTSUPP : -errno;
+    char path[64];
+    ovl_proc_path(path, sizeof path, fd);
+    struct ovl_res r;
+    r.fd = open(path, O_PATH | O_CLOEXEC);
+    rc = r.fd < 0 ? -errno : ovl_set_owner(fs, r.fd, updir, ctx, S_IFREG | mode);
+    if (rc == 0 && fstat(r.fd, &r.st) < 0)
+        rc = -errno;
+    if (rc < 0) {
+        if (r.fd >= 0)
+            close(r.fd);
+        close(fd);
+        return rc;
+    }
+    r.found = true;
+    r.upper_whiteout = r.lower_positive = false;
+    r.layer = 0;
+    r.ndirs = 0;
+    memset(e, 0, sizeof *e);
+    e->attr = r.st;
+    ovl_fix_stat(fs, &e->attr, 0);
+    e->attr_timeout = e->entry_timeout = fs->timeout;
+    // Named by nothing: "" opens nothing in any directory.
+    struct ovl_node *n = ovl_node_get(fs, dir, "", &r);
+    if (!n) {
+        close(fd);
+        return -ENOMEM;
+    }
+    e->ino = id_of(fs, n);
+    *fd_out = fd;
+    return 0;
+}
+
 static void reply_entry_or_err(fuse_req_t req, int rc, struct fuse_entry_param *e) {
     if (rc < 0)
         fuse_reply_err(req, -rc);

@@ -89,7 +89,11 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t m
     struct ovl_fs *fs = ovl_fs(req);
     struct create_arg a = {ovl_open_flags(fs, fi->flags), mode & ~fuse_req_ctx(req)->umask, -1};
     struct fuse_entry_param e;
-    int rc = ovl_create_common(req, ovl_node(fs, parent), name, S_IFREG | a.mode, make_file, &a, true, &e);
+    bool tmpfile = strcmp(name, OVL_TMPFILE_NAME) == 0;
+    if (tmpfile)
+        a.flags &= ~O_TMPFILE;  // (with O_DIRECTORY): the handle is a plain open file
+    int rc = tmpfile ? ovl_create_tmpfile(req, ovl_node(fs, parent), a.mode, a.flags, &a.fd, &e)
+                 : ovl_create_common(req, ovl_node(fs, parent), name, S_IFREG | a.mode, make_file, &a, true, &e);
     if (rc < 0) {
         if (a.fd >= 0)
             close(a.fd);

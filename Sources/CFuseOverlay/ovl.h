@@ -153,6 +153,11 @@ int ovl_open_flags(struct ovl_fs *fs, int flags);
 // ops_dir.c
 typedef int (*ovl_make_fn)(int dirfd, const char *name, void *arg);
 int ovl_create_common(fuse_req_t req, struct ovl_node *dir, const char *name, mode_t mode, ovl_make_fn make, void *arg, bool set_owner, struct fuse_entry_param *e);
+int ovl_create_tmpfile(fuse_req_t req, struct ovl_node *dir, mode_t mode, int flags, int *fd_out, struct fuse_entry_param *e);
+// The kernel's FUSE_TMPFILE (Linux 6.1+) has no operation in libfuse 3.14:
+// serve.c hands it on as a FUSE_CREATE (the same request and reply) of this
+// name, which no real name can be.
+#define OVL_TMPFILE_NAME "/"
 
 // ops_*.c: the fuse_lowlevel_ops members, wired in serve.c
 void ovl_op_init(void *userdata, struct fuse_conn_info *conn);

@@ -65,6 +65,27 @@ static long spin_time_ns(void) {
     return 50 * 1000L;
 }
 
+// The kernel's request header (fuse_kernel.h, which libfuse does not
+// install): the opcode follows the length.
+struct kernel_in_header {
+    uint32_t len;
+    uint32_t opcode;
+};
+enum { KERNEL_FUSE_CREATE = 35, KERNEL_FUSE_TMPFILE = 51 };
+
+// O_TMPFILE (Linux 6.1+) sends FUSE_TMPFILE, which libfuse 3.14 answers
+// ENOSYS (and the kernel then EOPNOTSUPP for good). Its request and reply
+// are FUSE_CREATE's, with the name "/" that no directory entry can have:
+// handed on as a create, ovl_op_create makes the nameless file. (The
+// multi-threaded loop reads requests itself: there O_TMPFILE stays refused.)
+static void as_create_if_tmpfile(struct fuse_buf *buf) {
+    if ((buf->flags & FUSE_BUF_IS_FD) || buf->size < sizeof(struct kernel_in_header))
+        return;
+    struct kernel_in_header *in = buf->mem;
+    if (in->opcode == KERNEL_FUSE_TMPFILE)
+        in->opcode = KERNEL_FUSE_CREATE;
+}
+
 static int serve_single(struct fuse_session *se, long spin_ns) {
     int fd = fuse_session_fd(se);
     if (spin_ns > 0) {
@@ -101,6 +122,7 @@ static int serve_single(struct fuse_session *se, long spin_ns) {
             bursty = now_ns() - done < 4 * spin_ns;
             slept = false;
         }
+        as_create_if_tmpfile(&buf);
         fuse_session_process_buf(se, &buf);
         done = now_ns();
         until = spin_ns > 0 && bursty ? done + spin_ns : 0;
