@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -84,7 +85,55 @@ static void rename_command_line(void) {
     memcpy(args, name, sizeof name);
 }
 
-static void daemon_main(const struct dbx_fuse_overlay_config *configs, int count, int sock, int userns_fd, int keep_stderr) {
+// The new mount API (Linux 5.2; tmpfs keeps user xattrs from 6.6, which
+// devbox checks before it asks for a layer in memory).
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#define SYS_fsconfig 431
+#define SYS_fsmount 432
+#endif
+enum { FSOPEN_CLOEXEC_ = 1, FSCONFIG_SET_STRING_ = 1, FSCONFIG_CMD_CREATE_ = 6, FSMOUNT_CLOEXEC_ = 1 };
+
+// A tmpfs that no path reaches: made in a mount namespace of the daemon's
+// own (its user namespace owns that one, so it may), and used through the
+// returned directory fd only, so it is freed when the daemon exits.
+static int private_tmpfs(void) {
+    if (unshare(CLONE_NEWNS) < 0) return -1;
+    int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC_);
+    if (fs < 0) return -1;
+    int mnt = -1;
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING_, "mode", "0755", 0) == 0 &&
+        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE_, NULL, NULL, 0) == 0)
+        mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC_, 0);
+    close(fs);
+    return mnt;
+}
+
+// The in-memory layers' upper and work directories: upper-N takes the mode
+// of the top lower's root (an overlay's root shows its upper's), work-N is
+// beside it. Their paths go through /proc/self/fd of the tmpfs's root.
+static int memory_layers(struct dbx_fuse_overlay_config *configs, int count, char (*paths)[2][64]) {
+    int mem = -1;
+    for (int i = 0; i < count; i++) {
+        if (!configs[i].in_memory) continue;
+        if (mem < 0 && (mem = private_tmpfs()) < 0) return -1;
+        mode_t mode = 0755;
+        struct stat st;
+        if (configs[i].nlowers > 0 && stat(configs[i].lowers[0], &st) == 0 && S_ISDIR(st.st_mode)) mode = st.st_mode & 07777;
+        char name[32];
+        snprintf(name, sizeof name, "upper-%d", i);
+        if (mkdirat(mem, name, 0700) < 0 || fchmodat(mem, name, mode, 0) < 0) return -1;
+        snprintf(paths[i][0], sizeof paths[i][0], "/proc/self/fd/%d/%s", mem, name);
+        snprintf(name, sizeof name, "work-%d", i);
+        if (mkdirat(mem, name, 0700) < 0) return -1;
+        snprintf(paths[i][1], sizeof paths[i][1], "/proc/self/fd/%d/%s", mem, name);
+        configs[i].upper = paths[i][0];
+        configs[i].work = paths[i][1];
+    }
+    return 0;
+}
+
+static void daemon_main(const struct dbx_fuse_overlay_config *given, int count, int sock, int userns_fd, int keep_stderr) {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
         dup2(null, 0);
@@ -102,6 +151,16 @@ static void daemon_main(const struct dbx_fuse_overlay_config *configs, int count
     prctl(PR_SET_DUMPABLE, 0);
     prctl(PR_SET_NAME, "devbox-fuse");
     rename_command_line();
+    struct dbx_fuse_overlay_config *configs = calloc((size_t)count, sizeof *configs);
+    char (*paths)[2][64] = calloc((size_t)count, sizeof *paths);
+    if (!configs || !paths) _exit(1);
+    memcpy(configs, given, (size_t)count * sizeof *configs);
+    // No layer: PID 1 finds the socket closed when it hands the mount over,
+    // and the run ends with its message.
+    if (memory_layers(configs, count, paths) < 0) {
+        if (keep_stderr) fprintf(stderr, "devbox[fuse]: cannot make the layer in memory: %s\n", strerror(errno));
+        _exit(1);
+    }
     struct session *sessions = calloc((size_t)count, sizeof *sessions);
     if (!sessions) _exit(1);
     int started = 0, fd;

@@ -3,11 +3,12 @@ import OCI
 /// Where a run's overlay upper and work directories live.
 ///
 /// - persistent: `containers/<id>/upper` and a per-run `work/<pid>`;
-/// - `--rm`: the container's scratch tmpfs (nothing to clean up, even after
-///   `kill -9`), unless tmpfs cannot hold overlayfs's `user.*` xattrs
-///   (Linux < 6.6, `HostFacts.tmpfsHoldsLayers`): then a per-run directory
-///   on the store's filesystem, `scratch/<pid>/{upper,work}`, removed after
-///   the run (and by the next run if this one was killed).
+/// - `--rm`: memory (nothing to clean up, even after `kill -9`): kernel
+///   overlay's in the container's scratch tmpfs, the FUSE driver's in a
+///   tmpfs of its daemon's own; unless tmpfs cannot hold overlayfs's
+///   `user.*` xattrs (Linux < 6.6, `HostFacts.tmpfsHoldsLayers`): then a
+///   per-run directory on the store's filesystem, `scratch/<pid>/{upper,work}`,
+///   removed after the run (and by the next run if this one was killed).
 public struct LayerPlacement: Equatable, Sendable {
     public var container: ContainerLayout?
     /// Removed when the run ends.
@@ -18,7 +19,7 @@ public struct LayerPlacement: Equatable, Sendable {
 
     public static let onTmpfs = "tmpfs"
 
-    /// Thrown away with the run's private tmpfs (kernel overlay only: see `plan`).
+    /// Thrown away with the run's private tmpfs (or the FUSE daemon's).
     public var inMemory: Bool { upper == Self.onTmpfs }
 
     /// The overlay mounts' upperdir/workdir options (none on tmpfs: the
@@ -31,9 +32,10 @@ public struct LayerPlacement: Equatable, Sendable {
     /// Parent of the per-run throwaway layer directories.
     public static func scratchRoot(dataDir: String) -> String { dataDir + "/scratch" }
 
-    /// Only kernel overlay may keep a `--rm` layer in the run's private
-    /// tmpfs: the FUSE driver's daemon cannot reach it, and a copied root
-    /// would hold the whole image in memory.
+    /// Kernel overlay keeps a `--rm` layer in the run's private tmpfs; the
+    /// FUSE driver's daemon cannot reach that one and makes a tmpfs of its
+    /// own (the mount names no upperdir either way). A copied root would
+    /// hold the whole image in memory: never.
     static func plan(remove: Bool, host: HostFacts, runID: String, driver: RunOptions.StorageDriver,
                      container: () -> ContainerLayout) -> LayerPlacement {
         if !remove {
@@ -41,7 +43,7 @@ public struct LayerPlacement: Equatable, Sendable {
             return .init(container: layout, runDirectory: layout.work(run: runID), upper: layout.upper,
                          work: layout.work(run: runID))
         }
-        if host.tmpfsHoldsLayers && driver == .overlay {
+        if host.tmpfsHoldsLayers && (driver == .overlay || driver == .fuse) {
             return .init(container: nil, runDirectory: nil, upper: onTmpfs, work: onTmpfs)
         }
         let dir = scratchRoot(dataDir: host.dataDir) + "/" + runID

@@ -37,6 +37,11 @@ enum FuseOverlayDaemon {
         }
     }
 
+    /// Where a mount without an upperdir (a `--rm` layer in memory) has its
+    /// layer in the container's scratch space: out of the daemon's reach,
+    /// which makes a tmpfs of its own for it instead.
+    static let inMemoryPrefix = "/scratch/"
+
     /// `userNamespace`: the daemon's (the store's) user namespace; -1 to
     /// stay in ours (root), -2 for one of its own mapping only our ids.
     static func start(_ steps: [SetupStep], userNamespace: Int32, debug: Bool) throws(SandboxError) -> Int32 {
@@ -44,11 +49,6 @@ enum FuseOverlayDaemon {
         var layers: [Layers] = []
         for step in mounts {
             guard let parsed = step.data.flatMap(Layers.init) else { throw .launch("the FUSE mount on \(step.destination) names no layers") }
-            // The daemon lives in the host's mount namespace: a layer in the
-            // container's private scratch space is out of its reach.
-            guard !parsed.upper.hasPrefix("/scratch/") else {
-                throw .launch("the FUSE storage driver needs the writable layer of \(step.destination) on disk, not in the run's memory")
-            }
             layers.append(parsed)
         }
         let strings = CStrings()
@@ -58,8 +58,12 @@ enum FuseOverlayDaemon {
             var config = dbx_fuse_overlay_config()
             config.lowers = UnsafePointer(strings.array(layer.lowers))
             config.nlowers = Int32(layer.lowers.count)
-            config.upper = strings.copy(layer.upper)
-            config.work = strings.copy(layer.work)
+            if layer.upper.hasPrefix(inMemoryPrefix) || layer.work.hasPrefix(inMemoryPrefix) {
+                config.in_memory = 1
+            } else {
+                config.upper = strings.copy(layer.upper)
+                config.work = strings.copy(layer.work)
+            }
             config.squash_to_root = layer.squashToRoot ? 1 : 0
             config.debug = debug ? 1 : 0
             configs[i] = config

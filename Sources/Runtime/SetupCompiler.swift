@@ -21,11 +21,15 @@ public enum SetupCompiler {
         func overlay(at destination: String, _ mount: RuntimeSpec.Mount?, lowers: [String], key: String) {
             let upper = mount?.option("upperdir").map(host) ?? layerBase(annotations[DevboxAnnotation.upperDir], scratch: "/scratch/upper") + "/" + key
             let work = mount?.option("workdir").map(host) ?? layerBase(annotations[DevboxAnnotation.workDir], scratch: "/scratch/work") + "/" + key
+            let fuse = mount?.hasOption(OverlayMount.fuseOption) == true || annotations[DevboxAnnotation.storageDriver] == "fuse"
             // An overlay's root shows its upper's mode: the top lower's, so
             // it shows what the layers say (the step's source; dbx_op MKDIR).
-            steps.append(.init(.mkdir, source: lowers.first, destination: upper, mode: 0o755))
-            steps.append(.init(.mkdir, destination: work, mode: 0o755))
-            if mount?.hasOption(OverlayMount.fuseOption) == true || annotations[DevboxAnnotation.storageDriver] == "fuse" {
+            // A FUSE layer in memory is the daemon's to make (FuseOverlayDaemon).
+            if !(fuse && upper.hasPrefix(FuseOverlayDaemon.inMemoryPrefix)) {
+                steps.append(.init(.mkdir, source: lowers.first, destination: upper, mode: 0o755))
+                steps.append(.init(.mkdir, destination: work, mode: 0o755))
+            }
+            if fuse {
                 // Served from the host's mount namespace: the host's paths.
                 let daemonView = { (path: String) in path.hasPrefix(oldRoot + "/") ? String(path.dropFirst(oldRoot.count)) : path }
                 var data = overlayOptions(lowers: lowers.map(daemonView), upper: daemonView(upper), work: daemonView(work))

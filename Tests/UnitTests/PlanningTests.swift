@@ -118,12 +118,14 @@ struct PlanningTests {
         #expect(mount(throwaway, "/usr")?.type == "overlay", "a directory with content keeps its overlay")
         let keepID = try plan({ $0.remove = true; $0.userns = .keepID(uid: nil, gid: nil) }, host: host)
         #expect(mount(keepID, "/media")?.options == ["mode=0755", "uid=1000", "gid=1000"])
-        // A kept layer, or one on disk, or the FUSE driver: the overlay stays.
+        // The FUSE driver's --rm layer is in memory too (its daemon's tmpfs).
+        #expect(mount(try plan({ $0.remove = true; $0.storageDriver = .fuse }, host: host), "/srv")?.type == "tmpfs")
+        // A kept layer, or one on disk: the overlay stays.
         #expect(mount(try plan(host: host), "/srv")?.type == "overlay")
         var onDisk = host
         onDisk.tmpfsHoldsLayers = false
         #expect(mount(try plan({ $0.remove = true }, host: onDisk), "/srv")?.type == "overlay")
-        #expect(mount(try plan({ $0.remove = true; $0.storageDriver = .fuse }, host: host), "/srv")?.type == "overlay")
+        #expect(mount(try plan({ $0.remove = true; $0.storageDriver = .fuse }, host: onDisk), "/srv")?.type == "overlay")
         // As root there is no skeleton: the host's own mode.
         var root = fakeHost(uid: 0)
         root.rootEntries.append(.init(name: "media", kind: .directory, emptyDirectory: .init(mode: 0o555)))

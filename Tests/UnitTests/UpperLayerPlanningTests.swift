@@ -39,6 +39,27 @@ struct UpperLayerPlanningTests {
         }
     }
 
+    @Test("a --rm layer of the FUSE driver is in memory where tmpfs takes user xattrs: no upperdir, no mkdir steps, the daemon's own tmpfs",
+          arguments: [true, false])
+    func throwawayFusePlacement(tmpfsHoldsLayers: Bool) throws {
+        var host = fakeHost()
+        host.tmpfsHoldsLayers = tmpfsHoldsLayers
+        let p = try plan({ $0.remove = true; $0.image = testImage(); $0.storageDriver = .fuse }, host: host)
+        let root = try #require(p.spec.mounts.first { $0.destination == "/" })
+        #expect(root.hasOption(OverlayMount.fuseOption))
+        let steps = SetupCompiler.compile(p.spec)
+        let fuse = try #require(steps.first { $0.kind == .fuse })
+        if tmpfsHoldsLayers {
+            #expect(root.option("upperdir") == nil && p.runWorkDir == nil, "nothing on disk")
+            #expect(fuse.data?.contains("upperdir=/scratch/upper/") == true, "\(fuse.data ?? "")")
+            #expect(!steps.contains { $0.kind == .mkdir && $0.destination.hasPrefix("/scratch/") }, "the daemon makes them")
+        } else {
+            let dir = "/home/ada/.local/share/devbox/scratch/42"
+            #expect(p.runWorkDir == dir && root.option("upperdir") == dir + "/upper/root")
+            #expect(fuse.data?.contains("upperdir=" + dir + "/upper/root") == true, "\(fuse.data ?? "")")
+        }
+    }
+
     @Test("persistent layers ignore the tmpfs answer")
     func persistentPlacement() throws {
         var host = fakeHost()

@@ -33,6 +33,10 @@ struct dbx_fuse_overlay_config {
     int threads;
     // 1: libfuse's request log plus this driver's errors on stderr.
     int debug;
+    // 1: a throwaway layer in memory (`--rm`): upper and work are NULL, and
+    // dbx_fuse_daemon_start's process makes them in a tmpfs of its own,
+    // which goes with it (fuse_daemon.h).
+    int in_memory;
 };
 
 // Serves an already-mounted FUSE connection. `fuse_fd` is an open /dev/fuse

@@ -14,6 +14,9 @@
 // whose ids the layers were unpacked with); -1: stay in the caller's (root
 // on the host); -2: a namespace of its own mapping only the caller's ids
 // (rootless without subordinate ids). The caller must be single-threaded.
+// Mounts whose config says in_memory get their upper and work directories
+// in a tmpfs the daemon makes in a mount namespace of its own, never
+// attached anywhere: the layer lives exactly as long as the daemon.
 // Returns the container's end of the socket (for dbx_config.fuse_socket_fd,
 // close-on-exec), or -errno.
 int dbx_fuse_daemon_start(const struct dbx_fuse_overlay_config *configs, int count, int userns_fd, int keep_stderr);
