@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -100,13 +101,22 @@ enum { FSOPEN_CLOEXEC_ = 1, FSCONFIG_SET_STRING_ = 1, FSCONFIG_CMD_CREATE_ = 6, 
 static int private_tmpfs(void) {
     if (unshare(CLONE_NEWNS) < 0) return -1;
     int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC_);
-    if (fs < 0) return -1;
-    int mnt = -1;
-    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING_, "mode", "0755", 0) == 0 &&
-        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE_, NULL, NULL, 0) == 0)
-        mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC_, 0);
-    close(fs);
-    return mnt;
+    if (fs >= 0) {
+        int mnt = -1;
+        if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING_, "mode", "0755", 0) == 0 &&
+            syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE_, NULL, NULL, 0) == 0)
+            mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC_, 0);
+        close(fs);
+        return mnt;
+    }
+    // Without the new mount API (a seccomp policy or a tool that does not
+    // know it): mounted the old way where no layer can be (/sys), with
+    // nothing propagating out of this namespace, then detached at once.
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) return -1;
+    if (mount("tmpfs", "/sys", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) return -1;
+    int dir = open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    umount2("/sys", MNT_DETACH);
+    return dir;
 }
 
 // The in-memory layers' upper and work directories: upper-N takes the mode
