@@ -14,19 +14,26 @@ static fuse_ino_t id_of(struct ovl_fs *fs, struct ovl_node *n) {
     return n == fs->root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
 }
 
+// The upper directory of dir, copied up first: what every new object is made in.
+static int upper_of(fuse_req_t req, struct ovl_node *dir) {
+    struct ovl_fs *fs = ovl_fs(req);
+    ovl_thread_init();
+    int rc = ovl_copy_up(fs, dir, fuse_req_ctx(req), true);
+    if (rc < 0)
+        return rc;
+    int updir = ovl_upper_dirfd(fs, dir);
+    return updir < 0 ? -EIO : updir;
+}
+
 // make() creates the object at dirfd/name. Over an upper whiteout it is built
 // in the work directory first (a directory also marked opaque, as kernel
 // overlay does, so the lower one it replaces stays hidden) and swapped in.
 int ovl_create_common(fuse_req_t req, struct ovl_node *dir, const char *name, mode_t mode, ovl_make_fn make, void *arg, bool set_owner, struct fuse_entry_param *e) {
     struct ovl_fs *fs = ovl_fs(req);
     const struct fuse_ctx *ctx = fuse_req_ctx(req);
-    ovl_thread_init();
-    int rc = ovl_copy_up(fs, dir, ctx, true);
-    if (rc < 0)
-        return rc;
-    int updir = ovl_upper_dirfd(fs, dir);
+    int rc, updir = upper_of(req, dir);
     if (updir < 0)
-        return -EIO;
+        return updir;
     struct ovl_res r;
     pthread_mutex_lock(&fs->tree);
     rc = ovl_resolve(fs, dir, name, false, &r);
@@ -117,13 +124,9 @@ unlock:
 int ovl_create_tmpfile(fuse_req_t req, struct ovl_node *dir, mode_t mode, int flags, int *fd_out, struct fuse_entry_param *e) {
     struct ovl_fs *fs = ovl_fs(req);
     const struct fuse_ctx *ctx = fuse_req_ctx(req);
-    ovl_thread_init();
-    int rc = ovl_copy_up(fs, dir, ctx, true);
-    if (rc < 0)
-        return rc;
-    int updir = ovl_upper_dirfd(fs, dir);
+    int rc, updir = upper_of(req, dir);
     if (updir < 0)
-        return -EIO;
+        return updir;
     int fd = openat(updir, ".", (flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_TMPFILE | O_NOATIME, mode & 07777);
     if (fd < 0)
         return errno == EISDIR || errno == EINVAL ? -EOPNOTSUPP : -errno;
