@@ -84,6 +84,11 @@ struct dbx_policy_helper {
     pid_t pid;
 };
 int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper);
+// Staging paths (staging.c): mkdir -p; an overlay upper given its top
+// lower's permission bits; a generated file written.
+int dbx_staging_mkdirs(const char *path, mode_t mode);
+void dbx_staging_mode_like(const char *dir, const char *like);
+int dbx_staging_write(const char *dst, const char *data, mode_t mode);
 void dbx_apply_policy(const struct dbx_config *c);
 void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask, int exit_fd)
     __attribute__((noreturn));

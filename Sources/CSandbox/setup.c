@@ -19,57 +19,6 @@
 #include <unistd.h>
 
 
-// mkdir -p for the staging side (the host's tree under /oldroot, scratch
-// space): paths devbox chose, nothing of the container's. Optimistic: the
-// full path first, parents only when missing.
-static int mkdir_p(const char *path, mode_t mode) {
-    if (mkdir(path, mode) == 0 || errno == EEXIST) return 0;
-    if (errno != ENOENT) return -errno;
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len >= sizeof buf) return -ENAMETOOLONG;
-    memcpy(buf, path, len + 1);
-    char *slash = strrchr(buf, '/');
-    if (!slash || slash == buf) return -ENOENT;
-    *slash = '\0';
-    int rc = mkdir_p(buf, 0755);
-    if (rc < 0) return rc;
-    if (mkdir(path, mode) < 0 && errno != EEXIST) return -errno;
-    return 0;
-}
-
-// An overlay's upper directory takes its top lower's permission bits (an
-// overlay's root shows the upper's). Neither is followed if it is a link;
-// the owner is left as it is (devbox's user, who removes the layer later).
-static void mode_like(const char *dir, const char *like) {
-    struct stat want, have;
-    int from = open(like, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (from >= 0 && fd >= 0 && fstat(from, &want) == 0 && S_ISDIR(want.st_mode) && fstat(fd, &have) == 0 &&
-        (want.st_mode & 07777) != (have.st_mode & 07777))
-        (void)!fchmod(fd, want.st_mode & 07777);
-    if (from >= 0) close(from);
-    if (fd >= 0) close(fd);
-}
-
-static int write_staging_file(const char *dst, const char *data, mode_t mode) {
-    char dir[4096];
-    size_t len = strlen(dst);
-    if (len >= sizeof dir) return -ENAMETOOLONG;
-    memcpy(dir, dst, len + 1);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        int rc = mkdir_p(dir, 0755);
-        if (rc < 0) return rc;
-    }
-    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (fd < 0) return -errno;
-    int rc = dbx_write_all(fd, data);
-    close(fd);
-    return rc;
-}
-
 // The fd of a mount target (O_PATH). Below /newroot it is resolved inside
 // the container's root and created there if missing (a directory, or an
 // empty file for a file to be bound); elsewhere it is a staging path.
@@ -77,7 +26,7 @@ static int open_target(const struct dbx_op *op, int is_dir) {
     const char *rel;
     if (!dbx_in_root(op->dst, &rel) || *rel == '\0') {
         if (is_dir) {
-            int rc = mkdir_p(op->dst, 0755);
+            int rc = dbx_staging_mkdirs(op->dst, 0755);
             if (rc < 0) return rc;
         }
         int fd = open(op->dst, O_PATH | O_CLOEXEC | (is_dir ? O_DIRECTORY : 0));
@@ -218,10 +167,10 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     dbx_trace(c, "mount op", op->dst);
     switch (op->kind) {
     case DBX_OP_MKDIR:
-        rc = dbx_in_root(op->dst, &rel) ? dbx_root_mkdirs(rel, op->mode ? op->mode : 0755) : mkdir_p(op->dst, op->mode ? op->mode : 0755);
+        rc = dbx_in_root(op->dst, &rel) ? dbx_root_mkdirs(rel, op->mode ? op->mode : 0755) : dbx_staging_mkdirs(op->dst, op->mode ? op->mode : 0755);
         if (rc < 0) dbx_die("cannot create directory", op->dst, -rc);
         if (rc > 0) close(rc);
-        if (op->src) mode_like(op->dst, op->src);
+        if (op->src) dbx_staging_mode_like(op->dst, op->src);
         break;
     case DBX_OP_TMPFS:
         mount_new(op, "tmpfs", op->data, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | op_attrs(op), "cannot mount tmpfs on");
@@ -274,7 +223,7 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         break;
     case DBX_OP_WRITE_FILE:
         rc = dbx_in_root(op->dst, &rel) ? dbx_root_write(rel, op->data ? op->data : "", op->mode ? op->mode : 0644)
-                                        : write_staging_file(op->dst, op->data ? op->data : "", op->mode ? op->mode : 0644);
+                                        : dbx_staging_write(op->dst, op->data ? op->data : "", op->mode ? op->mode : 0644);
         if (rc < 0) dbx_die("cannot write", op->dst, -rc);
         break;
     case DBX_OP_READONLY:

@@ -88,6 +88,33 @@ struct RootEscapeTests {
         #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
     }
 
+    @Test("O_TMPFILE and linkat through links an earlier run planted (absolute, ..) stay inside", arguments: Runner.all, ["overlay", "fuse"])
+    func tmpfileThroughPlantedLinks(runner: Runner, driver: String) throws {
+        let s = try Scratch(runner)
+        defer { s.removeProjectEnvironments() }
+        let host = try WatchedHostDirectory(in: s)
+        let plant = try s.devbox(["run", "--storage-driver", driver, "--", "sh", "-c",
+                                  "mkdir -p /usr/local && ln -s /oldroot\(host.path) /usr/local/evil && ln -s ../../oldroot\(host.path) /var/evil"])
+        #expect(plant.status == 0, "\(plant.stderr)")
+        let script = """
+            import os, ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            for d in ("/usr/local/evil", "/var/evil"):
+                try:
+                    fd = os.open(d, os.O_TMPFILE | os.O_RDWR, 0o600)
+                except OSError as e:
+                    print(d, "open", e.errno); continue
+                os.write(fd, b"x")
+                rc = libc.linkat(-100, f"/proc/self/fd/{fd}".encode(), -100, (d + "/named").encode(), 0x400)
+                print(d, "link", rc, ctypes.get_errno() if rc else 0)
+            """
+        for mode in [["--rm"], []] {
+            let r = try s.devbox(["run"] + mode + ["--storage-driver", driver, "--", "python3", "-c", script])
+            #expect(r.status == 0, "\(mode): \(r.stderr)")
+            #expect(host.entries.isEmpty, "\(mode): created on the host: \(host.entries) \(r.out)")
+        }
+    }
+
     @Test("an image's directory replaced by a symlink in its persistent layer is followed inside", arguments: Runner.all, ["overlay", "fuse"])
     func plantedInImageLayer(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
