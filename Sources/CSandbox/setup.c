@@ -149,8 +149,9 @@ static void mount_sysfs(const struct dbx_config *c, const struct dbx_op *op) {
     const char *rel;
     struct stat st;
     if (stat("/oldroot/sys/fs/cgroup", &st) < 0 || !S_ISDIR(st.st_mode)) return;
-    if ((size_t)snprintf(cgroup, sizeof cgroup, "%s/fs/cgroup", op->dst) >= sizeof cgroup || !dbx_in_root(cgroup, &rel))
+    if ((size_t)snprintf(cgroup, sizeof cgroup, "%s/fs/cgroup", op->dst) >= sizeof cgroup)
         dbx_die("cannot bind the cgroup tree below", op->dst, ENAMETOOLONG);
+    if (!dbx_in_root(cgroup, &rel)) dbx_die("cannot bind the cgroup tree outside the container at", op->dst, EINVAL);
     // Inside the new sysfs: the kernel's own directory, no symlink of anyone's.
     if ((target = dbx_root_open(rel, O_PATH | O_DIRECTORY, 1)) < 0) dbx_die("cannot bind the cgroup tree onto", cgroup, -target);
     attach_copy(op, AT_FDCWD, "/oldroot/sys/fs/cgroup", target, 1, attrs);
