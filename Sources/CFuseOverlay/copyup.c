@@ -211,9 +211,15 @@ int ovl_copy_up(struct ovl_fs *fs, struct ovl_node *n, const struct fuse_ctx *ct
     }
     pthread_mutex_lock(&fs->tree);
     // NOREPLACE: if the name changed in the upper meanwhile (removed: a
-    // whiteout is there now), the copy must not land over it.
-    if (renameat2(fs->work_fd, tmp, updir, name, RENAME_NOREPLACE) < 0)
+    // whiteout is there now), the copy must not land over it. A file that
+    // is still open (written through an fd from before the unlink: the
+    // driver sees no opens, so copies up at the first write) lives on
+    // nameless, as kernel overlay copies up an unlinked file to a tmpfile.
+    if (renameat2(fs->work_fd, tmp, updir, name, RENAME_NOREPLACE) < 0) {
         rc = errno == EEXIST ? -ENOENT : -errno;
+        if (rc == -ENOENT && S_ISREG(st.st_mode) && unlinkat(fs->work_fd, tmp, 0) == 0)
+            rc = 0;
+    }
     pthread_mutex_unlock(&fs->tree);
     if (rc < 0) {
         ovl_rm_tree(fs->work_fd, tmp);

@@ -222,9 +222,9 @@ struct ovl_node *ovl_node_get(struct ovl_fs *fs, struct ovl_node *parent, const 
     n->parent = parent;
     parent->refs++;
     n->name = nm;
+    ovl_node_fds_init(n);
     n->fd = r->fd;
     n->layer = r->layer;
-    n->old_fd = -1;
     if (r->ndirs) {
         memcpy(dirs, r->dirs, (size_t)r->ndirs * sizeof *dirs);
         n->dirs = dirs;
@@ -242,14 +242,7 @@ static void node_free_locked(struct ovl_fs *fs, struct ovl_node *n) {
     while (n && n != fs->root && n->nlookup == 0 && n->refs == 0) {
         struct ovl_node *parent = n->parent;
         hash_remove(fs, n);
-        if (n->ndirs) {
-            for (int i = 0; i < n->ndirs; i++)
-                close(n->dirs[i].fd);
-        } else {
-            close(n->fd);
-        }
-        if (n->old_fd >= 0)
-            close(n->old_fd);
+        ovl_node_fds_close(fs, n);
         free(n->dirs);
         free(n->name);
         pthread_mutex_destroy(&n->cu);
@@ -355,14 +348,7 @@ void ovl_table_free(struct ovl_fs *fs) {
             next = n->hnext;
             if (n == fs->root)
                 continue;
-            if (n->ndirs) {
-                for (int k = 0; k < n->ndirs; k++)
-                    close(n->dirs[k].fd);
-            } else {
-                close(n->fd);
-            }
-            if (n->old_fd >= 0)
-                close(n->old_fd);
+            ovl_node_fds_close(fs, n);
             free(n->dirs);
             free(n->name);
             free(n);

@@ -99,9 +99,7 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_se
         }
     }
     if (to_set & FUSE_SET_ATTR_SIZE) {
-        struct ovl_file *f = fi ? (struct ovl_file *)(uintptr_t)fi->fh : NULL;
-        int r = (f && f->layer == 0 && (f->flags & O_ACCMODE) != O_RDONLY) ? ftruncate(f->fd, attr->st_size) : truncate(path, attr->st_size);
-        if (r < 0) {
+        if (truncate(path, attr->st_size) < 0) {
             rc = -errno;
             goto out;
         }

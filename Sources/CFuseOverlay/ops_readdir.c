@@ -16,7 +16,6 @@ void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         fuse_reply_err(req, ENOMEM);
         return;
     }
-    f->fd = f->old_fd = -1;
     fi->fh = (uintptr_t)f;
     // The kernel may keep listings: every change comes through this mount
     // and invalidates them.

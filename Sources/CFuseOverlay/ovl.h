@@ -49,6 +49,11 @@ struct ovl_node {
     int ndirs;
     int old_fd;        // the lower fd a copy-up replaced: closed with the node,
                        // since another thread may still be using it
+    // Regular files: the fd reads and writes go through (iofd.c), opened on
+    // first use in io_layer; io_old is the one it replaced (closed with the
+    // node, like old_fd).
+    int io_fd, io_old, io_layer;
+    bool io_rw;
     pthread_mutex_t cu;  // serialises copy-up of this node
 };
 
@@ -61,7 +66,7 @@ struct ovl_fs {
     uid_t overflow_uid;
     gid_t overflow_gid;
     bool debug;
-    bool writeback;
+    int io_count, io_max;  // nodes holding an io_fd, and the bound on them
     double timeout;
     // Node table: hash of (dev, ino). Also guards nlookup/refs/parent/name/
     // dirs/fd/layer of every node.
@@ -76,13 +81,9 @@ struct ovl_fs {
     uint64_t tmp_seq;
 };
 
-// An open file or directory handle.
+// An open directory handle (files have none: iofd.c).
 struct ovl_file {
-    int fd;
-    int old_fd;  // the lower fd a reopen after copy-up replaced (closed on release)
-    int layer;  // layer the fd was opened in; reopened if a copy-up moved the node
-    int flags;
-    struct ovl_dirlist *list;  // directories: the merged listing, built on first read
+    struct ovl_dirlist *list;  // the merged listing, built on first read
 };
 
 // Result of resolving a name in a merged directory.
@@ -148,8 +149,13 @@ void ovl_dirlist_free(struct ovl_dirlist *l);
 int ovl_dir_empty(struct ovl_fs *fs, struct ovl_ldir *dirs, int ndirs);
 int ovl_clear_whiteouts(int dirfd);
 
+// iofd.c
+void ovl_node_fds_init(struct ovl_node *n);
+void ovl_node_fds_close(struct ovl_fs *fs, struct ovl_node *n);
+int ovl_io_fd(fuse_req_t req, struct ovl_node *n, bool write, bool *transient);
+void ovl_io_adopt(struct ovl_fs *fs, struct ovl_node *n, int fd);
 // ops_file.c
-int ovl_open_flags(struct ovl_fs *fs, int flags);
+int ovl_create_flags(int flags);
 // ops_dir.c
 typedef int (*ovl_make_fn)(int dirfd, const char *name, void *arg);
 int ovl_create_common(fuse_req_t req, struct ovl_node *dir, const char *name, mode_t mode, ovl_make_fn make, void *arg, bool set_owner, struct fuse_entry_param *e);

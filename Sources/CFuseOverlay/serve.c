@@ -16,15 +16,19 @@
 void ovl_op_init(void *userdata, struct fuse_conn_info *conn) {
     struct ovl_fs *fs = userdata;
     // This daemon is the only writer of the upper while mounted, so the
-    // kernel may cache pages, attributes and listings, and write back lazily.
-    if (conn->capable & FUSE_CAP_WRITEBACK_CACHE) {
-        conn->want |= FUSE_CAP_WRITEBACK_CACHE;
-        fs->writeback = true;
-    }
+    // kernel may cache pages, attributes and listings. Not the writeback
+    // cache: with it every close(2) marks the file's block count stale
+    // (Linux's fuse_flush), and the fstat a compiler makes after each open
+    // cost a GETATTR round trip, 3700 of them in a 41-file make; written
+    // through, a make -j2 ran in 0.7x the time and an untar in the same.
+    conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
     unsigned want = FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE | FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO |
-                    FUSE_CAP_PARALLEL_DIROPS | FUSE_CAP_ASYNC_READ | FUSE_CAP_ASYNC_DIO | FUSE_CAP_CACHE_SYMLINKS |
-                    FUSE_CAP_ATOMIC_O_TRUNC;
+                    FUSE_CAP_PARALLEL_DIROPS | FUSE_CAP_ASYNC_READ | FUSE_CAP_ASYNC_DIO | FUSE_CAP_CACHE_SYMLINKS;
     conn->want |= want & conn->capable;
+    // libfuse asks for atomic O_TRUNC by default: the truncation would then
+    // be OPEN's to do, and this driver answers no OPEN (iofd.c). Without it
+    // the kernel truncates with a setattr.
+    conn->want &= ~FUSE_CAP_ATOMIC_O_TRUNC;
     // Pages are only stale if someone else wrote the file: nobody does.
     conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
     // The kernel clears set-id bits on write/chown itself (a setattr to us):
@@ -279,7 +283,7 @@ static int fs_setup(struct ovl_fs *fs, const struct dbx_fuse_overlay_config *c) 
     r->ino = us.st_ino;
     r->type = S_IFDIR;
     r->nlookup = 1;
-    r->old_fd = -1;
+    ovl_node_fds_init(r);
     pthread_mutex_init(&r->cu, NULL);
     // Each node holds fds: allow as many as the hard limit does.
     struct rlimit rl;
@@ -287,6 +291,11 @@ static int fs_setup(struct ovl_fs *fs, const struct dbx_fuse_overlay_config *c) 
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+    // Files read or written keep a data fd while the kernel remembers them;
+    // a quarter of the fds, at most 4096, for those (the rest per request).
+    fs->io_max = 4096;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < (rlim_t)fs->io_max)
+        fs->io_max = (int)(rl.rlim_cur / 4);
     return 0;
 }
 

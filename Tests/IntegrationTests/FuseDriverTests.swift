@@ -156,6 +156,74 @@ struct FuseDriverTests {
         #expect(r.out == "480 files 0 bad\ntmpfile 480\nvalue []\nvalue\nnew False\n", "\(r.out)")
     }
 
+    /// The FUSE driver sees no opens (it answers OPEN with ENOSYS, so the
+    /// kernel sends no OPEN or RELEASE): copy-up happens at the first write,
+    /// truncation on open comes as a setattr, and data goes through the
+    /// node's fd. Every open-file behaviour must still match kernel overlay's.
+    @Test("open files without handles under FUSE: writes after unlink, readers after copy-up, O_TRUNC, O_APPEND, mmap, many files",
+          arguments: Runner.all)
+    func openFilesMatchKernelOverlay(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let script = """
+            import os, mmap
+            L = "/usr/share/common-licenses/"
+            # Opened read-write, unlinked, then written: the write lands in a nameless copy.
+            fd = os.open(L + "GPL-2", os.O_RDWR)
+            os.unlink(L + "GPL-2")
+            os.pwrite(fd, b"WRITTEN", 0)
+            os.fchmod(fd, 0o600)
+            print("unlinked", os.pread(fd, 7, 0), oct(os.fstat(fd).st_mode & 0o777), os.path.exists(L + "GPL-2"))
+            with open(L + "GPL-2", "w") as f: f.write("new file\\n")
+            print("same name", os.pread(fd, 7, 0), open(L + "GPL-2").read().strip())
+            os.close(fd)
+            # A reader from before the copy-up reads what a writer wrote after it.
+            r = os.open(L + "GPL-3", os.O_RDONLY)
+            head = os.pread(r, 9, 0)
+            w = os.open(L + "GPL-3", os.O_WRONLY)
+            os.pwrite(w, b"REPLACED!", 0); os.close(w)
+            print("reader", head != b"REPLACED!", os.pread(r, 9, 0))
+            os.close(r)
+            # O_TRUNC of a lower file; ftruncate through a read-write fd.
+            with open(L + "Apache-2.0", "w") as f: f.write("t")
+            fd = os.open(L + "MPL-2.0", os.O_RDWR); os.ftruncate(fd, 3); os.close(fd)
+            print("truncated", os.path.getsize(L + "Apache-2.0"), open(L + "Apache-2.0").read(), os.path.getsize(L + "MPL-2.0"))
+            # Two appenders take turns.
+            a = os.open(L + "BSD", os.O_WRONLY | os.O_APPEND); b = os.open(L + "BSD", os.O_WRONLY | os.O_APPEND)
+            size = os.path.getsize(L + "BSD")
+            for i in range(6): os.write(a if i % 2 else b, b"%d\\n" % i)
+            os.close(a); os.close(b)
+            with open(L + "BSD", "rb") as f: f.seek(size); print("append", f.read().split())
+            # A shared writable mapping of a lower file.
+            fd = os.open(L + "LGPL-2.1", os.O_RDWR)
+            m = mmap.mmap(fd, 4096); m[0:6] = b"MAPPED"; m.flush(); m.close(); os.close(fd)
+            print("mmap", open(L + "LGPL-2.1", "rb").read(6))
+            # More files than the driver keeps fds for, written then read back.
+            os.makedirs("/var/tmp/many", exist_ok=True)
+            for i in range(5000):
+                with open("/var/tmp/many/%d" % i, "w") as f: f.write(str(i))
+            bad = [i for i in range(5000) if open("/var/tmp/many/%d" % i).read() != str(i)]
+            print("many", len(os.listdir("/var/tmp/many")), len(bad))
+            """
+        let expected = """
+            unlinked b'WRITTEN' 0o600 False
+            same name b'WRITTEN' new file
+            reader True b'REPLACED!'
+            truncated 1 t 3
+            append [b'0', b'1', b'2', b'3', b'4', b'5']
+            mmap b'MAPPED'
+            many 5000 0
+
+            """
+        // Rootless, kernel overlay shows the host's files as nobody's (read-only
+        // to the container); the FUSE driver shows them as the container root's.
+        for driver in runner.uid == 0 ? ["fuse", "overlay"] : ["fuse"] {
+            let r = try s.devbox(["run", "--rm", "--storage-driver", driver, "--", "python3", "-c", script])
+            #expect(r.status == 0, "\(driver): \(r.stderr)")
+            #expect(r.out == expected, "\(driver): \(r.out)")
+        }
+        #expect(FileManager.default.fileExists(atPath: "/usr/share/common-licenses/GPL-2"), "the host is untouched")
+    }
+
     /// Linux 6.1 sends O_TMPFILE to FUSE servers (FUSE_TMPFILE).
     static var kernelHasFuseTmpfile: Bool {
         var name = utsname()
