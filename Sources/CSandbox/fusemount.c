@@ -26,7 +26,7 @@ void dbx_mount_fuse(const struct dbx_config *c, const struct dbx_op *op, int tar
              dev, (unsigned)getuid(), (unsigned)getgid());
     char path[64];
     if (!dbx_magic_path(target, path, sizeof path)) dbx_die("no /proc to name the FUSE mount point", op->dst, ENOENT);
-    if (mount("devbox", path, "fuse.devbox", MS_NOATIME, data) < 0) {
+    if (mount("devbox", path, "fuse.devbox", 0, data) < 0) {
         int err = errno;
         close(dev);
         dbx_die("cannot mount the FUSE overlay on", op->dst, err);
