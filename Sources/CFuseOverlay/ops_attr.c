@@ -63,17 +63,18 @@ static int fd_utimens(int fd, const char *path, const struct timespec ts[2]) {
 }
 
 void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi) {
+    (void)fi;  // files have no handles (iofd.c)
     struct ovl_fs *fs = ovl_fs(req);
     struct ovl_node *n = ovl_node(fs, ino);
     // Any change, even of times only, copies up, as under kernel overlay;
     // a truncation to zero need not copy the data it drops.
     bool data = !((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0);
     int rc = ovl_copy_up(fs, n, fuse_req_ctx(req), data);
-    // A lower file whose name a rename or unlink took meanwhile has no
-    // place in the upper. With the writeback cache the kernel still sends
-    // its times when an fd of it closes (close(2) would fail with EIO, as
-    // apt's did after replacing /var/lib/apt/extended_states): times alone
-    // are dropped with the file, as kernel overlay drops an unlinked one's.
+    // A lower object whose name a rename or unlink took meanwhile: a
+    // regular file is copied up nameless (copyup.c); anything else has no
+    // place in the upper, and times alone are dropped with it, as kernel
+    // overlay drops an unlinked one's (an error here once failed apt's
+    // close(2) after it replaced /var/lib/apt/extended_states).
     const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME;
     if (rc == -ENOENT && !(to_set & ~times)) {
         rc = 0;

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 void ovl_op_init(void *userdata, struct fuse_conn_info *conn) {
-    struct ovl_fs *fs = userdata;
+    (void)userdata;
     // This daemon is the only writer of the upper while mounted, so the
     // kernel may cache pages, attributes and listings. Not the writeback
     // cache: with it every close(2) marks the file's block count stale
