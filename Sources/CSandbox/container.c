@@ -16,18 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-void dbx_loopback_up(void) {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) dbx_die("cannot open a socket to bring up lo", NULL, errno);
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) dbx_die("cannot read flags of", "lo", errno);
-    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) dbx_die("cannot bring up", "lo", errno);
-    close(fd);
-}
-
 // A new process waits on its parent's CPU, often until the mounts are
 // done, even with another CPU idle. Allowed every CPU but this one, it
 // moves at once. False when there is no other CPU or the call is refused.

@@ -51,8 +51,8 @@ static int namespace_in_use(const char *self) {
     return used;
 }
 
-static void holder_main(int ready_fd, int go_fd, int idle_seconds) __attribute__((noreturn));
-static void holder_main(int ready_fd, int go_fd, int idle_seconds) {
+static void holder_main(int ready_fd, int go_fd, int idle_seconds, const char *socket_prefix) __attribute__((noreturn));
+static void holder_main(int ready_fd, int go_fd, int idle_seconds, const char *socket_prefix) {
     prctl(PR_SET_NAME, "devbox-userns");
     if (unshare(CLONE_NEWUSER) < 0) _exit(1);
     // One write (atomic on a pipe): our pid says we are ready to be mapped.
@@ -69,26 +69,32 @@ static void holder_main(int ready_fd, int go_fd, int idle_seconds) {
     // not the command line of the run that started it.
     char idle[16];
     snprintf(idle, sizeof idle, "%d", idle_seconds);
-    char *argv[] = {"devbox-userns", idle, NULL};
+    char *argv[] = {"devbox-userns", idle, (char *)(socket_prefix ? socket_prefix : ""), NULL};
     char *envp[] = {NULL};
     execve("/proc/self/exe", argv, envp);
-    dbx_holder_idle(idle_seconds);
+    dbx_holder_idle(idle_seconds, socket_prefix);
 }
 
-void dbx_holder_idle(int idle_seconds) {
+void dbx_holder_idle(int idle_seconds, const char *socket_prefix) {
     prctl(PR_SET_NAME, "devbox-userns");  // exec named us after /proc/self/exe
     char self[64] = {0};
     if (readlink("/proc/self/ns/user", self, sizeof self - 1) <= 0) _exit(1);
+    struct dbx_netspare spare;
+    dbx_netspare_open(&spare, socket_prefix);
     int idle = 0;
     for (;;) {
-        sleep(15);
-        idle = namespace_in_use(self) ? 0 : idle + 15;
-        if (idle >= idle_seconds) _exit(0);
+        dbx_netspare_wait(&spare, 15);
+        idle = spare.served || namespace_in_use(self) ? 0 : idle + 15;
+        spare.served = 0;
+        if (idle >= idle_seconds) {
+            dbx_netspare_close(&spare);
+            _exit(0);
+        }
     }
 }
 
 pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *const *newgidmap_argv,
-                              int idle_seconds, char *err, size_t errlen) {
+                              int idle_seconds, const char *socket_prefix, char *err, size_t errlen) {
     int ready[2], go[2];
     if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
         snprintf(err, errlen, "cannot create pipes: %s", strerror(errno));
@@ -106,7 +112,7 @@ pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *con
         if (holder == 0) {
             close(ready[0]);
             close(go[1]);
-            holder_main(ready[1], go[0], idle_seconds);
+            holder_main(ready[1], go[0], idle_seconds, socket_prefix);
         }
         _exit(holder > 0 ? 0 : 1);
     }

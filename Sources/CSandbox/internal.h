@@ -7,6 +7,7 @@
 #include "csandbox.h"
 #include <signal.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -74,7 +75,17 @@ int dbx_magic_path(int fd, char *buf, size_t len);
 void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd, int exit_fd, int defer_net)
     __attribute__((noreturn));
 // lo up in the caller's network namespace (a new one has it down).
-void dbx_loopback_up(void);
+void dbx_loopback_up(void);  // netdefer.c
+
+// netspare.c: the holder's spare network namespace and its socket.
+struct dbx_netspare {
+    int listener, spare, served, refill_pending;
+    struct timespec handed;  // when the last spare went, if refill_pending
+    char path[108];
+};
+void dbx_netspare_open(struct dbx_netspare *s, const char *prefix);
+void dbx_netspare_wait(struct dbx_netspare *s, int seconds);  // serving meanwhile
+void dbx_netspare_close(struct dbx_netspare *s);
 // Another of the container's processes applying the masked and read-only
 // paths while PID 1 mounts the rest: it starts when PID 1 writes to
 // start_fd after step `after` and reports on done_fd.

@@ -7,7 +7,11 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static int pending_socket = -1;
@@ -24,4 +28,17 @@ void dbx_join_deferred_network(void) {
     close(socket);
     if (setns(ns, CLONE_NEWNET) < 0) dbx_die("cannot join the container's network namespace", NULL, errno);
     close(ns);
+}
+
+// lo of the network namespace the caller is in, up (it starts down).
+void dbx_loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) dbx_die("cannot open a socket to bring up lo", NULL, errno);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) dbx_die("cannot read flags of", "lo", errno);
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) dbx_die("cannot bring up", "lo", errno);
+    close(fd);
 }

@@ -106,6 +106,7 @@ public enum Launcher {
         config.clone_flags = cloneFlags(spec.linux.namespaces)
         let privileged = geteuid() == 0
         config.userns_fd = -1
+        var held: UserNamespaceHolder.Held?
         let newUserNamespace = spec.linux.namespaces.contains { $0.type == .user && $0.path == nil }
         if joins.user >= 0 {
             // An existing user namespace (linux.namespaces[].path): its maps
@@ -114,8 +115,10 @@ public enum Launcher {
         } else if newUserNamespace, let helpers = environment.mapHelpers, let runtimeDir = environment.runtimeDir {
             // The holder only saves time: without it, map a fresh namespace.
             do {
-                config.userns_fd = try UserNamespaceHolder.open(runtimeDir: runtimeDir, spec: spec, helpers: helpers,
-                                                                debug: environment.debug)
+                let holder = try UserNamespaceHolder.open(runtimeDir: runtimeDir, spec: spec, helpers: helpers,
+                                                          debug: environment.debug)
+                config.userns_fd = holder.fd
+                held = holder
             } catch {
                 if environment.debug { debugLine("no user namespace holder (\(error)); mapping this run's own") }
             }
@@ -158,6 +161,21 @@ public enum Launcher {
         defer { if config.fuse_socket_fd >= 0 { close(config.fuse_socket_fd) } }
         config.hostname = strings.copy(spec.hostname)
         config.loopback_up = spec.linux.namespaces.contains { $0.type == .network } ? 1 : 0
+        // A new network namespace the holder made ahead (netspare.c): PID 1
+        // joins it like a linux.namespaces path and makes none. Not under a
+        // nested user namespace, whose PID 1 cannot join one of its parent's.
+        var joinFDList = joins.fds, joinTypeList = joins.types
+        var spareNetwork: Int32 = -1
+        defer { if spareNetwork >= 0 { close(spareNetwork) } }
+        if let held, config.nest_userns == 0, (config.clone_flags & dbx_clone_newnet()) != 0,
+           let fd = UserNamespaceHolder.takeNetworkNamespace(held) {
+            spareNetwork = fd
+            joinFDList.append(fd)
+            joinTypeList.append(dbx_clone_newnet())
+            config.clone_flags &= ~dbx_clone_newnet()
+            config.loopback_up = 0
+            if environment.debug { debugLine("network namespace made ahead by user namespace holder \(held.pid)") }
+        }
         config.staging = strings.copy(environment.staging)
         config.ops = UnsafePointer(ops)
         config.nops = steps.count
@@ -186,13 +204,13 @@ public enum Launcher {
             config.set_oom_score_adj = 1
             config.oom_score_adj = Int32(adj)
         }
-        let joinFDs = UnsafeMutablePointer<Int32>.allocate(capacity: max(joins.fds.count, 1))
-        let joinTypes = UnsafeMutablePointer<Int32>.allocate(capacity: max(joins.fds.count, 1))
+        let joinFDs = UnsafeMutablePointer<Int32>.allocate(capacity: max(joinFDList.count, 1))
+        let joinTypes = UnsafeMutablePointer<Int32>.allocate(capacity: max(joinFDList.count, 1))
         defer { joinFDs.deallocate(); joinTypes.deallocate() }
-        for i in joins.fds.indices { joinFDs[i] = joins.fds[i]; joinTypes[i] = joins.types[i] }
+        for i in joinFDList.indices { joinFDs[i] = joinFDList[i]; joinTypes[i] = joinTypeList[i] }
         config.join_fds = UnsafePointer(joinFDs)
         config.join_types = UnsafePointer(joinTypes)
-        config.njoin = joins.fds.count
+        config.njoin = joinFDList.count
         if environment.startFD >= 0 {
             config.wait_for_start = 1
             config.start_fd = environment.startFD

@@ -21,20 +21,29 @@ public enum UserNamespaceHolder {
 
     /// An open file descriptor of the namespace, or nil when none can be had
     /// (the caller then maps a fresh namespace itself).
+    /// A joined holder: its namespace, and what names the socket of its
+    /// spare network namespaces (see takeNetworkNamespace).
+    public struct Held {
+        public let fd: Int32
+        let pid: Int32
+        let socketPrefix: String
+    }
+
     public static func open(runtimeDir: String, spec: RuntimeSpec, helpers: (uid: String, gid: String),
-                            debug: Bool) throws(SandboxError) -> Int32 {
+                            debug: Bool) throws(SandboxError) -> Held {
         try open(runtimeDir: runtimeDir, uidMappings: spec.linux.uidMappings, gidMappings: spec.linux.gidMappings,
                  helpers: helpers, debug: debug)
     }
 
     public static func open(runtimeDir: String, uidMappings: [RuntimeSpec.IDMapping], gidMappings: [RuntimeSpec.IDMapping],
-                            helpers: (uid: String, gid: String), debug: Bool) throws(SandboxError) -> Int32 {
+                            helpers: (uid: String, gid: String), debug: Bool) throws(SandboxError) -> Held {
         let uidMap = IDMapText.procFile(uidMappings)
         let gidMap = IDMapText.procFile(gidMappings)
-        let pidFile = runtimeDir + "/userns-\(fingerprint(uidMap + "|" + gidMap)).pid"
+        let prefix = runtimeDir + "/userns-\(fingerprint(uidMap + "|" + gidMap))"
+        let pidFile = prefix + ".pid"
         if let text = FileSystem.read(pidFile), let pid = Int32(String(decoding: text.utf8.filter(ASCII.isDigit), as: UTF8.self)),
            let fd = join(pid: pid, uidMap: uidMap, gidMap: gidMap) {
-            return fd
+            return Held(fd: fd, pid: pid, socketPrefix: prefix)
         }
         guard FileSystem.makeDirectories(runtimeDir, mode: 0o700) else {
             throw .prepare(path: runtimeDir, reason: String(cString: strerror(errno)))
@@ -43,7 +52,7 @@ public enum UserNamespaceHolder {
         let uidArgv = strings.array([helpers.uid] + IDMapText.helperArguments(uidMappings))
         let gidArgv = strings.array([helpers.gid] + IDMapText.helperArguments(gidMappings))
         var errbuf = [CChar](repeating: 0, count: 512)
-        let pid = dbx_spawn_userns_holder(UnsafePointer(uidArgv), UnsafePointer(gidArgv), idleSeconds, &errbuf, errbuf.count)
+        let pid = dbx_spawn_userns_holder(UnsafePointer(uidArgv), UnsafePointer(gidArgv), idleSeconds, prefix, &errbuf, errbuf.count)
         withExtendedLifetime(strings) {}
         guard pid > 0 else { throw .launch(String(cBuffer: errbuf)) }
         if debug { Launcher.debugLine("started user namespace holder \(pid)") }
@@ -53,7 +62,16 @@ public enum UserNamespaceHolder {
         // Ours and still starting (it may be mid-exec): no checks needed.
         let fd = Glibc.open("/proc/\(pid)/ns/user", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .launch("cannot open the user namespace of holder \(pid): \(String(cString: strerror(errno)))") }
-        return fd
+        return Held(fd: fd, pid: pid, socketPrefix: prefix)
+    }
+
+    /// A network namespace (lo up) the holder made ahead for one run, owned
+    /// by its user namespace; nil when it has none to give (a holder still
+    /// starting, one from an older devbox, a socket path too long for
+    /// sun_path): the run then makes its own.
+    public static func takeNetworkNamespace(_ held: Held) -> Int32? {
+        let fd = dbx_netspare_take(held.socketPrefix, held.pid, held.fd)
+        return fd >= 0 ? fd : nil
     }
 
     static func join(pid: Int32, uidMap: String, gidMap: String) -> Int32? {

@@ -29,8 +29,8 @@ enum StoreAccess {
         guard host.uid != 0, let uidHelper = host.newuidmap, let gidHelper = host.newgidmap else { return nil }
         let identity = IdentityPlanner.plan(mode: .root, host: host)
         guard identity.needsHelpers else { return nil }
-        return try? UserNamespaceHolder.open(runtimeDir: host.runtimeDir, uidMappings: identity.uidMappings,
-                                             gidMappings: identity.gidMappings, helpers: (uidHelper, gidHelper), debug: false)
+        return (try? UserNamespaceHolder.open(runtimeDir: host.runtimeDir, uidMappings: identity.uidMappings,
+                                              gidMappings: identity.gidMappings, helpers: (uidHelper, gidHelper), debug: false))?.fd
     }
 
     /// The FUSE storage driver's daemon works in the store's user

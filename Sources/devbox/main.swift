@@ -11,7 +11,7 @@ import Project
 // OCIArguments); everything else, including every error, goes through it.
 let arguments = CommandLine.arguments
 if arguments.first == "devbox-userns" {
-    dbx_holder_idle(Int32(arguments.dropFirst().first ?? "") ?? 300)
+    dbx_holder_idle(Int32(arguments.dropFirst().first ?? "") ?? 300, arguments.count > 2 ? arguments[2] : nil)
 }
 if arguments.first == "devbox-supervise" {
     Supervisor.main(Array(arguments.dropFirst()))

@@ -58,10 +58,10 @@ struct IsolationTests {
         let r = try s.devbox(["run", "--rm", "--", "sh", "-c", "echo x > /var/tmp/gone && cat /var/tmp/gone"])
         #expect(r.status == 0 && r.out == "x\n", "\(r.stderr)")
         #expect(s.containerDirectories.isEmpty, "no environment is kept for the project")
-        // The user-namespace holder's pid file and the per-boot answer about
-        // tmpfs layers are shared state, like the host skeleton.
+        // The user-namespace holder's pid file and socket and the per-boot
+        // answer about tmpfs layers are shared state, like the host skeleton.
         let left = try Shell.run(["/usr/bin/find", s.runtime.path, "-mindepth", "1", "!", "-path", "*/devbox/userns-*.pid",
-                                  "!", "-path", "*/devbox/tmpfs-layers-*", "!", "-path", "*/devbox"])
+                                  "!", "-path", "*/devbox/userns-*.sock", "!", "-path", "*/devbox/tmpfs-layers-*", "!", "-path", "*/devbox"])
         #expect(left.out.isEmpty, "left behind: \(left.out)")
         let again = try s.devbox(["run", "--rm", "--", "test", "-e", "/var/tmp/gone"])
         #expect(again.status == 1)

@@ -210,12 +210,18 @@ ssize_t dbx_policy_start(const struct dbx_config *config);
 
 // Starts the idle process that keeps a user namespace, mapped with the
 // helpers, alive for later runs. Returns its pid, or -1 with errbuf set.
+// It offers a spare network namespace on the socket PREFIX.PID.sock
+// (netspare.c) when socket_prefix is given.
 pid_t dbx_spawn_userns_holder(const char *const *newuidmap_argv, const char *const *newgidmap_argv,
-                              int idle_seconds, char *errbuf, size_t errlen);
+                              int idle_seconds, const char *socket_prefix, char *errbuf, size_t errlen);
 
+// The holder's life after its re-exec as `devbox-userns IDLE_SECONDS [PREFIX]`.
+void dbx_holder_idle(int idle_seconds, const char *socket_prefix) __attribute__((noreturn));
 
-// The holder's life after its re-exec as `devbox-userns IDLE_SECONDS`.
-void dbx_holder_idle(int idle_seconds) __attribute__((noreturn));
+// A network namespace, lo up, made ahead by holder `holder` (socket
+// PREFIX.HOLDER.sock), owned by the user namespace userns_fd names; -1 when
+// none is to be had (no holder socket, a busy holder, anything else).
+int dbx_netspare_take(const char *socket_prefix, pid_t holder, int userns_fd);
 
 // Small wrappers for Swift, which cannot call variadic or macro-only APIs.
 int dbx_unshare(int flags);
