@@ -115,6 +115,54 @@ struct RootEscapeTests {
         }
     }
 
+    /// The FUSE driver opens no file at open(2) any more: it copies up at the
+    /// first write, truncates on a setattr, and writes a file unlinked while
+    /// open into a nameless copy. Every one of those, reached through links
+    /// an earlier run planted (absolute, .., at the host's own files and at
+    /// /oldroot), must change the container's copy only.
+    @Test("data written through planted links (appends, truncating opens, truncate, dd, a write after unlink) changes the container's copy only",
+          arguments: Runner.all, ["overlay", "fuse"])
+    func dataThroughPlantedLinks(runner: Runner, driver: String) throws {
+        let s = try Scratch(runner)
+        defer { s.removeProjectEnvironments() }
+        let host = try WatchedHostDirectory(in: s)
+        FileManager.default.createFile(atPath: host.path + "/target", contents: Data("host\n".utf8))
+        let licenses = ["GPL-3", "Apache-2.0", "MPL-2.0", "LGPL-3"].map { "/usr/share/common-licenses/" + $0 }
+        let before = licenses.map { FileManager.default.contents(atPath: $0) }
+        #expect(before.allSatisfy { $0 != nil })
+        let plant = "mkdir -p /usr/local && L=/usr/share/common-licenses && ln -s $L/GPL-3 /usr/local/abs && ln -s ../usr/share/common-licenses/Apache-2.0 /var/rel "
+            + "&& ln -s $L/MPL-2.0 /usr/local/open && ln -s ../../usr/share/common-licenses/LGPL-3 /var/tmp/open "
+            + "&& ln -s /oldroot\(host.path)/target /usr/local/hostabs && ln -s ../../oldroot\(host.path)/target /var/hostrel"
+        let planted = try s.devbox(["run", "--storage-driver", driver, "--", "sh", "-c", plant])
+        #expect(planted.status == 0, "\(planted.stderr)")
+        #expect(try s.devbox(["down"]).status == 0)
+        let attack = """
+            for p in /usr/local/abs /var/rel /usr/local/hostabs /var/hostrel; do
+                { echo app >> $p; echo trunc > $p; truncate -s 3 $p; printf XY | dd of=$p bs=1 seek=1 conv=notrunc; } 2>/dev/null
+                cat $p 2>/dev/null && echo
+            done
+            for p in /usr/local/open /var/tmp/open; do
+                ( exec 3<>$p && rm -f "$(readlink -f $p)" && echo gone >&3 ) 2>/dev/null
+            done
+            true
+            """
+        // The persistent layer's links, then a --rm run's own (its throwaway
+        // layer, in memory under FUSE where tmpfs takes user xattrs).
+        for mode in [[], ["--rm"]] {
+            let script = mode.isEmpty ? attack : plant + "\n" + attack
+            let r = try s.devbox(["run"] + mode + ["--storage-driver", driver, "--", "sh", "-c", script])
+            #expect(r.status == 0, "\(mode): \(r.stderr)")
+            // Rootless under kernel overlay the host's files are nobody's and
+            // stay read-only; everywhere else the writes land, in the copy.
+            if driver == "fuse" || runner.uid == 0 {
+                #expect(r.out == "tXY\ntXY\n", "\(mode): \(r.out) \(r.stderr)")
+            }
+            #expect(licenses.map { FileManager.default.contents(atPath: $0) } == before, "\(mode): the host's files are unchanged")
+            #expect(host.entries == ["target"], "\(mode): \(host.entries)")
+            #expect(FileManager.default.contents(atPath: host.path + "/target") == Data("host\n".utf8), "\(mode)")
+        }
+    }
+
     @Test("an image's directory replaced by a symlink in its persistent layer is followed inside", arguments: Runner.all, ["overlay", "fuse"])
     func plantedInImageLayer(runner: Runner, driver: String) throws {
         let s = try Scratch(runner)
