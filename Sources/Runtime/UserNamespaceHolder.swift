@@ -41,10 +41,12 @@ public enum UserNamespaceHolder {
         let gidMap = IDMapText.procFile(gidMappings)
         let prefix = runtimeDir + "/userns-\(fingerprint(uidMap + "|" + gidMap))"
         let pidFile = prefix + ".pid"
-        if let text = FileSystem.read(pidFile), let pid = Int32(String(decoding: text.utf8.filter(ASCII.isDigit), as: UTF8.self)),
-           let fd = join(pid: pid, uidMap: uidMap, gidMap: gidMap) {
+        let recorded = FileSystem.read(pidFile).flatMap { Int32(String(decoding: $0.utf8.filter(ASCII.isDigit), as: UTF8.self)) }
+        if let pid = recorded, let fd = join(pid: pid, uidMap: uidMap, gidMap: gidMap) {
             return Held(fd: fd, pid: pid, socketPrefix: prefix)
         }
+        // The recorded holder is gone: a kill -9 left its socket behind.
+        if let pid = recorded { unlink(prefix + ".\(pid).sock") }
         guard FileSystem.makeDirectories(runtimeDir, mode: 0o700) else {
             throw .prepare(path: runtimeDir, reason: String(cString: strerror(errno)))
         }

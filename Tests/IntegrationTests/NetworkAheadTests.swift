@@ -91,4 +91,21 @@ struct NetworkAheadTests {
         // A holder that never answers costs at most its 100 ms timeout.
         #expect(Date().timeIntervalSince(started) < 10)
     }
+
+    @Test("a holder killed with -9 leaves its socket; the next run's new holder removes it", arguments: Runner.all.filter { $0.uid != 0 })
+    func killedHolderSocket(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let dir = s.runtime.appendingPathComponent("devbox").path
+        func sockets() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".sock") } }
+        #expect(try s.devbox(["run", "--rm", "--network", "none", "--", "true"]).status == 0)
+        let first = sockets()
+        #expect(first.count == 1, "\(first)")
+        let pidFile = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".pid") })
+        let pid = try #require(Int32(try String(contentsOfFile: dir + "/" + pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGKILL)
+        for _ in 0..<100 where kill(pid, 0) == 0 { usleep(20_000) }
+        #expect(try s.devbox(["run", "--rm", "--network", "none", "--", "true"]).status == 0)
+        let second = sockets()
+        #expect(second.count == 1 && second != first, "old \(first), now \(second)")
+    }
 }
