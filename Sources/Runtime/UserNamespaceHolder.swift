@@ -19,8 +19,6 @@ public enum UserNamespaceHolder {
         return value
     }
 
-    /// An open file descriptor of the namespace, or nil when none can be had
-    /// (the caller then maps a fresh namespace itself).
     /// A joined holder: its namespace, and what names the socket of its
     /// spare network namespaces (see takeNetworkNamespace).
     public struct Held {
@@ -29,6 +27,8 @@ public enum UserNamespaceHolder {
         let socketPrefix: String
     }
 
+    /// The holder of the spec's maps, found or started; throws when none can
+    /// be had (the caller then maps a fresh namespace itself).
     public static func open(runtimeDir: String, spec: RuntimeSpec, helpers: (uid: String, gid: String),
                             debug: Bool) throws(SandboxError) -> Held {
         try open(runtimeDir: runtimeDir, uidMappings: spec.linux.uidMappings, gidMappings: spec.linux.gidMappings,
