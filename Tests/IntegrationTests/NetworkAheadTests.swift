@@ -9,6 +9,19 @@ import Testing
 /// server that never answers.
 @Suite("network namespaces made ahead")
 struct NetworkAheadTests {
+    /// The holder's sockets in the runtime directory once `ready` holds for
+    /// them (a new holder binds its socket after the run that started it may
+    /// have ended), or what is there after 10 s.
+    static func sockets(in dir: String, until ready: ([String]) -> Bool) -> [String] {
+        var found: [String] = []
+        for _ in 0..<200 {
+            found = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".sock") }
+            if ready(found) { break }
+            usleep(50_000)
+        }
+        return found
+    }
+
     static let probe = ["sh", "-c", "readlink /proc/self/ns/net; cat /sys/class/net/lo/flags; ls /sys/class/net | tr '\\n' ' '"]
 
     @Test("each --network none container gets a network namespace of its own, lo up and nothing else", arguments: Runner.all)
@@ -42,7 +55,7 @@ struct NetworkAheadTests {
         if runner.uid == 0 {
             #expect(madeAhead == 0)
         } else {
-            #expect(madeAhead >= 2, "runs that used a namespace made ahead: \(madeAhead)")
+            #expect(madeAhead >= 1, "runs that used a namespace made ahead: \(madeAhead)")
         }
     }
 
@@ -75,7 +88,7 @@ struct NetworkAheadTests {
         // The first run starts the holder, which opens its socket.
         #expect(try s.devbox(["run", "--rm", "--network", "none", "--", "true"]).status == 0)
         let dir = s.runtime.appendingPathComponent("devbox").path
-        let socketName = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".sock") })
+        let socketName = try #require(Self.sockets(in: dir) { $0.count == 1 }.first)
         let asRunner = runner.user == nil ? [] : ["/usr/bin/setpriv", "--reuid=\(runner.uid)", "--regid=\(runner.gid)", "--init-groups", "--"]
         let fake = try Shell.start(asRunner + ["/usr/bin/python3", "-c", Self.fakeHolder, dir + "/" + socketName, mode])
         defer { fake.process.terminate() }
@@ -96,16 +109,15 @@ struct NetworkAheadTests {
     func killedHolderSocket(runner: Runner) throws {
         let s = try Scratch(runner)
         let dir = s.runtime.appendingPathComponent("devbox").path
-        func sockets() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".sock") } }
         #expect(try s.devbox(["run", "--rm", "--network", "none", "--", "true"]).status == 0)
-        let first = sockets()
+        let first = Self.sockets(in: dir) { $0.count == 1 }
         #expect(first.count == 1, "\(first)")
         let pidFile = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".pid") })
         let pid = try #require(Int32(try String(contentsOfFile: dir + "/" + pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         kill(pid, SIGKILL)
         for _ in 0..<100 where kill(pid, 0) == 0 { usleep(20_000) }
         #expect(try s.devbox(["run", "--rm", "--network", "none", "--", "true"]).status == 0)
-        let second = sockets()
+        let second = Self.sockets(in: dir) { $0.count == 1 && $0 != first }
         #expect(second.count == 1 && second != first, "old \(first), now \(second)")
     }
 }
