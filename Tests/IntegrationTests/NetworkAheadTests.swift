@@ -9,17 +9,22 @@ import Testing
 /// server that never answers.
 @Suite("network namespaces made ahead")
 struct NetworkAheadTests {
-    /// The holder's sockets in the runtime directory once `ready` holds for
-    /// them (a new holder binds its socket after the run that started it may
-    /// have ended), or what is there after 10 s.
-    static func sockets(in dir: String, until ready: ([String]) -> Bool) -> [String] {
-        var found: [String] = []
+    /// The socket of the holder the pid file names, once it is there (a new
+    /// holder binds it after the run that started it may have ended; under
+    /// FUSE one run can start two holders, and only this one counts), or nil
+    /// after 10 s. With its pid.
+    static func holderSocket(in dir: String) -> (name: String, pid: Int32)? {
         for _ in 0..<200 {
-            found = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".sock") }
-            if ready(found) { break }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            if let pidFile = names.first(where: { $0.hasSuffix(".pid") }),
+               let text = try? String(contentsOfFile: dir + "/" + pidFile, encoding: .utf8),
+               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                let socket = pidFile.dropLast(4) + ".\(pid).sock"
+                if names.contains(String(socket)) { return (String(socket), pid) }
+            }
             usleep(50_000)
         }
-        return found
+        return nil
     }
 
     static let probe = ["sh", "-c", "readlink /proc/self/ns/net; cat /sys/class/net/lo/flags; ls /sys/class/net | tr '\\n' ' '"]
@@ -88,7 +93,7 @@ struct NetworkAheadTests {
         // The first run starts the holder, which opens its socket.
         #expect(try s.devbox(["run", "--rm", "--network", "none", "--", "true"]).status == 0)
         let dir = s.runtime.appendingPathComponent("devbox").path
-        let socketName = try #require(Self.sockets(in: dir) { $0.count == 1 }.first)
+        let socketName = try #require(Self.holderSocket(in: dir)).name
         let asRunner = runner.user == nil ? [] : ["/usr/bin/setpriv", "--reuid=\(runner.uid)", "--regid=\(runner.gid)", "--init-groups", "--"]
         let fake = try Shell.start(asRunner + ["/usr/bin/python3", "-c", Self.fakeHolder, dir + "/" + socketName, mode])
         defer { fake.process.terminate() }
@@ -110,14 +115,13 @@ struct NetworkAheadTests {
         let s = try Scratch(runner)
         let dir = s.runtime.appendingPathComponent("devbox").path
         #expect(try s.devbox(["run", "--rm", "--network", "none", "--", "true"]).status == 0)
-        let first = Self.sockets(in: dir) { $0.count == 1 }
-        #expect(first.count == 1, "\(first)")
-        let pidFile = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".pid") })
-        let pid = try #require(Int32(try String(contentsOfFile: dir + "/" + pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        kill(pid, SIGKILL)
-        for _ in 0..<100 where kill(pid, 0) == 0 { usleep(20_000) }
+        let first = try #require(Self.holderSocket(in: dir))
+        kill(first.pid, SIGKILL)
+        for _ in 0..<100 where kill(first.pid, 0) == 0 { usleep(20_000) }
+        #expect(FileManager.default.fileExists(atPath: dir + "/" + first.name), "kill -9 leaves the socket")
         #expect(try s.devbox(["run", "--rm", "--network", "none", "--", "true"]).status == 0)
-        let second = Self.sockets(in: dir) { $0.count == 1 && $0 != first }
-        #expect(second.count == 1 && second != first, "old \(first), now \(second)")
+        let second = Self.holderSocket(in: dir)
+        #expect(second != nil && second?.pid != first.pid, "a new holder with its socket: \(String(describing: second))")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/" + first.name), "the dead holder's socket is gone")
     }
 }
