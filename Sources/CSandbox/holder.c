@@ -31,15 +31,16 @@ static int read_full(int fd, void *buf, size_t len) {
     return 0;
 }
 
-// Whether any other process is in the user namespace `self` names.
-static int namespace_in_use(const char *self) {
+// Whether any other process is in the user namespace `self` names (the
+// holder's own maker of network namespaces aside).
+static int namespace_in_use(const char *self, pid_t maker) {
     DIR *proc = opendir("/proc");
     if (!proc) return 1;
     pid_t me = getpid();
     int used = 0;
     struct dirent *e;
     while (!used && (e = readdir(proc))) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == me) continue;
+        if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == me || atoi(e->d_name) == maker) continue;
         char path[64], link[64];
         snprintf(path, sizeof path, "/proc/%s/ns/user", e->d_name);
         ssize_t n = readlink(path, link, sizeof link - 1);
@@ -84,7 +85,7 @@ void dbx_holder_idle(int idle_seconds, const char *socket_prefix) {
     int idle = 0;
     for (;;) {
         dbx_netspare_wait(&spare, 15);
-        idle = spare.served || namespace_in_use(self) ? 0 : idle + 15;
+        idle = spare.served || namespace_in_use(self, spare.maker_pid) ? 0 : idle + 15;
         spare.served = 0;
         if (idle >= idle_seconds) {
             dbx_netspare_close(&spare);

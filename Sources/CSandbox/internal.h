@@ -80,6 +80,8 @@ void dbx_loopback_up(void);  // netdefer.c
 // netspare.c: the holder's spare network namespace and its socket.
 struct dbx_netspare {
     int listener, spare, served, refill_pending;
+    int maker, asked;  // the socket to the maker, and whether one is being made
+    pid_t maker_pid;
     struct timespec handed;  // when the last spare went, if refill_pending
     char path[108];
 };

@@ -17,15 +17,17 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-// After a hand-over the run that took the spare is still starting, on both
-// CPUs; the next one is made once it is past that.
+// After a hand-over the run that took the spare is still starting; the
+// next one is asked for once it is past that.
 enum { REFILL_DELAY_MS = 3 };
 
 static int socket_address(struct sockaddr_un *addr, const char *prefix, pid_t holder) {
@@ -35,24 +37,64 @@ static int socket_address(struct sockaddr_un *addr, const char *prefix, pid_t ho
     return n > 0 && (size_t)n < sizeof addr->sun_path ? 0 : -1;
 }
 
-// A new network namespace with lo up, made by a child: the holder could not
-// go back to the host's namespace once it left it. -1 if refused.
-static int make_spare(void) {
-    int pair[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) return -1;
-    pid_t child = fork();
-    if (child == 0) {
-        close(pair[0]);
+// The maker: one child of the holder, forked once, that makes each spare
+// when asked. unshare(CLONE_NEWNET) again and again needs no fork per
+// namespace (a fork of devbox copies its page tables, its exit frees them:
+// more than half the namespace's own cost); between two it waits in a
+// parking namespace of its own, never in one a container was given. The
+// holder cannot do it itself: its accept loop must never stall behind the
+// ~0.7 ms the kernel takes to make one.
+static void maker_main(int sock, pid_t holder) __attribute__((noreturn));
+static void maker_main(int sock, pid_t holder) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != holder) _exit(0);
+    prctl(PR_SET_NAME, "devbox-netns");
+    if (unshare(CLONE_NEWNET) < 0) _exit(1);
+    int parking = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (parking < 0) _exit(1);
+    char ask;
+    while (read(sock, &ask, 1) == 1) {
         if (unshare(CLONE_NEWNET) < 0) _exit(1);
         dbx_loopback_up();
         int ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        _exit(ns >= 0 && dbx_send_fd(pair[1], ns) == 0 ? 0 : 1);
+        if (ns < 0 || setns(parking, CLONE_NEWNET) < 0 || dbx_send_fd(sock, ns) < 0) _exit(1);
+        close(ns);
+    }
+    _exit(0);
+}
+
+static void start_maker(struct dbx_netspare *s) {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) return;
+    pid_t holder = getpid();
+    pid_t child = fork();
+    if (child == 0) {
+        close(pair[0]);
+        if (s->listener >= 0) close(s->listener);
+        maker_main(pair[1], holder);
     }
     close(pair[1]);
-    int ns = child > 0 ? dbx_recv_fd(pair[0]) : -1;
-    close(pair[0]);
-    if (child > 0) waitpid(child, NULL, 0);
-    return ns;
+    if (child < 0) {
+        close(pair[0]);
+        return;
+    }
+    s->maker = pair[0];
+    s->maker_pid = child;
+}
+
+static void ask_maker(struct dbx_netspare *s) {
+    if (s->maker < 0 || s->asked) return;
+    if (write(s->maker, "m", 1) == 1) s->asked = 1;
+}
+
+static void stop_maker(struct dbx_netspare *s) {
+    if (s->maker < 0) return;
+    close(s->maker);
+    kill(s->maker_pid, SIGKILL);
+    waitpid(s->maker_pid, NULL, 0);
+    s->maker = -1;
+    s->maker_pid = -1;
+    s->asked = 0;
 }
 
 static long elapsed_ms(const struct timespec *since) {
@@ -62,8 +104,9 @@ static long elapsed_ms(const struct timespec *since) {
 }
 
 void dbx_netspare_open(struct dbx_netspare *s, const char *prefix) {
-    s->listener = s->spare = -1;
-    s->served = s->refill_pending = 0;
+    s->listener = s->spare = s->maker = -1;
+    s->maker_pid = -1;
+    s->served = s->asked = s->refill_pending = 0;
     s->path[0] = '\0';
     struct sockaddr_un addr;
     if (!prefix || !*prefix || socket_address(&addr, prefix, getpid()) < 0) return;
@@ -79,11 +122,13 @@ void dbx_netspare_open(struct dbx_netspare *s, const char *prefix) {
     }
     s->listener = fd;
     snprintf(s->path, sizeof s->path, "%s", addr.sun_path);
-    s->spare = make_spare();
+    start_maker(s);
+    ask_maker(s);
 }
 
-// Hands the spare to one caller of the same user (inside the holder's
-// namespace the caller's uid is the holder's own).
+// Answers one caller of the same user (inside the holder's namespace the
+// caller's uid is the holder's own) at once: the spare, or nothing when
+// none is ready (the run then makes its own; it never waits for one).
 static void serve_one(struct dbx_netspare *s) {
     int conn = accept4(s->listener, NULL, NULL, SOCK_CLOEXEC);
     if (conn < 0) return;
@@ -94,8 +139,22 @@ static void serve_one(struct dbx_netspare *s) {
         close(s->spare);
         s->spare = -1;
         s->served = 1;
+        clock_gettime(CLOCK_MONOTONIC, &s->handed);
+        s->refill_pending = 1;
     }
     close(conn);
+}
+
+static void take_from_maker(struct dbx_netspare *s) {
+    int ns = dbx_recv_fd(s->maker);
+    s->asked = 0;
+    if (ns < 0) {
+        // The maker died (or its namespace could not be made): no more spares.
+        stop_maker(s);
+        return;
+    }
+    if (s->spare >= 0) close(s->spare);
+    s->spare = ns;
 }
 
 void dbx_netspare_wait(struct dbx_netspare *s, int seconds) {
@@ -105,27 +164,23 @@ void dbx_netspare_wait(struct dbx_netspare *s, int seconds) {
     }
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
+    const long delay = REFILL_DELAY_MS;
     for (;;) {
-        if (s->refill_pending && elapsed_ms(&s->handed) >= REFILL_DELAY_MS) {
-            s->spare = make_spare();
+        if (s->refill_pending && elapsed_ms(&s->handed) >= delay) {
             s->refill_pending = 0;
+            ask_maker(s);
         }
         long left = (long)seconds * 1000 - elapsed_ms(&start);
         if (left <= 0) return;
         long timeout = left;
         if (s->refill_pending) {
-            long refill = REFILL_DELAY_MS - elapsed_ms(&s->handed);
+            long refill = delay - elapsed_ms(&s->handed);
             timeout = refill < 0 ? 0 : refill < left ? refill : left;
         }
-        struct pollfd p = {s->listener, POLLIN, 0};
-        if (poll(&p, 1, (int)timeout) > 0 && (p.revents & POLLIN)) {
-            serve_one(s);
-            // Handed over, or none to hand (the last one failed): one shortly.
-            if (s->spare < 0 && !s->refill_pending) {
-                clock_gettime(CLOCK_MONOTONIC, &s->handed);
-                s->refill_pending = 1;
-            }
-        }
+        struct pollfd p[2] = {{s->listener, POLLIN, 0}, {s->maker, POLLIN, 0}};
+        if (poll(p, s->maker >= 0 ? 2 : 1, (int)timeout) <= 0) continue;
+        if (s->maker >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) take_from_maker(s);
+        if (p[0].revents & POLLIN) serve_one(s);
     }
 }
 
@@ -135,6 +190,7 @@ void dbx_netspare_close(struct dbx_netspare *s) {
         close(s->listener);
     }
     if (s->spare >= 0) close(s->spare);
+    stop_maker(s);
     s->listener = s->spare = -1;
 }
 

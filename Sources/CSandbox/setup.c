@@ -162,6 +162,26 @@ static void mount_sysfs(const struct dbx_config *c, const struct dbx_op *op) {
 #define EMPTY_DIR "/.devbox-empty"
 static int empty_dir_ready;
 
+// A directory of the root's own tmpfs standing in for a tmpfs mount (a
+// `directory` mount of the spec): the same empty, writable, throwaway view
+// without a superblock to make and tear down. Exactly the mode asked for
+// (mkdir's is cut by the umask and may drop the sticky bit), and its owner.
+static void make_directory(const struct dbx_op *op) {
+    const char *rel;
+    if (!dbx_in_root(op->dst, &rel) || *rel == '\0') dbx_die("a directory step must be inside the root:", op->dst, EINVAL);
+    int path_fd = dbx_root_mkdirs(rel, 0700);
+    if (path_fd < 0) dbx_die("cannot create directory", op->dst, -path_fd);
+    // An O_PATH fd takes neither fchown nor fchmod.
+    int fd = openat(path_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) dbx_die("cannot open directory", op->dst, errno);
+    close(path_fd);
+    unsigned int uid, gid;
+    if (op->data && sscanf(op->data, "%u:%u", &uid, &gid) == 2 && fchown(fd, (uid_t)uid, (gid_t)gid) < 0)
+        dbx_die("cannot set the owner of", op->dst, errno);
+    if (fchmod(fd, op->mode & 07777) < 0) dbx_die("cannot set the mode of", op->dst, errno);
+    close(fd);
+}
+
 static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     int rc = 0, target;
     const char *rel;
@@ -172,6 +192,9 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
         if (rc < 0) dbx_die("cannot create directory", op->dst, -rc);
         if (rc > 0) close(rc);
         if (op->src) dbx_staging_mode_like(op->dst, op->src);
+        break;
+    case DBX_OP_DIRECTORY:
+        make_directory(op);
         break;
     case DBX_OP_TMPFS:
         mount_new(op, "tmpfs", op->data, DBX_MOUNT_NOSUID | DBX_MOUNT_NODEV | op_attrs(op), "cannot mount tmpfs on");

@@ -50,27 +50,14 @@ public enum HostRootLayout {
         }
     }
 
-    /// `emptyAsTmpfs`: the run's writable layer is thrown away and lives in
-    /// its private tmpfs, and an overlaid directory shows this owner inside.
-    /// Then a directory that is empty on the host is a tmpfs of its own: the
-    /// same view (empty, writable, gone with the run) without an overlay
-    /// superblock, which costs ~50 us to make and an RCU grace period to
-    /// free, about ten per run otherwise.
-    /// "0755", "01777": four digits at least, as mode= options are written.
-    static func octal(_ mode: UInt32) -> String {
-        var digits: [UInt8] = []
-        var rest = mode
-        while rest > 0 || digits.count < 4 {
-            digits.append(UInt8(ascii: "0") + UInt8(rest & 7))
-            rest >>= 3
-        }
-        if digits.last != UInt8(ascii: "0") { digits.append(UInt8(ascii: "0")) }
-        digits.reverse()
-        return String(decoding: digits, as: UTF8.self)
-    }
-
+    /// `emptyAsDirectory`: the run's writable layer is thrown away and lives
+    /// in its private tmpfs, and an overlaid directory shows this owner
+    /// inside. Then a directory that is empty on the host is a directory of
+    /// the root's tmpfs (DirectoryMount): the same view (empty, writable,
+    /// gone with the run) without an overlay superblock, which costs ~50 us
+    /// to make and an RCU grace period to free, nor a tmpfs of its own.
     public static func mounts(entries: [HostFacts.RootEntry], mountPoints: [String], dataDir: String,
-                              skeleton: String?, emptyAsTmpfs: (uid: UInt32, gid: UInt32)? = nil) -> [RuntimeSpec.Mount] {
+                              skeleton: String?, emptyAsDirectory: (uid: UInt32, gid: UInt32)? = nil) -> [RuntimeSpec.Mount] {
         let nested = nestedNames(mountPoints: mountPoints, dataDir: dataDir)
         return entries.sorted { $0.name < $1.name }.compactMap { entry in
             guard !replaced.contains(entry.name) else { return nil }
@@ -84,11 +71,10 @@ public enum HostRootLayout {
                 if nested.contains(entry.name) {
                     return RuntimeSpec.Mount(destination: path, type: "bind", source: path, options: ["rbind", "ro"])
                 }
-                if let empty = entry.emptyDirectory, let owner = emptyAsTmpfs {
+                if let empty = entry.emptyDirectory, let owner = emptyAsDirectory {
                     // The skeleton's mode when there is one (the host's, owner rwx added).
                     let mode = skeleton == nil ? empty.mode : empty.mode | 0o700
-                    return RuntimeSpec.Mount(destination: path, type: "tmpfs", source: "tmpfs",
-                                             options: ["mode=" + octal(mode), "uid=\(owner.uid)", "gid=\(owner.gid)"])
+                    return DirectoryMount.mount(path, mode: mode, uid: owner.uid, gid: owner.gid)
                 }
                 let lowers = skeleton.map { [$0 + path, path] } ?? [path]
                 return RuntimeSpec.Mount(destination: path, type: "overlay", source: "overlay",
@@ -101,8 +87,11 @@ public enum HostRootLayout {
 
     /// The kernel-provided parts every container gets: /proc, a minimal /dev,
     /// /sys read-only, and fresh /tmp and /run. `ownNetwork`: the container
-    /// has a network namespace of its own (`--network none`).
-    public static func systemMounts(ownNetwork: Bool) -> [RuntimeSpec.Mount] {
+    /// has a network namespace of its own (`--network none`). `inRootTmpfs`:
+    /// the root is a writable tmpfs of the run's own (the host image), so
+    /// /tmp and /run are directories of it rather than tmpfs mounts of their
+    /// own (DirectoryMount); a read-only root needs them as mounts.
+    public static func systemMounts(ownNetwork: Bool, inRootTmpfs: Bool = false) -> [RuntimeSpec.Mount] {
         // sysfs may only be mounted by the owner of the network namespace:
         // with the host's network that is not us, so the host's is bound
         // read-only; with one of its own, a new sysfs shows only its devices
@@ -130,9 +119,15 @@ public enum HostRootLayout {
             .init(destination: "/dev/stdin", type: "symlink", source: "/proc/self/fd/0"),
             .init(destination: "/dev/stdout", type: "symlink", source: "/proc/self/fd/1"),
             .init(destination: "/dev/stderr", type: "symlink", source: "/proc/self/fd/2"),
-            .init(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777"]),
-            .init(destination: "/run", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=755"]),
         ]
+        if inRootTmpfs {
+            mounts += [DirectoryMount.mount("/tmp", mode: 0o1777), DirectoryMount.mount("/run", mode: 0o755)]
+        } else {
+            mounts += [
+                .init(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777"]),
+                .init(destination: "/run", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=755"]),
+            ]
+        }
         return mounts
     }
 }

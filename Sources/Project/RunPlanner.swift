@@ -26,13 +26,15 @@ public enum RunPlanner {
         if let image = options.image {
             plan = try ImageRunPlanner.plan(options, image: image, project: project, host: host, runID: runID)
         } else {
-            plan = try planHost(options, project: project, host: host, runID: runID)
+            plan = try planHost(options, project: project, host: host, runID: runID,
+                                readOnlyRoot: profile.readOnlyRoot || options.readOnly)
         }
         try SecurityPlanner.apply(profile, options: options, project: project, to: &plan.spec)
         return plan
     }
 
-    static func planHost(_ options: RunOptions, project: Project, host: HostFacts, runID: String) throws(PlanError) -> RunPlan {
+    static func planHost(_ options: RunOptions, project: Project, host: HostFacts, runID: String,
+                         readOnlyRoot: Bool = false) throws(PlanError) -> RunPlan {
         guard !options.command.isEmpty else { throw .emptyCommand }
         if let dir = options.workdir, !dir.hasPrefix("/") { throw .relativeWorkdir(dir) }
         let hostname = options.hostname ?? host.hostname
@@ -59,13 +61,14 @@ public enum RunPlanner {
         var mounts: [RuntimeSpec.Mount] = [.init(destination: "/", type: "tmpfs", source: "tmpfs", options: ["mode=0755"])]
         // An overlaid directory shows its upper layer's owner, devbox's user
         // (the skeleton's too): so does the tmpfs standing in for one.
-        var emptyAsTmpfs: (uid: UInt32, gid: UInt32)?
+        var emptyAsDirectory: (uid: UInt32, gid: UInt32)?
         if layers.inMemory, let uid = IdentityPlanner.inside(host.uid, identity.uidMappings), let gid = IdentityPlanner.inside(host.gid, identity.gidMappings) {
-            emptyAsTmpfs = (uid, gid)
+            emptyAsDirectory = (uid, gid)
         }
         mounts += HostRootLayout.mounts(entries: host.rootEntries, mountPoints: host.mountPoints,
-                                        dataDir: host.dataDir, skeleton: host.hostSkeleton, emptyAsTmpfs: emptyAsTmpfs)
-        mounts += HostRootLayout.systemMounts(ownNetwork: options.network == .none)
+                                        dataDir: host.dataDir, skeleton: host.hostSkeleton, emptyAsDirectory: emptyAsDirectory)
+        // A read-only root is remounted so at the end: /tmp must stay a mount.
+        mounts += HostRootLayout.systemMounts(ownNetwork: options.network == .none, inRootTmpfs: !readOnlyRoot)
         mounts += hostFiles(host, options: options)
         mounts.append(homeMount(options: options, host: host, container: container, identity: identity))
         mounts += projectMounts(options, project: project)
@@ -136,6 +139,12 @@ public enum RunPlanner {
         }
         if let container {
             return .init(destination: host.home, type: "bind", source: container.home, options: ["rbind", "rw"])
+        }
+        // Below a directory the root's tmpfs holds itself (/home, /root): a
+        // directory of it (DirectoryMount). Anywhere else (a system user's
+        // home in /var) a tmpfs, which hides what the overlay would show.
+        if let (top, _) = HostRootLayout.topComponent(host.home), HostRootLayout.replaced.contains(top) {
+            return DirectoryMount.mount(host.home, mode: 0o700, uid: identity.uid, gid: identity.gid)
         }
         return .init(destination: host.home, type: "tmpfs", source: "tmpfs",
                      options: ["nosuid", "nodev", "mode=700", "uid=\(identity.uid)", "gid=\(identity.gid)"])

@@ -98,6 +98,8 @@ public enum SetupCompiler {
                 steps.append(.init(.mqueue, destination: target, optional: true))
             case "symlink":
                 steps.append(.init(.symlink, source: mount.source ?? "", destination: target))
+            case DirectoryMount.type:
+                steps.append(directoryStep(mount, at: target))
             default:
                 steps.append(.init(.bind, source: host(mount.source ?? mount.destination), destination: target,
                                    readOnly: mount.hasOption("ro")))
@@ -134,7 +136,7 @@ public enum SetupCompiler {
             // is meant to happen: the project, writable volumes, /tmp, /dev, /proc.
             let writable = Set(spec.mounts.filter { $0.hasOption("rw") }.map(\.destination) + ["/tmp"])
             var readOnly: [SetupStep] = [{ var s = SetupStep(.readOnly, destination: newRoot); s.single = true; return s }()]
-            for mount in spec.mounts where !writable.contains(mount.destination) && mount.type != "symlink" && mount.destination != "/"
+            for mount in spec.mounts where !writable.contains(mount.destination) && mount.type != "symlink" && mount.type != DirectoryMount.type && mount.destination != "/"
                 && !mount.destination.hasPrefix("/dev") && !mount.destination.hasPrefix("/proc") {
                 var step = SetupStep(.readOnly, destination: inside(mount.destination))
                 step.single = true
@@ -196,6 +198,15 @@ public enum SetupCompiler {
 
     /// The `key=value` options a filesystem takes as mount data; flags such
     /// as nosuid are applied by the C side.
+    /// A `directory` mount (DirectoryMount): its mode and owner options.
+    static func directoryStep(_ mount: RuntimeSpec.Mount, at target: String) -> SetupStep {
+        let mode = mount.option("mode").flatMap { UInt32($0, radix: 8) }.map { $0 & 0o7777 } ?? 0o755
+        let owner = mount.option("uid").flatMap(UInt32.init).flatMap { uid in
+            mount.option("gid").flatMap(UInt32.init).map { "\(uid):\($0)" }
+        }
+        return SetupStep(.directory, destination: target, data: owner, mode: mode)
+    }
+
     static func dataOptions(_ mount: RuntimeSpec.Mount, keep: Set<String> = []) -> String? {
         let data = (mount.options ?? []).filter { $0.contains("=") || keep.contains($0) }
         return data.isEmpty ? nil : data.concatenated(separator: ",")

@@ -11,6 +11,9 @@ public struct SetupStep: Equatable, Sendable, CustomStringConvertible {
         /// A new sysfs (the container's network namespace's devices), the
         /// host's cgroup tree bound below it; the host's /sys where refused.
         case sysfs
+        /// An empty directory in the root's tmpfs (a `directory` mount):
+        /// exactly `mode`, owned by `data` ("UID:GID") when given.
+        case directory
     }
 
     public var kind: Kind

@@ -81,8 +81,7 @@ public enum UserNamespaceHolder {
         guard fd >= 0 else { return nil }
         // Checked after opening: if the pid was reused meanwhile, these
         // describe the process whose namespace we hold.
-        let comm = FileSystem.read("/proc/\(pid)/comm") ?? ""
-        guard comm == "devbox-userns\n",
+        guard isLiveHolder(stat: FileSystem.read("/proc/\(pid)/stat") ?? ""),
               numbers(FileSystem.read("/proc/\(pid)/uid_map")) == numbers(uidMap),
               numbers(FileSystem.read("/proc/\(pid)/gid_map")) == numbers(gidMap)
         else {
@@ -90,6 +89,18 @@ public enum UserNamespaceHolder {
             return nil
         }
         return fd
+    }
+
+    /// Whether /proc/PID/stat describes a running holder. A holder that has
+    /// exited stays a zombie until its parent (init, or a subreaper that reaps
+    /// lazily) collects it, and a zombie's user namespace still opens: joined,
+    /// it would serve runs with no process to hold it or make spares.
+    public static func isLiveHolder(stat: String) -> Bool {
+        // "PID (COMM) STATE ...": COMM may hold spaces and parentheses.
+        guard let close = stat.lastIndex(of: ")"), let open = stat.firstIndex(of: "("), open < close else { return false }
+        let comm = stat[stat.index(after: open)..<close]
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return comm == "devbox-userns" && state != nil && state != "Z" && state != "X"
     }
 
     static func numbers(_ text: String?) -> [UInt64] {

@@ -86,9 +86,9 @@ struct UpperLayerTests {
         }
     }
 
-    // A --rm layer in memory makes an empty host directory a tmpfs of its
-    // own (no overlay): it must look and behave as the overlay would, which
-    // a persistent run still uses.
+    // A --rm layer in memory makes an empty host directory a directory of
+    // the run's root tmpfs (no overlay, no mount): it must look and behave as
+    // the overlay would, which a persistent run still uses.
     @Test("an empty host directory is empty, writable and shows the host's mode, --rm and persistent; writes stay inside",
           arguments: Runner.all)
     func emptyHostDirectory(runner: Runner) throws {
@@ -106,6 +106,29 @@ struct UpperLayerTests {
         let again = try s.devbox(["run", "--rm", "--", "ls", "-A", dir])
         #expect(again.status == 0 && again.out.isEmpty, "\(again.out)\(again.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "the host's directory stays empty")
+    }
+
+    // The host image's /tmp, /run and home are directories of the run's own
+    // root tmpfs, not mounts: the same modes, owners and writability a tmpfs
+    // gave them, nothing left on the host, and under --read-only /tmp still
+    // takes writes while the rest refuses them.
+    @Test("/tmp, /run and the home are the run's own: modes, owners, writable; --read-only keeps only /tmp writable",
+          arguments: Runner.all)
+    func systemDirectories(runner: Runner) throws {
+        let s = try Scratch(runner)
+        let script = "stat -c '%n %a %u' /tmp /run; touch /tmp/t /run/r \"$HOME/h\" && echo wrote; "
+            + "grep -c ' /tmp \\| /run ' /proc/self/mountinfo || true"
+        for remove in [true, false] {
+            let r = try s.devbox(["run"] + (remove ? ["--rm"] : []) + ["--", "sh", "-c", script])
+            #expect(r.status == 0 && r.out == "/tmp 1777 0\n/run 755 0\nwrote\n0\n", "--rm \(remove): \(r.out)\(r.stderr)")
+        }
+        let home = try s.devbox(["run", "--rm", "--", "sh", "-c", "stat -c '%n %a %u' \"$HOME\"; ls -A \"$HOME\""])
+        #expect(home.status == 0 && home.out == "\(runner.home) 700 0\n", "an empty home of the run's own: \(home.out)\(home.stderr)")
+        let keep = try s.devbox(["run", "--rm", "--userns", "keep-id", "--", "sh", "-c", "stat -c '%a %u' \"$HOME\"; touch \"$HOME/x\" /tmp/x && echo ok"])
+        #expect(keep.status == 0 && keep.out == "700 \(runner.uid)\nok\n", "\(keep.out)\(keep.stderr)")
+        let ro = try s.devbox(["run", "--rm", "--read-only", "--", "sh", "-c",
+                               "touch /tmp/x && echo tmp; touch /run/x 2>/dev/null || echo run-ro; touch \"$HOME/x\" 2>/dev/null || echo home-ro"])
+        #expect(ro.status == 0 && ro.out == "tmp\nrun-ro\nhome-ro\n", "\(ro.out)\(ro.stderr)")
     }
 
     @Test("under --rm a lower file and its directory have the same st_dev, so du -sx counts the files",

@@ -63,7 +63,8 @@ struct PlanningTests {
         #expect(mount("/bin")?.type == "symlink" && mount("/bin")?.source == "usr/bin")
         #expect(mount("/.dockerenv")?.hasOption("ro") == true)
         #expect(mount("/proc")?.type == "proc")
-        #expect(mount("/tmp")?.type == "tmpfs" && mount("/run")?.type == "tmpfs")
+        #expect(mount("/tmp")?.type == "directory" && mount("/tmp")?.options == ["mode=01777"], "the root is a tmpfs of the run's own")
+        #expect(mount("/run")?.type == "directory" && mount("/run")?.options == ["mode=0755"])
         #expect(!mounts.contains { $0.destination == "/home" }, "other users' homes are not bound")
         #expect(mount("/home/ada")?.source == "/home/ada/.local/share/devbox/containers/\(Project(root: "/home/ada/src/app").id)/home")
         #expect(mount("/etc/resolv.conf")?.source == "/run/systemd/resolve/stub-resolv.conf")
@@ -101,25 +102,37 @@ struct PlanningTests {
         let throwaway = try plan { $0.remove = true }
         #expect(throwaway.spec.mounts.filter { $0.type == "overlay" }.allSatisfy { $0.option("upperdir") == nil })
         #expect(throwaway.container == nil && throwaway.runWorkDir == nil)
-        #expect(throwaway.spec.mounts.first { $0.destination == "/home/ada" }?.type == "tmpfs")
+        #expect(throwaway.spec.mounts.first { $0.destination == "/home/ada" }?.type == "directory")
+        #expect(throwaway.spec.mounts.first { $0.destination == "/home/ada" }?.options == ["mode=0700", "uid=0", "gid=0"], "the user is root inside by default")
     }
 
-    @Test("a --rm layer in memory makes an empty host directory a tmpfs with the mode and owner its overlay would show")
-    func emptyDirectoriesAsTmpfs() throws {
+    @Test("a read-only root keeps /tmp a mount of its own (writable); a home outside /home and /root stays a tmpfs")
+    func directoriesNeedAWritableRoot() throws {
+        let readOnly = try plan { $0.remove = true; $0.readOnly = true }.spec.mounts
+        #expect(readOnly.first { $0.destination == "/tmp" }?.type == "tmpfs")
+        #expect(readOnly.first { $0.destination == "/run" }?.type == "tmpfs")
+        var host = fakeHost()
+        host.home = "/var/lib/ada"
+        let system = try plan({ $0.remove = true }, host: host).spec.mounts
+        #expect(system.first { $0.destination == "/var/lib/ada" }?.type == "tmpfs", "a directory there would show the host's files")
+    }
+
+    @Test("a --rm layer in memory makes an empty host directory a directory of the root with the mode and owner its overlay would show")
+    func emptyDirectoriesAsDirectories() throws {
         var host = fakeHost(skeleton: "/data/hostroot/v1-1")
         host.rootEntries += [.init(name: "srv", kind: .directory, emptyDirectory: .init(mode: 0o1750)),
                              .init(name: "media", kind: .directory, emptyDirectory: .init(mode: 0o555))]
         func mount(_ plan: RunPlan, _ path: String) -> RuntimeSpec.Mount? { plan.spec.mounts.first { $0.destination == path } }
         // Rootless: the skeleton's mode (the host's, owner rwx added) and the user as owner.
         let throwaway = try plan({ $0.remove = true }, host: host)
-        #expect(mount(throwaway, "/srv")?.type == "tmpfs")
+        #expect(mount(throwaway, "/srv")?.type == "directory")
         #expect(mount(throwaway, "/srv")?.options == ["mode=01750", "uid=0", "gid=0"])
         #expect(mount(throwaway, "/media")?.options == ["mode=0755", "uid=0", "gid=0"])
         #expect(mount(throwaway, "/usr")?.type == "overlay", "a directory with content keeps its overlay")
         let keepID = try plan({ $0.remove = true; $0.userns = .keepID(uid: nil, gid: nil) }, host: host)
         #expect(mount(keepID, "/media")?.options == ["mode=0755", "uid=1000", "gid=1000"])
         // The FUSE driver's --rm layer is in memory too (its daemon's tmpfs).
-        #expect(mount(try plan({ $0.remove = true; $0.storageDriver = .fuse }, host: host), "/srv")?.type == "tmpfs")
+        #expect(mount(try plan({ $0.remove = true; $0.storageDriver = .fuse }, host: host), "/srv")?.type == "directory")
         // A kept layer, or one on disk: the overlay stays.
         #expect(mount(try plan(host: host), "/srv")?.type == "overlay")
         var onDisk = host

@@ -13,6 +13,25 @@ struct SetupCompilerTests {
         #expect(steps.first?.kind == .tmpfs && steps.first?.destination == "/newroot", "the root is a fresh tmpfs")
     }
 
+    @Test("a directory mount is one step with the exact mode and the owner; a read-only root does not remount it")
+    func directories() throws {
+        let steps = SetupCompiler.compile(try plan { $0.remove = true }.spec)
+        let tmp = try #require(steps.first { $0.destination == "/newroot/tmp" })
+        #expect(tmp.kind == .directory && tmp.mode == 0o1777 && tmp.data == nil)
+        let home = try #require(steps.first { $0.destination == "/newroot/home/ada" })
+        #expect(home.kind == .directory && home.mode == 0o700 && home.data == "0:0")
+        var spec = try plan { $0.remove = true }.spec
+        spec.mounts.append(DirectoryMount.mount("/x", mode: 0o2750, uid: 7, gid: 8))
+        spec.mounts.append(.init(destination: "/y", type: "directory", source: "none", options: ["mode=bad", "uid=3"]))
+        spec.annotations?[DevboxAnnotation.readOnlyRoot] = "true"
+        let compiled = SetupCompiler.compile(spec)
+        #expect(compiled.contains { $0.kind == .directory && $0.destination == "/newroot/x" && $0.mode == 0o2750 && $0.data == "7:8" })
+        #expect(compiled.contains { $0.kind == .directory && $0.destination == "/newroot/y" && $0.mode == 0o755 && $0.data == nil },
+                "a bad mode falls back to 0755; a uid without gid changes no owner")
+        #expect(!compiled.contains { $0.kind == .readOnly && ["/newroot/x", "/newroot/home/ada"].contains($0.destination) },
+                "not a mount: the root's remount covers it")
+    }
+
     @Test("each overlay gets its own upper and work directory")
     func overlays() throws {
         let steps = SetupCompiler.compile(try plan().spec)

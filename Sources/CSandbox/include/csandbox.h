@@ -35,6 +35,7 @@ enum dbx_op_kind {
                           // daemon over dbx_config.fuse_socket_fd tagged with `mode` (the mount's index)
     DBX_OP_SYSFS,         // new sysfs instance on dst (the container's network namespace's devices), the
                           // host's /sys/fs/cgroup bound below it; where the kernel refuses, the host's /sys bound
+    DBX_OP_DIRECTORY,     // an empty directory dst in the root, exactly `mode`, owner data = "UID:GID" (or NULL)
 };
 
 #define DBX_OP_FLAG_READONLY 0x1   // for BIND/TMPFS: read-only after mounting
