@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -126,8 +127,14 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
         // not when it makes the network namespace: the kernel work that
         // follows lo up (linkwatch, RCU) keeps that CPU busy, and PID 1 was
         // found waiting ~0.5 ms for the masks after its own mounts.
-        struct dbx_policy_helper helper = {defer_net ? -1 : dbx_policy_start(c), -1, -1, -1};
-        if (helper.after >= 0 && (pipe2(policy, O_CLOEXEC) < 0 || pipe2(policy_done, O_CLOEXEC) < 0))
+        // And, first, the host image's top-level overlays (offload.c).
+        struct dbx_policy_helper helper = {defer_net ? -1 : dbx_policy_start(c), -1, -1, -1, NULL, 0, 0, 0};
+        if (!defer_net && (helper.offload = malloc(c->nops ? c->nops : 1)))
+            helper.offloaded = dbx_offload_plan(c, helper.offload, &helper.offload_after, &helper.offload_wait);
+        // The policy's start comes after the overlays' on the same pipe.
+        if (helper.offloaded && helper.after >= 0 && (size_t)helper.after < helper.offload_after) helper.offloaded = 0;
+        int use_helper = helper.after >= 0 || helper.offloaded > 0;
+        if (use_helper && (pipe2(policy, O_CLOEXEC) < 0 || pipe2(policy_done, O_CLOEXEC) < 0))
             dbx_die("cannot create a pipe", NULL, errno);
         cpu_set_t cpus;
         int spread = sched_getaffinity(0, sizeof cpus, &cpus) == 0;
@@ -135,14 +142,14 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
         if (cmd < 0) dbx_die("cannot start the command", NULL, errno);
         if (cmd == 0) {
             close(ready[1]);
-            if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
+            if (use_helper) { close(policy[1]); close(policy_done[0]); }
             if (defer_net) close(net[0]);
-            dbx_exec_command_early(c, ready[0], policy[0], policy_done[1], net[1], proc, &oldmask);
+            dbx_exec_command_early(c, &helper, ready[0], policy[0], policy_done[1], net[1], proc, &oldmask);
         }
         close(ready[0]);
         if (defer_net) { close(net[1]); close(proc); }
         if (c->wait_for_start) close(c->start_fd);
-        if (helper.after >= 0) {
+        if (use_helper) {
             close(policy[0]);
             close(policy_done[1]);
             helper.start_fd = policy[1];
@@ -155,11 +162,12 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
         // and exits with its status.
         signal(SIGPIPE, SIG_IGN);
         if (defer_net) dbx_defer_network(net[0]);
-        if (dbx_setup_mounts(c, helper.after >= 0 ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
+        if (dbx_setup_mounts(c, use_helper ? &helper : NULL) < 0) _exit(DBX_EXIT_SETUP);
         dbx_join_deferred_network();
         report_mounted(c);
         close_ready(c);
-        if (helper.after >= 0) { close(policy[1]); close(policy_done[0]); }
+        if (use_helper) { close(policy[1]); close(policy_done[0]); }
+        free(helper.offload);
         if (spread) give_cpus_back(cmd, &cpus);
         (void)!write(ready[1], "g", 1);
         close(ready[1]);

@@ -209,7 +209,8 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
     dbx_exec_in_path(c);
 }
 
-void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy_fd, int policy_done_fd, int net_socket,
+void dbx_exec_command_early(const struct dbx_config *c, const struct dbx_policy_helper *helper, int ready_fd, int policy_fd,
+                            int policy_done_fd, int net_socket,
                             int proc_fd, const sigset_t *oldmask) {
     dbx_trace(c, "command: preparing", NULL);
     dbx_failure_fd = c->ready_fd;
@@ -226,12 +227,20 @@ void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy
         close(proc_fd);
     }
     if (policy_fd >= 0) {
-        // Still with every capability: the masks, on the other core.
+        // Still with every capability, on the other core: the overlays PID
+        // 1 left to us once the root is there, then the masks.
         char start;
-        if (read(policy_fd, &start, 1) != 1) _exit(DBX_EXIT_SETUP);
+        if (helper->offloaded) {
+            if (read(policy_fd, &start, 1) != 1) _exit(DBX_EXIT_SETUP);
+            dbx_run_offloaded(c, helper);
+            (void)!write(policy_done_fd, "O", 1);
+        }
+        if (helper->after >= 0) {
+            if (read(policy_fd, &start, 1) != 1) _exit(DBX_EXIT_SETUP);
+            dbx_apply_policy(c);
+            (void)!write(policy_done_fd, "d", 1);
+        }
         close(policy_fd);
-        dbx_apply_policy(c);
-        (void)!write(policy_done_fd, "d", 1);
         close(policy_done_fd);
     }
     dbx_set_identity(c);

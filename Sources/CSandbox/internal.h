@@ -92,15 +92,23 @@ void dbx_netspare_close(struct dbx_netspare *s);
 // paths while PID 1 mounts the rest: it starts when PID 1 writes to
 // start_fd after step `after` and reports on done_fd.
 struct dbx_policy_helper {
-    ssize_t after;
+    ssize_t after;          // -1: no policy steps for it (PID 1 lays them)
     int start_fd, done_fd;
     pid_t pid;
+    // Overlays it mounts first (offload.c): the steps it runs, how many
+    // overlays, after which step it starts and before which PID 1 waits.
+    unsigned char *offload;
+    size_t offloaded, offload_after, offload_wait;
 };
+size_t dbx_offload_plan(const struct dbx_config *c, unsigned char *ops, size_t *start_after, size_t *wait_before);
+int dbx_paths_overlap(const char *a, const char *b);
+void dbx_run_offloaded(const struct dbx_config *c, const struct dbx_policy_helper *helper);
 int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper);
 // Staging paths (staging.c): mkdir -p; an overlay upper given its top
 // lower's permission bits; a generated file written.
 int dbx_staging_mkdirs(const char *path, mode_t mode);
 void dbx_staging_mode_like(const char *dir, const char *like);
+int dbx_staging_mkdir_like(const char *dir, const char *like);
 int dbx_staging_write(const char *dst, const char *data, mode_t mode);
 void dbx_apply_policy(const struct dbx_config *c);
 void dbx_init_loop(const struct dbx_config *c, pid_t command, const sigset_t *oldmask, int exit_fd)
@@ -113,7 +121,8 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
 // then exec. With net_socket (else -1), first a new network namespace
 // with lo up, its fd (named under proc_fd, the host's /proc) sent there
 // for PID 1 to join.
-void dbx_exec_command_early(const struct dbx_config *c, int ready_fd, int policy_fd, int policy_done_fd, int net_socket,
+void dbx_exec_command_early(const struct dbx_config *c, const struct dbx_policy_helper *helper, int ready_fd, int policy_fd,
+                            int policy_done_fd, int net_socket,
                             int proc_fd, const sigset_t *oldmask)
     __attribute__((noreturn));
 

@@ -188,6 +188,8 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     dbx_trace(c, "mount op", op->dst);
     switch (op->kind) {
     case DBX_OP_MKDIR:
+        // An overlay's new upper (the common case: one mkdir, no opens).
+        if (op->src && !dbx_in_root(op->dst, &rel) && dbx_staging_mkdir_like(op->dst, op->src) == 0) break;
         rc = dbx_in_root(op->dst, &rel) ? dbx_root_mkdirs(rel, op->mode ? op->mode : 0755) : dbx_staging_mkdirs(op->dst, op->mode ? op->mode : 0755);
         if (rc < 0) dbx_die("cannot create directory", op->dst, -rc);
         if (rc > 0) close(rc);
@@ -309,15 +311,6 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
 // Masked and read-only paths: the profile's policy, applied last.
 static int is_policy(const struct dbx_op *op) { return op->kind == DBX_OP_MASK || op->kind == DBX_OP_READONLY_PATH; }
 
-// Whether one path is the other or lies below it.
-static int overlaps(const char *a, const char *b) {
-    if (!a || !b) return 0;
-    size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
-    if (strncmp(a, b, n) != 0) return 0;
-    const char *longer = la > lb ? a : b;
-    return la == lb || longer[n] == '/' || (n > 0 && longer[n - 1] == '/');
-}
-
 // In /proc and /sys no step but their own mounts and the policy's puts
 // anything, so no symlink elsewhere can make two steps meet that the path
 // text keeps apart.
@@ -338,7 +331,7 @@ ssize_t dbx_policy_start(const struct dbx_config *c) {
         const struct dbx_op *op = &c->ops[i];
         if (is_policy(op)) continue;
         for (size_t j = first; j < c->nops; j++) {
-            if (!is_policy(&c->ops[j]) || !(overlaps(op->dst, c->ops[j].dst) || overlaps(op->src, c->ops[j].dst))) continue;
+            if (!is_policy(&c->ops[j]) || !(dbx_paths_overlap(op->dst, c->ops[j].dst) || dbx_paths_overlap(op->src, c->ops[j].dst))) continue;
             if (i > first) return -1;   // a later step touches a policy path: keep the given order
             after = (ssize_t)i;
         }
@@ -348,6 +341,24 @@ ssize_t dbx_policy_start(const struct dbx_config *c) {
 
 void dbx_apply_policy(const struct dbx_config *c) {
     for (size_t i = 0; i < c->nops; i++) if (is_policy(&c->ops[i])) run_op(c, &c->ops[i]);
+}
+
+void dbx_run_offloaded(const struct dbx_config *c, const struct dbx_policy_helper *helper) {
+    for (size_t i = 0; i < c->nops; i++) if (helper->offload[i]) run_op(c, &c->ops[i]);
+}
+
+// The helper's report (`what`: 'O' overlays, 'd' policy); EOF: it is gone.
+// It says why when it fails; not when a signal killed it.
+static void wait_for_helper(const struct dbx_policy_helper *helper, const char *doing) {
+    char done;
+    if (read(helper->done_fd, &done, 1) == 1) return;
+    int status;
+    if (waitpid(helper->pid, &status, 0) == helper->pid && WIFSIGNALED(status)) {
+        char msg[160];
+        int n = snprintf(msg, sizeof msg, "devbox: the container's setup was killed (signal %d) while %s\n", WTERMSIG(status), doing);
+        if (n > 0) (void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+    }
+    _exit(DBX_EXIT_SETUP);
 }
 
 int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper) {
@@ -361,27 +372,19 @@ int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper 
     if (chdir("/") < 0) dbx_die("cannot enter", "/", errno);
 
     // With a helper, the policy steps are its job once the steps they build
-    // on are done; this process goes on with the rest meanwhile.
+    // on are done, and so are the overlays it was given once the root is
+    // there; this process goes on with the rest meanwhile.
+    int policy = helper && helper->after >= 0, overlays = helper && helper->offloaded > 0;
     for (size_t i = 0; i < c->nops; i++) {
-        if (helper && is_policy(&c->ops[i])) continue;
+        if (overlays && helper->offload[i]) continue;
+        if (policy && is_policy(&c->ops[i])) continue;
+        if (overlays && i == helper->offload_wait) wait_for_helper(helper, "mounting overlays");
         run_op(c, &c->ops[i]);
-        if (helper && (ssize_t)i == helper->after) (void)!write(helper->start_fd, "p", 1);
+        if (overlays && i == helper->offload_after) (void)!write(helper->start_fd, "o", 1);
+        if (policy && (ssize_t)i == helper->after) (void)!write(helper->start_fd, "p", 1);
     }
-    if (helper) {
-        // EOF: the helper is gone. It says why when it fails; not when a
-        // signal killed it.
-        char done;
-        if (read(helper->done_fd, &done, 1) != 1) {
-            int status;
-            if (waitpid(helper->pid, &status, 0) == helper->pid && WIFSIGNALED(status)) {
-                char msg[128];
-                int n = snprintf(msg, sizeof msg, "devbox: the container's setup was killed (signal %d) while masking paths\n",
-                                 WTERMSIG(status));
-                if (n > 0) (void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
-            }
-            _exit(DBX_EXIT_SETUP);
-        }
-    }
+    if (overlays && helper->offload_wait == c->nops) wait_for_helper(helper, "mounting overlays");
+    if (policy) wait_for_helper(helper, "masking paths");
 
     dbx_trace(c, "pivot_root", "/newroot");
     if (chdir("/newroot") < 0) dbx_die("cannot enter", "/newroot", errno);

@@ -28,6 +28,24 @@ int dbx_staging_mkdirs(const char *path, mode_t mode) {
     return 0;
 }
 
+// A new directory with a directory's permission bits: mkdir, and chmod
+// only where the umask (or mkdir's ignoring setgid) cut them. 0 when made;
+// -1 when `like` is not a directory or `dir` could not be made (it exists,
+// or its parent does not): the caller then takes the general way.
+int dbx_staging_mkdir_like(const char *dir, const char *like) {
+    static mode_t mask = (mode_t)-1;
+    struct stat want;
+    if (lstat(like, &want) < 0 || !S_ISDIR(want.st_mode)) return -1;
+    mode_t mode = want.st_mode & 07777;
+    if (mkdir(dir, mode) < 0) return -1;
+    if (mask == (mode_t)-1) {
+        mask = umask(0);
+        umask(mask);
+    }
+    if ((mode & 01777 & ~mask) != mode) (void)!chmod(dir, mode);
+    return 0;
+}
+
 // An overlay's upper directory takes its top lower's permission bits (an
 // overlay's root shows the upper's). Neither is followed if it is a link;
 // the owner is left as it is (devbox's user, who removes the layer later).

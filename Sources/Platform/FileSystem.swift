@@ -143,7 +143,10 @@ extension FileSystem {
         defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(min(size + 1, limit), 1), alignment: 1)
+        // A regular file's short read is its end: no read just to see 0.
+        // Files that say 0 (procfs, sysfs) are read a page at a time.
+        let regular = size > 0 && (st.st_mode & S_IFMT) == S_IFREG
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(min(size > 0 ? size + 1 : 4096, limit), 1), alignment: 1)
         defer { buffer.deallocate() }
         var used = 0
         while used < limit {
@@ -162,6 +165,7 @@ extension FileSystem {
             }
             if n == 0 { break }
             used += n
+            if regular && used < buffer.count { break }
         }
         return Array(UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
     }

@@ -78,6 +78,22 @@ public enum Launcher {
         return after >= 0 ? after : nil
     }
 
+    /// How many top-level overlays the command's process mounts while PID 1
+    /// mounts the rest, the step after which it may start, and the step
+    /// before which PID 1 waits for them (nil: before pivot_root). See
+    /// CSandbox's offload.c.
+    public static func overlayOffload(_ steps: [SetupStep]) -> (count: Int, startAfter: Int, waitBefore: Int?) {
+        let strings = CStrings()
+        let ops = cOperations(steps, strings: strings)
+        defer { ops.deallocate() }
+        var config = dbx_config()
+        config.ops = UnsafePointer(ops)
+        config.nops = steps.count
+        var start = 0, wait = 0
+        let count = withExtendedLifetime(strings) { dbx_offload_count(&config, &start, &wait) }
+        return (count, start, wait == steps.count ? nil : wait)
+    }
+
     static func cOperations(_ steps: [SetupStep], strings: CStrings) -> UnsafeMutablePointer<dbx_op> {
         let ops = UnsafeMutablePointer<dbx_op>.allocate(capacity: max(steps.count, 1))
         for (i, step) in steps.enumerated() {

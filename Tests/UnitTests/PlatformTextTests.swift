@@ -1,3 +1,4 @@
+import Foundation
 import Platform
 import Project
 import Testing
@@ -44,6 +45,20 @@ struct PlatformTextTests {
         let bytes = try #require(FileSystem.readBytes("/proc/self/mountinfo", limit: 10))
         #expect(bytes.count == 10)
         #expect(FileSystem.readBytes("/nonexistent/devbox") == nil)
+        // Regular files of every size around the buffer's edges, whole and
+        // within a limit; /proc/self/maps is over a page on most machines.
+        let dir = NSTemporaryDirectory() + "devbox-read-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for size in [0, 1, 4095, 4096, 4097, 70_001] {
+            let data = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let path = dir + "/f\(size)"
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(data)))
+            #expect(FileSystem.readBytes(path) == data, "size \(size)")
+            #expect(FileSystem.readBytes(path, limit: 100) == Array(data.prefix(100)), "size \(size), limit 100")
+        }
+        let maps = try #require(FileSystem.readBytes("/proc/self/maps"))
+        #expect(maps.last == UInt8(ascii: "\n") && maps.count > 100)
     }
 
     @Test("project ids keep safe ASCII and replace the rest")

@@ -32,6 +32,34 @@ struct SetupCompilerTests {
                 "not a mount: the root's remount covers it")
     }
 
+    @Test("the host image's top-level overlays go to the command's process once the root is mounted; PID 1 waits before the first step into one")
+    func overlayOffload() throws {
+        let steps = SetupCompiler.compile(try plan { $0.remove = true }.spec, hostsFile: "127.0.0.1 localhost\n")
+        let overlays = steps.filter { $0.kind == .overlay }.count
+        let plan = Launcher.overlayOffload(steps)
+        #expect(overlays > 0 && plan.count == overlays)
+        #expect(plan.startAfter == 0 && steps[0].destination == "/newroot", "after the root's tmpfs")
+        let wait = try #require(plan.waitBefore)
+        #expect(steps[wait].destination.hasPrefix("/newroot/etc/"), "the first step into /etc: \(steps[wait])")
+        #expect(!steps[..<wait].contains { $0.kind != .overlay && $0.destination.hasPrefix("/newroot/etc/") })
+        // A step into /usr before /usr's overlay keeps that overlay with PID 1
+        // (taken out of order, the step would land on top of it).
+        var early = steps
+        let usr = try #require(early.firstIndex { $0.kind == .overlay && $0.destination == "/newroot/usr" })
+        early.insert(.init(.mkdir, destination: "/newroot/usr/early", mode: 0o755), at: 1)
+        #expect(usr > 1 && Launcher.overlayOffload(early).count == overlays - 1)
+        // A read-only root (remounted at the end): PID 1 waits before that.
+        var readOnly = steps
+        readOnly.append({ var s = SetupStep(.readOnly, destination: "/newroot"); s.single = true; return s }())
+        #expect(Launcher.overlayOffload(readOnly).waitBefore != nil)
+        // An image's root overlay is PID 1's: nothing to hand over.
+        let image = [SetupStep(.overlay, destination: "/newroot", data: "lowerdir=/oldroot/l"), SetupStep(.proc, destination: "/newroot/proc")]
+        #expect(Launcher.overlayOffload(image).count == 0)
+        // Overlays deeper than the top level (volumes, --mount) stay in order.
+        let deep = [SetupStep(.tmpfs, destination: "/newroot"), SetupStep(.overlay, destination: "/newroot/a/b", data: "lowerdir=/oldroot/l")]
+        #expect(Launcher.overlayOffload(deep).count == 0)
+    }
+
     @Test("each overlay gets its own upper and work directory")
     func overlays() throws {
         let steps = SetupCompiler.compile(try plan().spec)

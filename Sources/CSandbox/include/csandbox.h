@@ -209,6 +209,11 @@ int dbx_clone_newcgroup(void);
 // their paths comes before them. -1 when none do or a later one does.
 ssize_t dbx_policy_start(const struct dbx_config *config);
 
+// How many top-level overlays the command's process mounts while PID 1
+// mounts the rest (offload.c); PID 1 lets it start after step *start_after
+// and waits for them before step *wait_before (nops: before pivot_root).
+size_t dbx_offload_count(const struct dbx_config *config, size_t *start_after, size_t *wait_before);
+
 // Starts the idle process that keeps a user namespace, mapped with the
 // helpers, alive for later runs. Returns its pid, or -1 with errbuf set.
 // It offers a spare network namespace on the socket PREFIX.PID.sock
