@@ -100,7 +100,6 @@ struct dbx_policy_helper {
     unsigned char *offload;
     size_t offloaded, offload_after, offload_wait;
 };
-size_t dbx_offload_plan(const struct dbx_config *c, unsigned char *ops, size_t *start_after, size_t *wait_before);
 int dbx_paths_overlap(const char *a, const char *b);
 void dbx_run_offloaded(const struct dbx_config *c, const struct dbx_policy_helper *helper);
 int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper);

@@ -78,11 +78,11 @@ public enum Launcher {
         return after >= 0 ? after : nil
     }
 
-    /// How many top-level overlays the command's process mounts while PID 1
-    /// mounts the rest, the step after which it may start, and the step
-    /// before which PID 1 waits for them (nil: before pivot_root). See
-    /// CSandbox's offload.c.
-    public static func overlayOffload(_ steps: [SetupStep]) -> (count: Int, startAfter: Int, waitBefore: Int?) {
+    /// The steps the command's process runs while PID 1 runs the rest (the
+    /// host image's top-level overlays, /dev), how many subtrees they make,
+    /// the step after which it may start, and the step before which PID 1
+    /// waits for them (nil: before pivot_root). See CSandbox's offload.c.
+    public static func offload(_ steps: [SetupStep]) -> (steps: [Int], subtrees: Int, startAfter: Int, waitBefore: Int?) {
         let strings = CStrings()
         let ops = cOperations(steps, strings: strings)
         defer { ops.deallocate() }
@@ -90,8 +90,10 @@ public enum Launcher {
         config.ops = UnsafePointer(ops)
         config.nops = steps.count
         var start = 0, wait = 0
-        let count = withExtendedLifetime(strings) { dbx_offload_count(&config, &start, &wait) }
-        return (count, start, wait == steps.count ? nil : wait)
+        var marks = [UInt8](repeating: 0, count: max(steps.count, 1))
+        let count = withExtendedLifetime(strings) { dbx_offload_plan(&config, &marks, &start, &wait) }
+        let taken = steps.indices.filter { marks[$0] != 0 }
+        return (taken, count, start, wait == steps.count ? nil : wait)
     }
 
     static func cOperations(_ steps: [SetupStep], strings: CStrings) -> UnsafeMutablePointer<dbx_op> {

@@ -1,3 +1,4 @@
+import Foundation
 import OCI
 import Project
 import Runtime
@@ -32,32 +33,48 @@ struct SetupCompilerTests {
                 "not a mount: the root's remount covers it")
     }
 
-    @Test("the host image's top-level overlays go to the command's process once the root is mounted; PID 1 waits before the first step into one")
-    func overlayOffload() throws {
+    @Test("whole top-level subtrees (the host image's overlays, /dev) go to the command's process once the root is mounted; PID 1 waits before its first step into one")
+    func offload() throws {
         let steps = SetupCompiler.compile(try plan { $0.remove = true }.spec, hostsFile: "127.0.0.1 localhost\n")
-        let overlays = steps.filter { $0.kind == .overlay }.count
-        let plan = Launcher.overlayOffload(steps)
-        #expect(overlays > 0 && plan.count == overlays)
-        #expect(plan.startAfter == 0 && steps[0].destination == "/newroot", "after the root's tmpfs")
-        let wait = try #require(plan.waitBefore)
-        #expect(steps[wait].destination.hasPrefix("/newroot/etc/"), "the first step into /etc: \(steps[wait])")
-        #expect(!steps[..<wait].contains { $0.kind != .overlay && $0.destination.hasPrefix("/newroot/etc/") })
-        // A step into /usr before /usr's overlay keeps that overlay with PID 1
-        // (taken out of order, the step would land on top of it).
+        let split = Launcher.offload(steps)
+        let taken = Set(split.steps)
+        #expect(split.subtrees > 0 && split.startAfter == 0 && steps[0].destination == "/newroot", "after the root's tmpfs")
+        // Each subtree whole: its head, everything below it, an overlay's two mkdirs.
+        for head in split.steps where steps[head].destination.split(separator: "/").count == 2 && [.overlay, .tmpfs].contains(steps[head].kind) {
+            let name = steps[head].destination
+            let below = steps.indices.filter { steps[$0].destination.hasPrefix(name + "/") }
+            #expect(below.allSatisfy { taken.contains($0) } || below.allSatisfy { !taken.contains($0) && $0 >= (split.waitBefore ?? steps.count) },
+                    "\(name): whole, or its mount alone with PID 1 waiting before the rest")
+            if steps[head].kind == .overlay { #expect(taken.contains(head - 1) && taken.contains(head - 2) && steps[head - 1].kind == .mkdir) }
+        }
+        #expect(!split.steps.contains { [.proc, .sysfs, .mask, .readOnlyPath].contains(steps[$0].kind) }, "PID 1's and the policy's own")
+        #expect(split.steps.contains { steps[$0].destination == "/newroot/etc" }, "/etc's overlay")
+        #expect(!split.steps.contains { steps[$0].destination.hasPrefix("/newroot/etc/") }, "the binds of generated files into /etc stay PID 1's")
+        if let wait = split.waitBefore {
+            #expect(!taken.contains(wait))
+            let heads = split.steps.map { steps[$0].destination }.filter { $0.split(separator: "/").count == 2 }
+            #expect(heads.contains { steps[wait].destination.hasPrefix($0 + "/") }, "the first step into one: \(steps[wait])")
+        }
+        // A step into /usr before /usr's overlay keeps that overlay with PID 1.
         var early = steps
-        let usr = try #require(early.firstIndex { $0.kind == .overlay && $0.destination == "/newroot/usr" })
         early.insert(.init(.mkdir, destination: "/newroot/usr/early", mode: 0o755), at: 1)
-        #expect(usr > 1 && Launcher.overlayOffload(early).count == overlays - 1)
-        // A read-only root (remounted at the end): PID 1 waits before that.
-        var readOnly = steps
-        readOnly.append({ var s = SetupStep(.readOnly, destination: "/newroot"); s.single = true; return s }())
-        #expect(Launcher.overlayOffload(readOnly).waitBefore != nil)
-        // An image's root overlay is PID 1's: nothing to hand over.
-        let image = [SetupStep(.overlay, destination: "/newroot", data: "lowerdir=/oldroot/l"), SetupStep(.proc, destination: "/newroot/proc")]
-        #expect(Launcher.overlayOffload(image).count == 0)
+        #expect(!Launcher.offload(early).steps.contains { early[$0].kind == .overlay && early[$0].destination == "/newroot/usr" })
+        // A step of a subtree that reads from inside the root: not taken.
+        var reads = steps
+        let devIndex = try #require(reads.firstIndex { $0.destination == "/newroot/dev/null" })
+        reads[devIndex].source = "/newroot/etc/x"
+        let readsSplit = Launcher.offload(reads)
+        #expect(!readsSplit.steps.contains(devIndex) && (readsSplit.waitBefore ?? reads.count) <= devIndex)
+        // An image: its root overlay stays PID 1's; /dev may go.
+        let image = SetupCompiler.compile(try plan { $0.remove = true; $0.image = testImage() }.spec)
+        let imagePlan = Launcher.offload(image)
+        #expect(!imagePlan.steps.contains { image[$0].destination == "/newroot" })
+        #expect(imagePlan.steps.contains { image[$0].destination == "/newroot/dev" })
+        #expect(!imagePlan.steps.contains { image[$0].destination.hasPrefix("/newroot/etc") }, "binds of generated files")
         // Overlays deeper than the top level (volumes, --mount) stay in order.
-        let deep = [SetupStep(.tmpfs, destination: "/newroot"), SetupStep(.overlay, destination: "/newroot/a/b", data: "lowerdir=/oldroot/l")]
-        #expect(Launcher.overlayOffload(deep).count == 0)
+        let deep = [SetupStep(.tmpfs, destination: "/newroot"), SetupStep(.overlay, destination: "/newroot/a/b", data: "lowerdir=/oldroot/l"),
+                    SetupStep(.proc, destination: "/newroot/proc")]
+        #expect(Launcher.offload(deep).subtrees == 0)
     }
 
     @Test("each overlay gets its own upper and work directory")

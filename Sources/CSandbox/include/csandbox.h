@@ -209,10 +209,12 @@ int dbx_clone_newcgroup(void);
 // their paths comes before them. -1 when none do or a later one does.
 ssize_t dbx_policy_start(const struct dbx_config *config);
 
-// How many top-level overlays the command's process mounts while PID 1
-// mounts the rest (offload.c); PID 1 lets it start after step *start_after
-// and waits for them before step *wait_before (nops: before pivot_root).
-size_t dbx_offload_count(const struct dbx_config *config, size_t *start_after, size_t *wait_before);
+// The top-level subtrees (overlays, /dev) the command's process builds while
+// PID 1 mounts the rest (offload.c): marks (nops bytes) set to 1 for its
+// steps; PID 1 lets it start after step *start_after and waits for it
+// before step *wait_before (nops: before pivot_root). Returns the number
+// of subtrees, 0 for none.
+size_t dbx_offload_plan(const struct dbx_config *config, unsigned char *marks, size_t *start_after, size_t *wait_before);
 
 // Starts the idle process that keeps a user namespace, mapped with the
 // helpers, alive for later runs. Returns its pid, or -1 with errbuf set.
