@@ -97,10 +97,14 @@ public enum UserNamespaceHolder {
     /// it would serve runs with no process to hold it or make spares.
     public static func isLiveHolder(stat: String) -> Bool {
         // "PID (COMM) STATE ...": COMM may hold spaces and parentheses.
-        guard let close = stat.lastIndex(of: ")"), let open = stat.firstIndex(of: "("), open < close else { return false }
-        let comm = stat[stat.index(after: open)..<close]
-        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
-        return comm == "devbox-userns" && state != nil && state != "Z" && state != "X"
+        // Bytes, not Characters: grapheme breaking would page in stdlib
+        // code and Unicode tables on every run (peak RSS is a bench row).
+        let bytes = Array(stat.utf8)
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "(")), let close = bytes.lastIndex(of: UInt8(ascii: ")")), open < close,
+              close + 2 < bytes.count, bytes[close + 1] == UInt8(ascii: " ")
+        else { return false }
+        let state = bytes[close + 2]
+        return bytes[(open + 1)..<close].elementsEqual("devbox-userns".utf8) && state != UInt8(ascii: "Z") && state != UInt8(ascii: "X")
     }
 
     static func numbers(_ text: String?) -> [UInt64] {
