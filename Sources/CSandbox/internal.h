@@ -78,8 +78,10 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
 void dbx_loopback_up(void);  // netdefer.c
 
 // netspare.c: the holder's spare network namespace and its socket.
+enum { DBX_NETSPARES = 2 };
 struct dbx_netspare {
-    int listener, spare, served, refill_pending;
+    int listener, served, refill_pending;
+    int spares[DBX_NETSPARES], nspares;
     int maker, asked;  // the socket to the maker, and whether one is being made
     pid_t maker_pid;
     struct timespec handed;  // when the last spare went, if refill_pending

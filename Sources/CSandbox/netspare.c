@@ -27,7 +27,9 @@
 #include <unistd.h>
 
 // After a hand-over the run that took the spare is still starting; the
-// next one is asked for once it is past that.
+// next one is asked for once it is past that. Two are kept: back-to-back
+// runs shorter than a hand-over plus that delay plus the making (an image
+// run: ~3.5 ms) found none ready with one, and made their own.
 enum { REFILL_DELAY_MS = 3 };
 
 static int socket_address(struct sockaddr_un *addr, const char *prefix, pid_t holder) {
@@ -104,9 +106,9 @@ static long elapsed_ms(const struct timespec *since) {
 }
 
 void dbx_netspare_open(struct dbx_netspare *s, const char *prefix) {
-    s->listener = s->spare = s->maker = -1;
+    s->listener = s->maker = -1;
     s->maker_pid = -1;
-    s->served = s->asked = s->refill_pending = 0;
+    s->nspares = s->served = s->asked = s->refill_pending = 0;
     s->path[0] = '\0';
     struct sockaddr_un addr;
     if (!prefix || !*prefix || socket_address(&addr, prefix, getpid()) < 0) return;
@@ -123,21 +125,19 @@ void dbx_netspare_open(struct dbx_netspare *s, const char *prefix) {
     s->listener = fd;
     snprintf(s->path, sizeof s->path, "%s", addr.sun_path);
     start_maker(s);
-    ask_maker(s);
 }
 
 // Answers one caller of the same user (inside the holder's namespace the
-// caller's uid is the holder's own) at once: the spare, or nothing when
-// none is ready (the run then makes its own; it never waits for one).
+// caller's uid is the holder's own) at once: a spare, or nothing when none
+// is ready (the run then makes its own; it never waits for one).
 static void serve_one(struct dbx_netspare *s) {
     int conn = accept4(s->listener, NULL, NULL, SOCK_CLOEXEC);
     if (conn < 0) return;
     struct ucred peer;
     socklen_t len = sizeof peer;
-    if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0 && peer.uid == getuid() && s->spare >= 0 &&
-        dbx_send_fd(conn, s->spare) == 0) {
-        close(s->spare);
-        s->spare = -1;
+    if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0 && peer.uid == getuid() && s->nspares > 0 &&
+        dbx_send_fd(conn, s->spares[s->nspares - 1]) == 0) {
+        close(s->spares[--s->nspares]);
         s->served = 1;
         clock_gettime(CLOCK_MONOTONIC, &s->handed);
         s->refill_pending = 1;
@@ -153,8 +153,8 @@ static void take_from_maker(struct dbx_netspare *s) {
         stop_maker(s);
         return;
     }
-    if (s->spare >= 0) close(s->spare);
-    s->spare = ns;
+    if (s->nspares < DBX_NETSPARES) s->spares[s->nspares++] = ns;
+    else close(ns);
 }
 
 void dbx_netspare_wait(struct dbx_netspare *s, int seconds) {
@@ -164,17 +164,16 @@ void dbx_netspare_wait(struct dbx_netspare *s, int seconds) {
     }
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    const long delay = REFILL_DELAY_MS;
     for (;;) {
-        if (s->refill_pending && elapsed_ms(&s->handed) >= delay) {
-            s->refill_pending = 0;
-            ask_maker(s);
-        }
+        // One at a time, until the pool is full; after a hand-over, once
+        // the run that took it is past its start.
+        if (s->refill_pending && elapsed_ms(&s->handed) >= REFILL_DELAY_MS) s->refill_pending = 0;
+        if (!s->refill_pending && s->nspares < DBX_NETSPARES) ask_maker(s);
         long left = (long)seconds * 1000 - elapsed_ms(&start);
         if (left <= 0) return;
         long timeout = left;
         if (s->refill_pending) {
-            long refill = delay - elapsed_ms(&s->handed);
+            long refill = REFILL_DELAY_MS - elapsed_ms(&s->handed);
             timeout = refill < 0 ? 0 : refill < left ? refill : left;
         }
         struct pollfd p[2] = {{s->listener, POLLIN, 0}, {s->maker, POLLIN, 0}};
@@ -189,9 +188,9 @@ void dbx_netspare_close(struct dbx_netspare *s) {
         unlink(s->path);
         close(s->listener);
     }
-    if (s->spare >= 0) close(s->spare);
+    while (s->nspares > 0) close(s->spares[--s->nspares]);
     stop_maker(s);
-    s->listener = s->spare = -1;
+    s->listener = -1;
 }
 
 int dbx_netspare_take(const char *prefix, pid_t holder, int userns_fd) {
