@@ -68,13 +68,7 @@ public enum Launcher {
     /// masked and read-only paths while PID 1 mounts the rest, or nil when
     /// they stay in order (CSandbox's dbx_policy_start decides).
     public static func policyStart(_ steps: [SetupStep]) -> Int? {
-        let strings = CStrings()
-        let ops = cOperations(steps, strings: strings)
-        defer { ops.deallocate() }
-        var config = dbx_config()
-        config.ops = UnsafePointer(ops)
-        config.nops = steps.count
-        let after = withExtendedLifetime(strings) { dbx_policy_start(&config) }
+        let after = withSteps(steps) { dbx_policy_start(&$0) }
         return after >= 0 ? after : nil
     }
 
@@ -83,17 +77,22 @@ public enum Launcher {
     /// the step after which it may start, and the step before which PID 1
     /// waits for them (nil: before pivot_root). See CSandbox's offload.c.
     public static func offload(_ steps: [SetupStep]) -> (steps: [Int], subtrees: Int, startAfter: Int, waitBefore: Int?) {
+        var start = 0, wait = 0
+        var marks = [UInt8](repeating: 0, count: max(steps.count, 1))
+        let count = withSteps(steps) { dbx_offload_plan(&$0, &marks, &start, &wait) }
+        let taken = steps.indices.filter { marks[$0] != 0 }
+        return (taken, count, start, wait == steps.count ? nil : wait)
+    }
+
+    /// A config holding only these steps, for CSandbox's planning helpers.
+    private static func withSteps<T>(_ steps: [SetupStep], _ body: (inout dbx_config) -> T) -> T {
         let strings = CStrings()
         let ops = cOperations(steps, strings: strings)
         defer { ops.deallocate() }
         var config = dbx_config()
         config.ops = UnsafePointer(ops)
         config.nops = steps.count
-        var start = 0, wait = 0
-        var marks = [UInt8](repeating: 0, count: max(steps.count, 1))
-        let count = withExtendedLifetime(strings) { dbx_offload_plan(&config, &marks, &start, &wait) }
-        let taken = steps.indices.filter { marks[$0] != 0 }
-        return (taken, count, start, wait == steps.count ? nil : wait)
+        return withExtendedLifetime(strings) { body(&config) }
     }
 
     static func cOperations(_ steps: [SetupStep], strings: CStrings) -> UnsafeMutablePointer<dbx_op> {
