@@ -59,6 +59,43 @@ struct RootEscapeTests {
         }
     }
 
+    /// Images whose /dev or /tmp (trees the command's process builds while
+    /// PID 1 mounts /proc, /sys and binds into /etc; offload.c) lead into
+    /// those trees or onto the root. Whatever the order the two processes
+    /// meet in, the kernel files stay masked, nothing appears on the host,
+    /// and a run that cannot work says so in one line.
+    static let converging = ["dev-into-proc", "dev-into-sys", "dev-into-etc", "tmp-into-proc", "dev-into-root"]
+
+    @Test("an image whose /dev or /tmp leads into /proc, /sys, /etc or the root keeps the masks and the host intact",
+          arguments: Runner.all, converging)
+    func convergingTrees(runner: Runner, kind: String) throws {
+        let s = try Scratch(runner)
+        let host = try WatchedHostDirectory(in: s)
+        let image = try hostileImage(kind, aimingAt: host.path, in: s)
+        // Masked: /proc/keys, /proc/timer_list (a /dev/null bind: empty) and
+        // /sys/firmware (an empty tmpfs): each prints its size, or "absent"
+        // where something else now covers /proc or /sys (nothing shown).
+        let script = "for f in /proc/keys /proc/timer_list; do if test -e $f; then echo $f:$(busybox cat $f | busybox wc -c); "
+            + "else echo $f:absent; fi; done; if test -d /sys/firmware; then echo fw:$(busybox ls -A /sys/firmware | busybox wc -l); "
+            + "else echo fw:absent; fi; echo end"
+        for mode in [["--rm"], ["--rm", "--network", "none"], []] {
+            for _ in 0..<3 {
+                let r = try s.devbox(["run"] + mode + [image, "--", "sh", "-c", script])
+                if r.status == 0 {
+                    let lines = r.out.split(separator: "\n").map(String.init)
+                    #expect(lines.count == 4 && lines.last == "end", "\(kind) \(mode): \(r.out)\(r.stderr)")
+                    for line in lines.dropLast() {
+                        let value = line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?"
+                        #expect(value == "0" || value == "absent", "\(kind) \(mode): unmasked: \(line)")
+                    }
+                } else {
+                    #expect([125, 126, 127].contains(r.status) && r.stderr.split(separator: "\n").count == 1, "\(kind) \(mode): \(r.status) \(r.stderr)")
+                }
+                #expect(host.entries.isEmpty, "\(kind) \(mode): created on the host: \(host.entries)")
+            }
+        }
+    }
+
     @Test("an image whose /proc or /sys is a symlink, or whose links loop, is refused", arguments: Runner.all, refused.keys.sorted())
     func refusedImages(runner: Runner, kind: String) throws {
         let s = try Scratch(runner)
