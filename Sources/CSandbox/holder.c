@@ -83,9 +83,11 @@ void dbx_holder_idle(int idle_seconds, const char *socket_prefix) {
     struct dbx_netspare spare;
     dbx_netspare_open(&spare, socket_prefix);
     int idle = 0;
+    // Looked at every 15 s, or sooner when it may idle less than that.
+    int tick = idle_seconds > 0 && idle_seconds < 15 ? idle_seconds : 15;
     for (;;) {
-        dbx_netspare_wait(&spare, 15);
-        idle = spare.served || namespace_in_use(self, spare.maker_pid) ? 0 : idle + 15;
+        dbx_netspare_wait(&spare, tick);
+        idle = spare.served || namespace_in_use(self, spare.maker_pid) ? 0 : idle + tick;
         spare.served = 0;
         if (idle >= idle_seconds) {
             dbx_netspare_close(&spare);
