@@ -127,12 +127,10 @@ void dbx_container_main(const struct dbx_config *c, int sync_fd, int console_fd,
         // not when it makes the network namespace: the kernel work that
         // follows lo up (linkwatch, RCU) keeps that CPU busy, and PID 1 was
         // found waiting ~0.5 ms for the masks after its own mounts.
-        // And, first, the host image's top-level overlays (offload.c).
-        struct dbx_policy_helper helper = {defer_net ? -1 : dbx_policy_start(c), -1, -1, -1, NULL, 0, 0, 0};
+        // And, first, whole top-level subtrees (offload.c).
+        struct dbx_setup_helper helper = {defer_net ? -1 : dbx_policy_start(c), -1, -1, -1, NULL, 0, 0, 0};
         if (!defer_net && (helper.offload = malloc(c->nops ? c->nops : 1)))
-            helper.offloaded = dbx_offload_plan(c, helper.offload, &helper.offload_after, &helper.offload_wait);
-        // The policy's start comes after the overlays' on the same pipe.
-        if (helper.offloaded && helper.after >= 0 && (size_t)helper.after < helper.offload_after) helper.offloaded = 0;
+            helper.offloaded = dbx_offload_plan(c, helper.after, helper.offload, &helper.offload_after, &helper.offload_wait);
         int use_helper = helper.after >= 0 || helper.offloaded > 0;
         if (use_helper && (pipe2(policy, O_CLOEXEC) < 0 || pipe2(policy_done, O_CLOEXEC) < 0))
             dbx_die("cannot create a pipe", NULL, errno);

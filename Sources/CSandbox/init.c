@@ -209,7 +209,7 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
     dbx_exec_in_path(c);
 }
 
-void dbx_exec_command_early(const struct dbx_config *c, const struct dbx_policy_helper *helper, int ready_fd, int policy_fd,
+void dbx_exec_command_early(const struct dbx_config *c, const struct dbx_setup_helper *helper, int ready_fd, int policy_fd,
                             int policy_done_fd, int net_socket,
                             int proc_fd, const sigset_t *oldmask) {
     dbx_trace(c, "command: preparing", NULL);

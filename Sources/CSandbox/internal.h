@@ -90,21 +90,24 @@ struct dbx_netspare {
 void dbx_netspare_open(struct dbx_netspare *s, const char *prefix);
 void dbx_netspare_wait(struct dbx_netspare *s, int seconds);  // serving meanwhile
 void dbx_netspare_close(struct dbx_netspare *s);
-// Another of the container's processes applying the masked and read-only
-// paths while PID 1 mounts the rest: it starts when PID 1 writes to
-// start_fd after step `after` and reports on done_fd.
-struct dbx_policy_helper {
+// Another of the container's processes (the command's, still privileged)
+// doing part of the setup while PID 1 mounts the rest (offload.c): first
+// whole top-level subtrees, once PID 1 writes 'o' to start_fd after step
+// offload_after; then the masked and read-only paths, once it writes 'p'
+// after step `after`. It reports each on done_fd.
+struct dbx_setup_helper {
     ssize_t after;          // -1: no policy steps for it (PID 1 lays them)
     int start_fd, done_fd;
     pid_t pid;
-    // Overlays it mounts first (offload.c): the steps it runs, how many
-    // overlays, after which step it starts and before which PID 1 waits.
+    // The subtrees' steps (nops marks), how many subtrees, after which step
+    // it starts them and before which PID 1 waits for them.
     unsigned char *offload;
     size_t offloaded, offload_after, offload_wait;
 };
 int dbx_paths_overlap(const char *a, const char *b);
-void dbx_run_offloaded(const struct dbx_config *c, const struct dbx_policy_helper *helper);
-int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper);
+int dbx_is_policy_op(const struct dbx_op *op);
+void dbx_run_offloaded(const struct dbx_config *c, const struct dbx_setup_helper *helper);
+int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_setup_helper *helper);
 // Staging paths (staging.c): mkdir -p; an overlay upper given its top
 // lower's permission bits; a generated file written.
 int dbx_staging_mkdirs(const char *path, mode_t mode);
@@ -122,7 +125,7 @@ void dbx_exec_command(const struct dbx_config *c, const char *pty_slave, const s
 // then exec. With net_socket (else -1), first a new network namespace
 // with lo up, its fd (named under proc_fd, the host's /proc) sent there
 // for PID 1 to join.
-void dbx_exec_command_early(const struct dbx_config *c, const struct dbx_policy_helper *helper, int ready_fd, int policy_fd,
+void dbx_exec_command_early(const struct dbx_config *c, const struct dbx_setup_helper *helper, int ready_fd, int policy_fd,
                             int policy_done_fd, int net_socket,
                             int proc_fd, const sigset_t *oldmask)
     __attribute__((noreturn));

@@ -15,6 +15,8 @@
 // shorter by it (the helper also has the masks to lay).
 #include "internal.h"
 
+#include <sys/types.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,37 @@ int dbx_paths_overlap(const char *a, const char *b) {
     if (strncmp(a, b, n) != 0) return 0;
     const char *longer = la > lb ? a : b;
     return la == lb || longer[n] == '/' || (n > 0 && longer[n - 1] == '/');
+}
+
+// Masked and read-only paths: the profile's policy, laid last.
+int dbx_is_policy_op(const struct dbx_op *op) { return op->kind == DBX_OP_MASK || op->kind == DBX_OP_READONLY_PATH; }
+
+// In /proc and /sys no step but their own mounts and the policy's puts
+// anything, so no symlink elsewhere can make two steps meet that the path
+// text keeps apart.
+static int in_kernel_tree(const char *path) {
+    return strncmp(path, "/newroot/proc/", 14) == 0 || strncmp(path, "/newroot/sys/", 13) == 0;
+}
+
+ssize_t dbx_policy_start(const struct dbx_config *c) {
+    size_t first = c->nops;
+    for (size_t i = 0; i < c->nops; i++) {
+        if (!dbx_is_policy_op(&c->ops[i])) continue;
+        if (!in_kernel_tree(c->ops[i].dst)) return -1;
+        if (first == c->nops) first = i;
+    }
+    if (first == c->nops) return -1;
+    ssize_t after = -1;
+    for (size_t i = 0; i < c->nops; i++) {
+        const struct dbx_op *op = &c->ops[i];
+        if (dbx_is_policy_op(op)) continue;
+        for (size_t j = first; j < c->nops; j++) {
+            if (!dbx_is_policy_op(&c->ops[j]) || !(dbx_paths_overlap(op->dst, c->ops[j].dst) || dbx_paths_overlap(op->src, c->ops[j].dst))) continue;
+            if (i > first) return -1;   // a later step touches a policy path: keep the given order
+            after = (ssize_t)i;
+        }
+    }
+    return after;   // -1 also when nothing comes first: then there is nothing to gain
 }
 
 // /newroot/NAME: one component inside the root.
@@ -48,7 +81,6 @@ static int touches(const struct dbx_op *op, const char *dst) {
     return dbx_paths_overlap(op->dst, dst) || dbx_paths_overlap(op->src, dst);
 }
 
-static int is_policy_op(const struct dbx_op *op) { return op->kind == DBX_OP_MASK || op->kind == DBX_OP_READONLY_PATH; }
 
 // Rough microseconds per step (--log-level debug traces on the bench
 // machine): only to balance the two processes.
@@ -78,7 +110,7 @@ static int subtree(const struct dbx_config *c, size_t root, size_t head, int who
     size_t last = head;
     for (size_t j = first; j < c->nops; j++) {
         const struct dbx_op *op = &c->ops[j];
-        if (taken[j] || is_policy_op(op)) continue;
+        if (taken[j] || dbx_is_policy_op(op)) continue;
         if (j > head && !whole) break;
         if (j >= head && !dbx_paths_overlap(op->dst, name)) continue;
         if (j >= head && strlen(op->dst) < strlen(name)) continue;  // an ancestor (the root): not ours
@@ -97,7 +129,7 @@ static int subtree(const struct dbx_config *c, size_t root, size_t head, int who
     return 1;
 }
 
-size_t dbx_offload_plan(const struct dbx_config *c, unsigned char *ops, size_t *start_after, size_t *wait_before) {
+size_t dbx_offload_plan(const struct dbx_config *c, ssize_t policy_after, unsigned char *ops, size_t *start_after, size_t *wait_before) {
     memset(ops, 0, c->nops);
     *start_after = *wait_before = c->nops;
     size_t root = c->nops;
@@ -107,11 +139,11 @@ size_t dbx_offload_plan(const struct dbx_config *c, unsigned char *ops, size_t *
     unsigned char *group = malloc(c->nops);
     if (!group) return 0;
     // What PID 1 would do alone, and what the helper has already: the
-    // masks, when it lays them (dbx_policy_start).
+    // masks, when it lays them (policy_after, dbx_policy_start's answer).
     unsigned pid1 = 0, helper = 0;
-    int policy = dbx_policy_start(c) >= 0;
+    int policy = policy_after >= 0;
     for (size_t i = 0; i < c->nops; i++) {
-        if (policy && is_policy_op(&c->ops[i])) helper += cost(&c->ops[i]);
+        if (policy && dbx_is_policy_op(&c->ops[i])) helper += cost(&c->ops[i]);
         else pid1 += cost(&c->ops[i]);
     }
     size_t count = 0;
@@ -132,7 +164,11 @@ size_t dbx_offload_plan(const struct dbx_config *c, unsigned char *ops, size_t *
         count++;
     }
     free(group);
-    if (count == 0) return 0;
+    // Its start comes before the masks' on the same pipe.
+    if (count == 0 || (policy && (size_t)policy_after < root)) {
+        memset(ops, 0, c->nops);
+        return 0;
+    }
     *start_after = root;
     // PID 1's first own step that touches a subtree the helper builds.
     for (size_t k = root + 1; k < c->nops && *wait_before == c->nops; k++) {

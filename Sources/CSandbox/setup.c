@@ -308,48 +308,17 @@ static void run_op(const struct dbx_config *c, const struct dbx_op *op) {
     if (dbx_in_root(op->dst, &rel) && *rel == '\0') dbx_root_changed();
 }
 
-// Masked and read-only paths: the profile's policy, applied last.
-static int is_policy(const struct dbx_op *op) { return op->kind == DBX_OP_MASK || op->kind == DBX_OP_READONLY_PATH; }
-
-// In /proc and /sys no step but their own mounts and the policy's puts
-// anything, so no symlink elsewhere can make two steps meet that the path
-// text keeps apart.
-static int in_kernel_tree(const char *path) {
-    return strncmp(path, "/newroot/proc/", 14) == 0 || strncmp(path, "/newroot/sys/", 13) == 0;
-}
-
-ssize_t dbx_policy_start(const struct dbx_config *c) {
-    size_t first = c->nops;
-    for (size_t i = 0; i < c->nops; i++) {
-        if (!is_policy(&c->ops[i])) continue;
-        if (!in_kernel_tree(c->ops[i].dst)) return -1;
-        if (first == c->nops) first = i;
-    }
-    if (first == c->nops) return -1;
-    ssize_t after = -1;
-    for (size_t i = 0; i < c->nops; i++) {
-        const struct dbx_op *op = &c->ops[i];
-        if (is_policy(op)) continue;
-        for (size_t j = first; j < c->nops; j++) {
-            if (!is_policy(&c->ops[j]) || !(dbx_paths_overlap(op->dst, c->ops[j].dst) || dbx_paths_overlap(op->src, c->ops[j].dst))) continue;
-            if (i > first) return -1;   // a later step touches a policy path: keep the given order
-            after = (ssize_t)i;
-        }
-    }
-    return after;   // -1 also when nothing comes first: then there is nothing to gain
-}
-
 void dbx_apply_policy(const struct dbx_config *c) {
-    for (size_t i = 0; i < c->nops; i++) if (is_policy(&c->ops[i])) run_op(c, &c->ops[i]);
+    for (size_t i = 0; i < c->nops; i++) if (dbx_is_policy_op(&c->ops[i])) run_op(c, &c->ops[i]);
 }
 
-void dbx_run_offloaded(const struct dbx_config *c, const struct dbx_policy_helper *helper) {
+void dbx_run_offloaded(const struct dbx_config *c, const struct dbx_setup_helper *helper) {
     for (size_t i = 0; i < c->nops; i++) if (helper->offload[i]) run_op(c, &c->ops[i]);
 }
 
-// The helper's report (`what`: 'O' overlays, 'd' policy); EOF: it is gone.
-// It says why when it fails; not when a signal killed it.
-static void wait_for_helper(const struct dbx_policy_helper *helper, const char *doing) {
+// The helper's report ('O' its subtrees built, 'd' the masks laid); EOF:
+// it is gone. It says why when it fails; not when a signal killed it.
+static void wait_for_helper(const struct dbx_setup_helper *helper, const char *doing) {
     char done;
     if (read(helper->done_fd, &done, 1) == 1) return;
     int status;
@@ -361,7 +330,7 @@ static void wait_for_helper(const struct dbx_policy_helper *helper, const char *
     _exit(DBX_EXIT_SETUP);
 }
 
-int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper *helper) {
+int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_setup_helper *helper) {
     // Nothing done here may propagate back to the host's mount table.
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) dbx_die("cannot make mounts private", "/", errno);
     if (mount("tmpfs", c->staging, "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") < 0)
@@ -377,13 +346,13 @@ int dbx_setup_mounts(const struct dbx_config *c, const struct dbx_policy_helper 
     int policy = helper && helper->after >= 0, overlays = helper && helper->offloaded > 0;
     for (size_t i = 0; i < c->nops; i++) {
         if (overlays && helper->offload[i]) continue;
-        if (policy && is_policy(&c->ops[i])) continue;
-        if (overlays && i == helper->offload_wait) wait_for_helper(helper, "mounting overlays");
+        if (policy && dbx_is_policy_op(&c->ops[i])) continue;
+        if (overlays && i == helper->offload_wait) wait_for_helper(helper, "building its share of the mounts");
         run_op(c, &c->ops[i]);
         if (overlays && i == helper->offload_after) (void)!write(helper->start_fd, "o", 1);
         if (policy && (ssize_t)i == helper->after) (void)!write(helper->start_fd, "p", 1);
     }
-    if (overlays && helper->offload_wait == c->nops) wait_for_helper(helper, "mounting overlays");
+    if (overlays && helper->offload_wait == c->nops) wait_for_helper(helper, "building its share of the mounts");
     if (policy) wait_for_helper(helper, "masking paths");
 
     dbx_trace(c, "pivot_root", "/newroot");

@@ -79,7 +79,7 @@ public enum Launcher {
     public static func offload(_ steps: [SetupStep]) -> (steps: [Int], subtrees: Int, startAfter: Int, waitBefore: Int?) {
         var start = 0, wait = 0
         var marks = [UInt8](repeating: 0, count: max(steps.count, 1))
-        let count = withSteps(steps) { dbx_offload_plan(&$0, &marks, &start, &wait) }
+        let count = withSteps(steps) { config in dbx_offload_plan(&config, dbx_policy_start(&config), &marks, &start, &wait) }
         let taken = steps.indices.filter { marks[$0] != 0 }
         return (taken, count, start, wait == steps.count ? nil : wait)
     }

@@ -313,6 +313,41 @@ import Testing
         #expect(result.out.contains("from-devbox-spec"))
     }
 
+    /// devbox's `directory` mount type in a bundle whose rootfs aims links
+    /// at a host directory (absolute, relative, through "..") or holds a
+    /// file where a directory is asked for: made inside the root with the
+    /// mode and owner asked for, or refused in one line; nothing on the host.
+    @Test("directory mounts through links to the host, '..' and onto a file stay inside the root or are refused", arguments: Runner.all)
+    func hostileDirectoryMounts(runner: Runner) throws {
+        let b = try Bundle(runner)
+        let host = try WatchedHostDirectory(in: b.scratch)
+        let rootfs = b.dir.appendingPathComponent("rootfs").path
+        try FileManager.default.createSymbolicLink(atPath: rootfs + "/abs", withDestinationPath: "/oldroot" + host.path)
+        try FileManager.default.createSymbolicLink(atPath: rootfs + "/rel", withDestinationPath: "../../../../../../oldroot" + host.path)
+        FileManager.default.createFile(atPath: rootfs + "/plainfile", contents: Data("x".utf8))
+        try b.chownTree()
+        func directory(_ destination: String, _ options: [String]) -> [String: Any] {
+            ["destination": destination, "type": "directory", "source": "none", "options": options]
+        }
+        try b.process(["sh", "-c", "stat -c '%a %u' /tmp/t /abs/a /rel/b"])
+        let mounts = try JSONSerialization.jsonObject(with: Data(contentsOf: b.dir.appendingPathComponent("config.json"))) as! [String: Any]
+        let base = mounts["mounts"] as! [[String: Any]]
+        try b.edit { spec in
+            spec["mounts"] = base + [directory("/abs/a", ["mode=0750"]), directory("/rel/b", ["mode=0700", "uid=0", "gid=0"]),
+                                     directory("/tmp/t", ["mode=01777", "uid=0", "gid=0"])]
+        }
+        let r = try b.oci(["run", "d1"])
+        #expect(r.status == 0 && r.out == "1777 0\n750 0\n700 0\n", "\(r.out) \(r.stderr)")
+        #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
+        // ".." in a destination and a file where the directory goes: refused, naming it.
+        for (id, bad) in [("d2", "/x/../../../escape"), ("d3", "/plainfile")] {
+            try b.edit { spec in spec["mounts"] = base + [directory(bad, ["mode=0755"])] }
+            let refused = try b.oci(["run", id])
+            #expect(refused.status != 0 && refused.stderr.hasPrefix("devbox: cannot create directory \(bad): "), "\(refused.status) \(refused.stderr)")
+            #expect(host.entries.isEmpty, "created on the host: \(host.entries)")
+        }
+    }
+
     @Test("a bundle with its own network namespace gets a sysfs of it; without a user namespace: root runs it, rootless is refused",
           arguments: Runner.all)
     func networkNamespaceSysfs(runner: Runner) throws {

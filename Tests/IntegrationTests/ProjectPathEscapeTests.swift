@@ -13,9 +13,7 @@ struct ProjectPathEscapeTests {
     @Test("the copy driver and keep-id copies of a hostile image: its links are followed inside, for --rm and a persistent root",
           arguments: Runner.all, kinds)
     func copiedRoots(runner: Runner, kind: String) throws {
-        let s = try Scratch(runner)
-        let host = try WatchedHostDirectory(in: s)
-        let image = try hostileImage(kind, aimingAt: host.path, in: s)
+        let (s, host, image) = try hostileScratch(runner, kind)
         defer { s.removeProjectEnvironments() }
         for flags in [["--storage-driver", "copy", "--rm"], ["--storage-driver", "copy"], ["--rm", "--userns", "keep-id:uid=1000,gid=1000"]] {
             let r = try s.devbox(["run"] + flags + ["-v", s.project.path + ":/mnt/sub", "--hostname", "boxy", image,

@@ -32,6 +32,14 @@ func hostileImage(_ kind: String, aimingAt host: String, in s: Scratch) throws -
     return name
 }
 
+/// A scratch project, a watched host directory, and a hostile image
+/// (make_hostile_root.py's `kind`) whose links aim at that directory.
+func hostileScratch(_ runner: Runner, _ kind: String) throws -> (Scratch, WatchedHostDirectory, String) {
+    let s = try Scratch(runner)
+    let host = try WatchedHostDirectory(in: s)
+    return (s, host, try hostileImage(kind, aimingAt: host.path, in: s))
+}
+
 @Suite("setup stays inside the container's root")
 struct RootEscapeTests {
     /// Images whose directories (or files setup binds onto) are symlinks to
@@ -45,9 +53,7 @@ struct RootEscapeTests {
     @Test("an image's symlinks to /oldroot are followed inside the root, under kernel overlay and FUSE",
           arguments: Runner.all, followed)
     func followedInside(runner: Runner, kind: String) throws {
-        let s = try Scratch(runner)
-        let host = try WatchedHostDirectory(in: s)
-        let image = try hostileImage(kind, aimingAt: host.path, in: s)
+        let (s, host, image) = try hostileScratch(runner, kind)
         // (The FUSE driver mounts the root from the host's mount namespace,
         // where /oldroot/... does not exist but the host path does.)
         for mode in [["--rm"], [], ["--rm", "--storage-driver", "fuse"], ["--storage-driver", "fuse"]] {
@@ -69,9 +75,7 @@ struct RootEscapeTests {
     @Test("an image whose /dev or /tmp leads into /proc, /sys, /etc or the root keeps the masks and the host intact",
           arguments: Runner.all, converging)
     func convergingTrees(runner: Runner, kind: String) throws {
-        let s = try Scratch(runner)
-        let host = try WatchedHostDirectory(in: s)
-        let image = try hostileImage(kind, aimingAt: host.path, in: s)
+        let (s, host, image) = try hostileScratch(runner, kind)
         // Masked: /proc/keys, /proc/timer_list (a /dev/null bind: empty) and
         // /sys/firmware (an empty tmpfs): each prints its size, or "absent"
         // where something else now covers /proc or /sys (nothing shown).
@@ -98,9 +102,7 @@ struct RootEscapeTests {
 
     @Test("an image whose /proc or /sys is a symlink, or whose links loop, is refused", arguments: Runner.all, refused.keys.sorted())
     func refusedImages(runner: Runner, kind: String) throws {
-        let s = try Scratch(runner)
-        let host = try WatchedHostDirectory(in: s)
-        let image = try hostileImage(kind, aimingAt: host.path, in: s)
+        let (s, host, image) = try hostileScratch(runner, kind)
         // With its own network /sys is a new sysfs, else the host's bound: both refuse.
         for network in ["host", "none"] {
             let r = try s.devbox(["run", "--rm", "--network", network, "-v", s.project.path + ":/mnt/sub", image, "--", "true"])

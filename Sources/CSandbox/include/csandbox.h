@@ -210,11 +210,13 @@ int dbx_clone_newcgroup(void);
 ssize_t dbx_policy_start(const struct dbx_config *config);
 
 // The top-level subtrees (overlays, /dev) the command's process builds while
-// PID 1 mounts the rest (offload.c): marks (nops bytes) set to 1 for its
-// steps; PID 1 lets it start after step *start_after and waits for it
-// before step *wait_before (nops: before pivot_root). Returns the number
-// of subtrees, 0 for none.
-size_t dbx_offload_plan(const struct dbx_config *config, unsigned char *marks, size_t *start_after, size_t *wait_before);
+// PID 1 mounts the rest (offload.c), given dbx_policy_start's answer (the
+// masks it lays too): marks (nops bytes) set to 1 for its steps; PID 1 lets
+// it start after step *start_after and waits for it before step
+// *wait_before (nops: before pivot_root). Returns the number of subtrees,
+// 0 for none.
+size_t dbx_offload_plan(const struct dbx_config *config, ssize_t policy_after, unsigned char *marks, size_t *start_after,
+                        size_t *wait_before);
 
 // Starts the idle process that keeps a user namespace, mapped with the
 // helpers, alive for later runs. Returns its pid, or -1 with errbuf set.
